@@ -1,0 +1,65 @@
+"""Back-office pages of the portal app: the column responsibility table as a spreadsheet."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from govportal.accounts.permissions import is_site_admin
+from govportal.rules.profile import ProfileError
+
+from .columns import export_columns_xlsx, import_columns_xlsx
+from .models import HomePage
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class TableUploadForm(forms.Form):
+    home = forms.ModelChoiceField(label="网站", queryset=HomePage.objects.all(), empty_label=None)
+    file = forms.FileField(label="栏目责任表（.xlsx）")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("只接受 Excel 工作簿（.xlsx）。请先用“下载”得到模板，修改后上传。")
+        if f.size > MAX_UPLOAD:
+            raise forms.ValidationError("文件超过 5 MB，栏目责任表不应这么大，请检查是否上传错了文件。")
+        return f
+
+
+def _require_admin(request):
+    if not is_site_admin(request.user):
+        raise PermissionDenied("只有网站管理员可以维护栏目责任表。")
+
+
+def column_table(request):
+    _require_admin(request)
+    problems: list = []
+    report = None
+    if request.method == "POST":
+        form = TableUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                report = import_columns_xlsx(form.cleaned_data["home"], form.cleaned_data["file"].read())
+            except ProfileError as exc:
+                problems = exc.problems
+    else:
+        form = TableUploadForm()
+    return render(
+        request,
+        "portal/admin/column_table.html",
+        {"form": form, "homes": HomePage.objects.all(), "problems": problems, "report": report},
+    )
+
+
+def column_table_export(request):
+    _require_admin(request)
+    home = get_object_or_404(HomePage, pk=request.GET.get("home"))
+    response = HttpResponse(
+        export_columns_xlsx(home),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="columns-{home.locality}.xlsx"'
+    return response

@@ -1,0 +1,60 @@
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .calendar import missing_years
+from .models import WorkdaySchedule
+
+
+class WorkdayScheduleViewSet(SnippetViewSet):
+    model = WorkdaySchedule
+    icon = "date"
+    menu_label = "节假日安排"
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["year", "source", "updated_at"]
+
+
+register_snippet(WorkdayScheduleViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    from . import admin_views
+
+    return [
+        path("column-table/", admin_views.column_table, name="column_table"),
+        path("column-table/export/", admin_views.column_table_export, name="column_table_export"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def column_table_menu_item():
+    return MenuItem("栏目责任表", reverse("column_table"), icon_name="list-ul", order=250)
+
+
+class HolidayDataPanel(Component):
+    order = 50
+
+    def __init__(self, years):
+        self.years = years
+
+    def render_html(self, parent_context=None):
+        years = "、".join(str(y) for y in self.years)
+        return format_html(
+            '<section class="panel help-block help-warning" role="alert"><p>'
+            "{}年尚无法定节假日数据，期限暂按周一至周五计算。请在“节假日安排”中录入国务院办公厅公布的放假安排。"
+            "</p></section>",
+            years,
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def holiday_warning(request, panels):
+    years = missing_years()
+    if years:
+        panels.insert(0, HolidayDataPanel(years))

@@ -339,7 +339,9 @@ def export_columns_xlsx(home: HomePage) -> bytes:
         ws.append(row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHIJKLM", [14] * len(profile.level_names) + [50, 14, 30, 10, 24, 24, 8]):
+    for letter, width in zip(
+        "ABCDEFGHIJKLM", [14] * len(profile.level_names) + [50, 14, 30, 10, 24, 24, 8], strict=False
+    ):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
@@ -387,7 +389,7 @@ def import_columns_xlsx(home: HomePage, data: bytes) -> ApplyReport:
     )
     ids: dict[tuple[str, ...], int] = {}
     if id_col is not None:
-        for spec, row in zip(specs, rows[1:]):
+        for spec, row in zip(specs, rows[1:], strict=True):
             raw = row[id_col] if id_col < len(row) else ""
             if raw.isdigit():
                 ids[spec.path] = int(raw)

@@ -458,6 +458,7 @@ def parse_column_rows(
     group_index = {_key(g): g for g in groups}
     specs: list[ColumnSpec] = []
     seen: dict[tuple[str, ...], int] = {}
+    orphans: list[tuple[int, str, tuple[str, ...]]] = []  # rows whose parent is not listed before them
 
     for offset, cells in enumerate(data):
         row_no = first_row + offset
@@ -499,11 +500,7 @@ def parse_column_rows(
         if len(path) > 1:
             parent = path[:-1]
             if parent not in seen:
-                problem(
-                    row_no,
-                    levels[len(path) - 2],
-                    f"上级栏目「{'/'.join(parent)}」未在本行之前列出；每个上级栏目都须有自己的一行，且排在下级之前",
-                )
+                orphans.append((row_no, levels[len(path) - 2], parent))
 
         frequency_text = re.sub(r"\s+", "", get(H_FREQUENCY))
         frequency: Frequency | None = None
@@ -553,27 +550,16 @@ def parse_column_rows(
             )
         )
 
-    # A parent listed after its children is reported above as "not listed before"; say where it is.
+    for row_no, fld, parent in orphans:
+        name = "/".join(parent)
+        if parent in seen:
+            problem(row_no, fld, f"上级栏目「{name}」在第{seen[parent]}行，须排在下级栏目之前")
+        else:
+            problem(row_no, fld, f"上级栏目「{name}」未列出；每个上级栏目都须有自己的一行，且排在下级之前")
     if problems:
-        raise ProfileError(_explain_late_parents(problems, seen))
+        problems.sort(key=lambda p: p.row or 0)
+        raise ProfileError(problems)
     return specs
-
-
-def _explain_late_parents(problems: list[Problem], seen: Mapping[tuple[str, ...], int]) -> list[Problem]:
-    out = []
-    for p in problems:
-        m = re.match(r"上级栏目「(.+?)」未在本行之前列出", p.message)
-        if m:
-            parent = tuple(m.group(1).split("/"))
-            if parent in seen:
-                p = Problem(
-                    p.source,
-                    p.row,
-                    p.field,
-                    f"上级栏目「{m.group(1)}」在第{seen[parent]}行，须排在下级栏目之前",
-                )
-        out.append(p)
-    return out
 
 
 def column_rows(columns: Iterable[ColumnSpec], level_names: Sequence[str]) -> list[list[str]]:

@@ -88,6 +88,7 @@ def test_every_seed_phrase_parses(phrase, kind, amount, unit, count, trigger):
         ("政策文件公开之日起3日内", Frequency("event", 3, "day", trigger="政策文件公开")),
         ("不定期更新", Frequency("on_demand")),
         ("及时发布", Frequency("continuous")),
+        ("及时查收", Frequency("continuous")),  # 004 writes it next to 按期答复
         ("实时更新。", Frequency("continuous")),
     ],
 )

@@ -213,7 +213,7 @@ def test_all_problems_are_reported_together(tmp_path):
         == "columns.tsv 第4行「保障方式」: 保障方式「网站链接」无效，应为：直接发布、跳转链接、数据接口、服务接口、审核发布（留空即直接发布）"
     )
     assert found[2] == "columns.tsv 第5行「一级栏目」: 栏目「政务公开/通知公告」与第4行重复"
-    assert found[3].startswith("columns.tsv 第6行「频道」: 上级栏目「互动交流」未在本行之前列出")
+    assert found[3].startswith("columns.tsv 第6行「频道」: 上级栏目「互动交流」未列出")
     assert found[4].startswith(
         "columns.tsv 第8行「链接」: 链接「zwfw.example」不是以 http:// 或 https:// 开头的网址"
     )

@@ -1,0 +1,217 @@
+"""Markers of classified or internal documents (涉密标识).
+
+The rule, decided for issue #5 and tested both ways:
+
+* A classification level (绝密 / 机密 / 秘密) is a marker when it carries the mark of the standard
+  form "密级★保密期限" (a ★, ☆ or ＊ after it), a period of secrecy in brackets or after
+  "保密期限：", when it follows "密级：", or when it stands alone on a line or in brackets.
+  The same words in running prose (商业秘密, 国家秘密, "守住这个秘密", "机密级文件管理") are not.
+* "保密期限：10年" (a filled-in period field) is a marker.
+* Distribution markers (内部资料, 内部文件, 不得外传, 注意保密, 此件不公开, …) are markers when
+  they stand as a clause of their own: bounded on the left by the start of a line, a space, an
+  opening bracket, ★ or another marker (optionally after 此件/本件/请/仅供), and on the right by the
+  end of a line, a space, a closing bracket, ★ or punctuation. Inside a sentence ("严禁将内部资料上网",
+  "要求与会人员注意保密") they are prose and are not flagged.
+
+Every marker found is blocking: "涉密信息不上网，上网信息不涉密".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .findings import BLOCKING, SECRET, Finding
+
+LEVELS = ("绝密", "机密", "秘密")
+DISTRIBUTION_MARKERS = (
+    "内部资料",
+    "内部文件",
+    "内部材料",
+    "内部传阅",
+    "内部使用",
+    "内部参考",
+    "内部发行",
+    "内部刊物",
+    "内部交流",
+    "仅供内部",
+    "不得外传",
+    "严禁外传",
+    "请勿外传",
+    "禁止外传",
+    "注意保密",
+    "注意保存",
+    "不得翻印",
+    "严禁复制",
+    "不得复制",
+    "会后收回",
+    "阅后收回",
+    "用后收回",
+    "此件不公开",
+    "不予公开发布",
+)
+MARKER_PREFIXES = ("此件", "本件", "此文件", "本文件", "本材料", "此材料", "本资料", "请", "仅供", "严格")
+ANCHORS = (*LEVELS, "密级", "保密期限")
+
+RULE = "《中华人民共和国保守国家秘密法》；涉密信息不上网，上网信息不涉密"
+RULE_LEVEL = "密级标志“密级★保密期限”（《国家秘密文件、资料和其他物品标志的规定》）；" + RULE
+RULE_DISTRIBUTION = "内部资料／不得外传等发放范围标识；" + RULE
+
+_STARS = "★☆＊"
+_OPEN = "(（【[〔〖「『<"
+_CLOSE = ")）】]〕〗」』>"
+_PUNCT = "，。；、：:,.;!！?？"
+_CN_NUM = "一二三四五六七八九十两"
+_PERIOD = rf"(?:[0-9０-９]+|[{_CN_NUM}]+)\s*(?:年|个月|月)|长期"
+_AFTER_STAR = re.compile(rf"\s*[{_STARS}]\s*(?:(?:保密期限\s*[:：]?\s*)?(?:{_PERIOD}))?")
+_AFTER_BRACKET_PERIOD = re.compile(rf"\s*级?\s*[（(]\s*(?:保密期限\s*[:：]?\s*)?(?:{_PERIOD})\s*[）)]")
+_AFTER_PERIOD_FIELD = re.compile(rf"\s*级?\s*[，,]?\s*保密期限\s*[:：]\s*(?:{_PERIOD})")
+_AFTER_MIJI = re.compile(rf"\s*[:：]\s*(?:绝密|机密|秘密)(?:\s*[{_STARS}]\s*(?:{_PERIOD})?)?")
+_AFTER_QIXIAN = re.compile(rf"\s*[:：]\s*(?:{_PERIOD})")
+
+
+class SecretDetector:
+    """Finds secret markers from the hits of the shared multi-pattern matcher."""
+
+    def __init__(self, extra_markers: Iterable[str] = ()) -> None:
+        self.markers: tuple[str, ...] = tuple(dict.fromkeys([*DISTRIBUTION_MARKERS, *extra_markers]))
+
+    def patterns(self) -> list[tuple[str, str]]:
+        """(pattern, role) pairs to add to the matcher."""
+        out = [(a, "anchor") for a in ANCHORS]
+        out += [(m, "marker") for m in self.markers]
+        return out
+
+    def evaluate(self, text: str, hits: list[tuple[int, int, str, str]]) -> list[Finding]:
+        """*hits*: (start, end, pattern, role) from the matcher, in any order."""
+        findings: list[Finding] = []
+        marker_spans: list[tuple[int, int]] = []
+        for start, end, pattern, role in sorted(hits):
+            if role == "anchor":
+                f = self._anchor(text, start, end, pattern)
+                if f:
+                    findings.append(f)
+            else:
+                marker_spans.append((start, end))
+        findings.extend(self._markers(text, marker_spans))
+        return _merge(text, findings)
+
+    # --- classification levels -------------------------------------------------------------
+    def _anchor(self, text: str, start: int, end: int, word: str) -> Finding | None:
+        if word in LEVELS:
+            for rx, sub in (
+                (_AFTER_STAR, "密级标志"),
+                (_AFTER_BRACKET_PERIOD, "密级标志"),
+                (_AFTER_PERIOD_FIELD, "密级标志"),
+            ):
+                m = rx.match(text, end)
+                if m:
+                    return _finding(text, start, m.end(), sub, RULE_LEVEL)
+            if _standalone(text, start, end, loose=False):
+                return _finding(text, start, end, "密级标志", RULE_LEVEL)
+            return None
+        if word == "密级":
+            m = _AFTER_MIJI.match(text, end)
+            if m:
+                return _finding(text, start, m.end(), "密级标志", RULE_LEVEL)
+            return None
+        m = _AFTER_QIXIAN.match(text, end)  # 保密期限：
+        if m:
+            return _finding(text, start, m.end(), "保密期限", RULE_LEVEL)
+        return None
+
+    # --- distribution markers -----------------------------------------------------------------
+    def _markers(self, text: str, spans: list[tuple[int, int]]) -> list[Finding]:
+        # longest marker wins where markers overlap
+        spans = sorted(spans, key=lambda s: (s[0], -s[1]))
+        kept: list[tuple[int, int]] = []
+        for s, e in spans:
+            if kept and s < kept[-1][1]:
+                continue
+            kept.append((s, e))
+        flagged: list[tuple[int, int]] = []
+        for s, e in kept:
+            left = _left_boundary(text, s, flagged)
+            if left is None:
+                continue
+            if _right_ok(text, e, kept):
+                flagged.append((left, e))
+        return [_finding(text, s, e, "内部资料标识", RULE_DISTRIBUTION) for s, e in flagged]
+
+
+def _line_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u3000":
+        j -= 1
+    return j < 0 or text[j] in "\r\n"
+
+
+def _left_boundary(text: str, s: int, flagged: list[tuple[int, int]]) -> int | None:
+    """Start of the marker (including an allowed prefix) if its left side is a boundary."""
+    starts = [s]
+    for p in MARKER_PREFIXES:
+        if text.startswith(p, s - len(p)):
+            starts.append(s - len(p))
+    for st in sorted(starts):
+        if st == 0 or _line_start(text, st):
+            return st
+        prev = text[st - 1]
+        if prev in " \t\u3000" or prev in _OPEN or prev in _STARS:
+            return st
+        # chained after another flagged marker: "内部资料，注意保密"
+        j = st - 1
+        while j >= 0 and (text[j] in _PUNCT or text[j] in " \u3000"):
+            j -= 1
+        if flagged and flagged[-1][1] == j + 1:
+            return st
+    return None
+
+
+def _right_ok(text: str, e: int, kept: list[tuple[int, int]]) -> bool:
+    if e >= len(text):
+        return True
+    nxt = text[e]
+    if nxt in "\r\n \t\u3000" or nxt in _CLOSE or nxt in _STARS or nxt in _PUNCT:
+        return True
+    return any(s == e for s, _ in kept)  # another marker follows directly
+
+
+def _standalone(text: str, start: int, end: int, *, loose: bool) -> bool:
+    """A level word alone on its line, or alone in brackets: "（秘密）"."""
+    if start > 0 and text[start - 1] in _OPEN and end < len(text) and text[end] in _CLOSE:
+        return True
+    if not _line_start(text, start):
+        return False
+    j = end
+    while j < len(text) and text[j] in " \t\u3000":
+        j += 1
+    return j >= len(text) or text[j] in "\r\n"
+
+
+def _finding(text: str, start: int, end: int, subkind: str, rule: str) -> Finding:
+    while end > start and text[end - 1] in " \t\u3000":
+        end -= 1
+    return Finding(
+        kind=SECRET,
+        severity=BLOCKING,
+        start=start,
+        end=end,
+        text=text[start:end],
+        suggestion="涉密或内部信息不得上网：撤下全文并按保密审查程序处理",
+        rule=rule,
+        subkind=subkind,
+    )
+
+
+def _merge(text: str, findings: list[Finding]) -> list[Finding]:
+    """Overlapping secret findings become one (e.g. "密级：秘密★5年" found from 密级 and from 秘密)."""
+    findings.sort(key=lambda f: (f.start, -f.end))
+    out: list[Finding] = []
+    for f in findings:
+        if out and f.start < out[-1].end:
+            last = out[-1]
+            if f.end > last.end:
+                out[-1] = _finding(text, last.start, f.end, last.subkind, last.rule)
+            continue
+        out.append(f)
+    return out

@@ -1,0 +1,201 @@
+"""Typos (错别字): a confusion list with context rules, and homophone slips in set phrases.
+
+1. :class:`TypoDetector` applies :class:`~govportal.textcheck.lexicon.TypoRule` entries found by the
+   shared matcher: always-wrong forms (outside their exceptions) and context rules such as
+   截止/截至, 即使/既使, 反映/反应.
+2. :class:`HomophoneDetector` catches pinyin-input slips in idioms and fixed phrases that no list
+   names: the text is mapped character by character to toneless pinyin classes (pypinyin's
+   dictionary), a second automaton finds every window that *sounds* like a phrase of the target
+   list (four or more characters: idioms and set phrases from jieba's dictionary, which ships in its
+   PyPI package, plus ``data/phrases.txt``), and a window is reported when it differs from the
+   phrase in exactly one character and is itself not a common word. No model is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .findings import TYPO, WARNING, Finding
+from .lexicon import TypoRule
+from .matcher import MultiMatcher
+
+_CONTEXT = 30
+
+
+def typo_rule_text(rule: TypoRule) -> str:
+    base = f"易错词表：“{rule.wrong}”应为“{rule.correct}”"
+    return f"{base}（{rule.note}）" if rule.note else base
+
+
+class TypoDetector:
+    def __init__(self, rules: Iterable[TypoRule]) -> None:
+        self.rules: list[TypoRule] = list(rules)
+
+    def patterns(self) -> list[tuple[str, tuple[str, int]]]:
+        out: list[tuple[str, tuple[str, int]]] = []
+        for i, rule in enumerate(self.rules):
+            out.append((rule.wrong, ("typo", i)))
+            for ex in rule.exceptions:
+                out.append((ex, ("typo_allow", i)))
+        return out
+
+    def evaluate(
+        self, text: str, hits: list[tuple[int, int, int]], allow: dict[int, list[tuple[int, int]]]
+    ) -> list[Finding]:
+        """*hits*: (start, end, rule index); *allow*: rule index -> spans of its exceptions."""
+        out: list[Finding] = []
+        for start, end, idx in hits:
+            rule = self.rules[idx]
+            if any(s <= start and end <= e for s, e in allow.get(idx, ())):
+                continue
+            if rule.contextual and not _context_ok(text, start, end, rule):
+                continue
+            out.append(
+                Finding(
+                    kind=TYPO,
+                    severity=rule.severity,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    suggestion=rule.correct,
+                    rule=typo_rule_text(rule),
+                    subkind="易混词" if rule.contextual else "别字",
+                )
+            )
+        return out
+
+
+def _context_ok(text: str, start: int, end: int, rule: TypoRule) -> bool:
+    after = text[end : end + _CONTEXT]
+    cut = after.find("\n")
+    if cut != -1:
+        after = after[:cut]
+    before = text[max(0, start - _CONTEXT) : start]
+    cut = before.rfind("\n")
+    if cut != -1:
+        before = before[cut + 1 :]
+    p = rule.pattern("after")
+    if p is not None and not p.match(after):
+        return False
+    p = rule.pattern("not_after")
+    if p is not None and p.match(after):
+        return False
+    p = rule.pattern("before")
+    if p is not None and not p.search(before):
+        return False
+    p = rule.pattern("not_before")
+    return not (p is not None and p.search(before))
+
+
+# --- homophone slips in set phrases ---------------------------------------------------------------
+
+_PUA = 0xE000
+HOMOPHONE_RULE = "同音别字：与固定词语读音相同、仅一字之差（拼音比对，jieba 词典成语/习用语）"
+
+
+def _toneless(pinyin: str) -> str:
+    first = pinyin.split(",")[0]
+    return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c)).replace(
+        "ü", "v"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _pinyin_table() -> tuple[dict[int, str], dict[str, int]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    classes: dict[str, int] = {}
+    table: dict[int, str] = {}
+    for code, readings in pinyin_dict.items():
+        if not (0x4E00 <= code <= 0x9FFF):
+            continue
+        syl = _toneless(readings)
+        cid = classes.setdefault(syl, len(classes))
+        table[code] = chr(_PUA + cid)
+    return table, classes
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_words() -> dict[str, tuple[int, str]]:
+    """word -> (frequency, part of speech) from jieba's shipped dictionary (jieba/dict.txt)."""
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    words: dict[str, tuple[int, str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2:
+                words[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    return words
+
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+class HomophoneDetector:
+    """Pinyin-normalised matching against a list of set phrases (see the module docstring)."""
+
+    def __init__(
+        self,
+        phrases: Iterable[str] = (),
+        *,
+        use_jieba: bool = True,
+        min_freq: int = 5,
+        min_ratio: float = 20.0,
+        tags: tuple[str, ...] = ("i", "l"),
+    ) -> None:
+        self.table, _ = _pinyin_table()
+        self.freq: dict[str, tuple[int, str]] = jieba_words() if use_jieba else {}
+        self.min_ratio = min_ratio
+        targets: dict[str, int] = {}
+        if use_jieba:
+            for word, (freq, tag) in self.freq.items():
+                if 4 <= len(word) <= 8 and tag in tags and freq >= min_freq and _CJK.match(word):
+                    targets[word] = freq
+        for p in phrases:
+            p = p.strip()
+            if len(p) >= 3 and _CJK.match(p):
+                targets[p] = max(targets.get(p, 0), 10**6)
+        self.targets = targets
+        self.matcher = MultiMatcher()
+        for word in targets:
+            self.matcher.add(word.translate(self.table), word)
+        self.matcher.build()
+
+    def find(self, text: str) -> list[Finding]:
+        norm = text.translate(self.table)
+        out: list[Finding] = []
+        for start, end, payloads in self.matcher.iter(norm):
+            orig = text[start:end]
+            for target in payloads:
+                if orig == target:
+                    continue
+                diffs = [i for i, (a, b) in enumerate(zip(orig, target, strict=True)) if a != b]
+                if len(diffs) != 1 or not _CJK.match(orig):
+                    continue
+                if not self._plausible_slip(orig, target):
+                    continue
+                out.append(
+                    Finding(
+                        kind=TYPO,
+                        severity=WARNING,
+                        start=start,
+                        end=end,
+                        text=orig,
+                        suggestion=target,
+                        rule=HOMOPHONE_RULE,
+                        subkind="同音别字",
+                    )
+                )
+                break
+        return out
+
+    def _plausible_slip(self, orig: str, target: str) -> bool:
+        target_freq = self.targets[target]
+        orig_freq = self.freq.get(orig, (0, ""))[0]
+        return orig_freq * self.min_ratio < target_freq

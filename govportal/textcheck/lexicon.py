@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,6 +106,7 @@ class TypoRule:
 
 
 T = TypeVar("T")
+_LABELS = {"term": "词", "wrong": "错误写法", "correct": "正确写法", "name": "姓名", "titles": "现任职务"}
 
 
 def _split_exceptions(value: Any) -> tuple[str, ...]:
@@ -138,6 +139,14 @@ def _build(cls: type[T], data: Any, first: str) -> T:
             kwargs[key] = _split_exceptions(kwargs[key])
     if "severity" in kwargs:
         kwargs["severity"] = check_severity(str(kwargs["severity"]).strip())
+    missing = [
+        f.name
+        for f in fields(cls)  # type: ignore[arg-type]
+        if f.default is MISSING and f.default_factory is MISSING and f.name not in kwargs
+    ]
+    if missing:
+        labels = "、".join(_LABELS.get(m, m) for m in missing)
+        raise ValueError(f"词库条目“{kwargs.get(first, '')}”缺少{labels}：{dict(data)!r}")
     obj = cls(**kwargs)
     if not getattr(obj, first):
         raise ValueError(f"词库条目缺少“{first}”：{data!r}")

@@ -172,7 +172,9 @@ def _classify(digits: str, context: str, today: datetime.date | None) -> str | N
         return ID_CARD
     if n == 11 and mobile_valid(digits):
         return MOBILE
-    weak_ok = not any(word in context for word in NOT_PERSONAL_CONTEXT)
+    weak_ok = (
+        "身份" in context or "卡" in context or not any(word in context for word in NOT_PERSONAL_CONTEXT)
+    )
     if n == 15 and weak_ok and id15_valid(digits, today=today):
         return "身份证号15"
     if 16 <= n <= 19 and weak_ok and digits.isdigit() and bank_card_valid(digits):

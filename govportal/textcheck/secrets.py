@@ -61,13 +61,16 @@ _STARS = "★☆＊"
 _OPEN = "(（【[〔〖「『<"
 _CLOSE = ")）】]〕〗」』>"
 _PUNCT = "，。；、：:,.;!！?？"
+_SP = "[ \t\u3000]"
 _CN_NUM = "一二三四五六七八九十两"
-_PERIOD = rf"(?:[0-9０-９]+|[{_CN_NUM}]+)\s*(?:年|个月|月)|长期"
-_AFTER_STAR = re.compile(rf"\s*[{_STARS}]\s*(?:(?:保密期限\s*[:：]?\s*)?(?:{_PERIOD}))?")
-_AFTER_BRACKET_PERIOD = re.compile(rf"\s*级?\s*[（(]\s*(?:保密期限\s*[:：]?\s*)?(?:{_PERIOD})\s*[）)]")
-_AFTER_PERIOD_FIELD = re.compile(rf"\s*级?\s*[，,]?\s*保密期限\s*[:：]\s*(?:{_PERIOD})")
-_AFTER_MIJI = re.compile(rf"\s*[:：]\s*(?:绝密|机密|秘密)(?:\s*[{_STARS}]\s*(?:{_PERIOD})?)?")
-_AFTER_QIXIAN = re.compile(rf"\s*[:：]\s*(?:{_PERIOD})")
+_PERIOD = rf"(?:[0-9０-９]+|[{_CN_NUM}]+){_SP}*(?:年|个月|月)|长期"
+_AFTER_STAR = re.compile(rf"{_SP}*[{_STARS}]{_SP}*(?:(?:保密期限{_SP}*[:：]?{_SP}*)?(?:{_PERIOD}))?")
+_AFTER_BRACKET_PERIOD = re.compile(
+    rf"{_SP}*级?{_SP}*[（(]{_SP}*(?:保密期限{_SP}*[:：]?{_SP}*)?(?:{_PERIOD}){_SP}*[）)]"
+)
+_AFTER_PERIOD_FIELD = re.compile(rf"{_SP}*级?{_SP}*[，,]?{_SP}*保密期限{_SP}*[:：]{_SP}*(?:{_PERIOD})")
+_AFTER_MIJI = re.compile(rf"{_SP}*[:：]{_SP}*(?:绝密|机密|秘密)(?:{_SP}*[{_STARS}]{_SP}*(?:{_PERIOD})?)?")
+_AFTER_QIXIAN = re.compile(rf"{_SP}*[:：]{_SP}*(?:{_PERIOD})")
 
 
 class SecretDetector:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from .models import CONTENT_ROLES, Role, UnitRoleGroup
+from .models import CONTENT_ROLES, SITE_WIDE_ROLES, Role, UnitRoleGroup
 
 PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.EDITOR: ("add", "change"),
@@ -55,8 +55,18 @@ def _permission(dotted: str) -> Permission:
 
 
 def configure_group(link: UnitRoleGroup) -> None:
-    """Give a unit-role group the model permissions its role needs (idempotent)."""
+    """Give a unit-role group the permissions its role needs (idempotent).
+
+    Site-wide roles act on the whole site of the unit's locality: their page permissions sit on its
+    home page (when the locality's site exists; loading the profile calls this again).
+    """
     group = link.group
+    if link.role in SITE_WIDE_ROLES and PAGE_PERMISSIONS.get(link.role):
+        from govportal.portal.columns import home_for
+
+        home = home_for(link.unit.locality)
+        if home is not None:
+            grant_pages(group, link.role, [home])
     dotted = MODEL_PERMISSIONS.get(link.role, _COMMON)
     group.permissions.add(*(_permission(d) for d in dotted))
     root = Collection.get_first_root_node()

@@ -17,8 +17,8 @@ from django.db import transaction
 from pypinyin import Style, lazy_pinyin
 from wagtail.models import Page, Site
 
-from govportal.accounts.models import SITE_WIDE_ROLES, Unit, UnitKind
-from govportal.accounts.permissions import configure_group, grant_pages, set_page_units
+from govportal.accounts.models import Unit, UnitKind
+from govportal.accounts.permissions import configure_group, set_page_units
 from govportal.rules.profile import (
     ColumnSpec,
     Problem,
@@ -170,13 +170,11 @@ def ensure_home(profile: Profile) -> HomePage:
     return home
 
 
-def grant_site_wide(home: HomePage, units: Iterable[Unit]) -> None:
-    """Site-wide roles act on the locality's whole site; model permissions are refreshed too."""
+def refresh_role_groups(units: Iterable[Unit]) -> None:
+    """Re-apply every existing unit-role group's permissions (site-wide roles reach the new home page)."""
     for unit in units:
-        for link in unit.role_groups.all():
+        for link in unit.role_groups.select_related("group", "unit"):
             configure_group(link)
-            if link.role in SITE_WIDE_ROLES:
-                grant_pages(link.group, link.role, [home])
 
 
 # --- columns -----------------------------------------------------------------------------------------
@@ -216,11 +214,10 @@ def _column_values(spec: ColumnSpec) -> dict:
 
 
 def _units_for(spec: ColumnSpec, units: dict[str, Unit], groups: dict[str, Sequence[str]]) -> list[Unit]:
-    """Named units plus every unit of the kinds a group phrase (各责任单位…) covers."""
+    """Named units, then every unit a group phrase (各责任单位…) covers: by kind or by code."""
     chosen = [units[c] for c in spec.units if c in units]
-    kinds = {k for g in spec.groups for k in groups.get(g, ())}
-    if kinds:
-        chosen += [u for u in units.values() if u.kind in kinds and u not in chosen]
+    members = {m for g in spec.groups for m in groups.get(g, ())}
+    chosen += [u for u in units.values() if (u.kind in members or u.code in members) and u not in chosen]
     return chosen
 
 
@@ -237,9 +234,8 @@ def apply_columns(
     for spec in specs:
         page = existing.get(spec.path)
         if page is None and ids and ids.get(spec.path):
-            page = ColumnPage.objects.filter(pk=ids[spec.path]).descendant_of(home).first()
-            if page is not None and page.title != spec.path[-1]:
-                page.title = spec.path[-1]
+            # A row that keeps its 编号 but changed its name: the same column, renamed.
+            page = main_columns(home).filter(pk=ids[spec.path]).first()
         values = _column_values(spec)
         wanted_units = _units_for(spec, units, groups)
         lead = [units[c] for c in spec.lead_units if c in units]
@@ -249,19 +245,18 @@ def apply_columns(
             page = ColumnPage(
                 title=spec.path[-1], slug=slug_for(spec.path[-1], siblings), show_in_menus=True, **values
             )
+            page.units.set(wanted_units)  # parental relations are written by add_child's save
+            page.lead_units.set(lead)
             parent.add_child(instance=page)
             report.columns_created += 1
-            page.units.set(wanted_units)
-            page.lead_units.set(lead)
             assignments[page] = wanted_units
         else:
-            changed = False
+            changed = page.title != spec.path[-1]
+            page.title = spec.path[-1]
             for name, value in values.items():
                 if getattr(page, name) != value:
                     setattr(page, name, value)
                     changed = True
-            changed = changed or page.title != spec.path[-1]
-            page.title = spec.path[-1]
             if {u.pk for u in page.units.all()} != {u.pk for u in wanted_units} or {
                 u.pk for u in page.lead_units.all()
             } != {u.pk for u in lead}:
@@ -295,7 +290,7 @@ def apply_profile(profile: Profile) -> ApplyReport:
     units = sync_units(profile, report)
     home = ensure_home(profile)
     apply_columns(home, profile.columns, units, profile.groups, report)
-    grant_site_wide(home, units.values())
+    refresh_role_groups(units.values())
     return report
 
 
@@ -428,8 +423,8 @@ def create_subsite(unit: Unit) -> SubsiteHomePage:
             responsible_text=unit.name,
             show_in_menus=True,
         )
-        subsite.add_child(instance=column)
         column.units.set([unit])
+        subsite.add_child(instance=column)
     set_page_units({subsite: [unit]})
     return subsite
 

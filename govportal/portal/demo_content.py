@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import ArticlePage, ColumnPage, HomePage
+from .columns import main_columns
+from .models import ArticlePage, HomePage
 
 DEMO_ITEMS = {
     "政务要闻": [
@@ -33,7 +34,7 @@ def add_demo_items(home: HomePage) -> int:
     created = 0
     now = timezone.now()
     for column_title, items in DEMO_ITEMS.items():
-        column = ColumnPage.objects.descendant_of(home).filter(title=column_title).first()
+        column = main_columns(home).filter(title=column_title).first()
         if column is None:
             continue
         for i, (title, body) in enumerate(items):

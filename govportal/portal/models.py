@@ -20,6 +20,8 @@ from wagtail.search import index
 
 from govportal.accounts.permissions import is_site_admin
 
+from .forms import PinyinSlugPageForm
+
 
 class SupplyMethod(models.TextChoices):
     DIRECT = "直接发布", "直接发布"
@@ -31,6 +33,8 @@ class SupplyMethod(models.TextChoices):
 
 class PinyinSlugMixin:
     """Pages titled in Chinese get a readable ASCII slug (拼音首字母) when none is given."""
+
+    base_form_class = PinyinSlugPageForm
 
     def _set_core_field_defaults(self):
         if not self.slug and self.title and (self.path or getattr(self, "_cached_parent_obj", None)):

@@ -6,6 +6,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from govportal.accounts.permissions import is_site_admin
+
 from .calendar import missing_years
 from .models import WorkdaySchedule
 
@@ -32,9 +34,14 @@ def register_admin_urls():
     ]
 
 
+class SiteAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_site_admin(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def column_table_menu_item():
-    return MenuItem("栏目责任表", reverse("column_table"), icon_name="list-ul", order=250)
+    return SiteAdminMenuItem("栏目责任表", reverse("column_table"), icon_name="list-ul", order=250)
 
 
 class HolidayDataPanel(Component):

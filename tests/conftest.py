@@ -1,0 +1,48 @@
+"""Shared fixtures: the test database starts with the 钦州 profile loaded (once per session)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from govportal.portal.columns import load
+
+    with django_db_blocker.unblock():
+        load("qinzhou")
+
+
+@pytest.fixture
+def qinzhou(db):
+    from govportal.portal.columns import home_for
+
+    return home_for("qinzhou")
+
+
+@pytest.fixture
+def make_person(db):
+    """make_person("市教育局", "editor") -> a logged-in-able user of that unit with those roles."""
+    from django.contrib.auth import get_user_model
+
+    from govportal.accounts.models import Staff, Unit
+
+    counter = iter(range(10_000))
+
+    def make(unit_name: str, *roles: str, locality: str = "qinzhou"):
+        unit = Unit.objects.get(locality=locality, name=unit_name)
+        user = get_user_model().objects.create_user(f"u{next(counter)}", password="Test@2026pw")
+        Staff.objects.create(user=user, unit=unit, roles=list(roles))
+        return user
+
+    return make
+
+
+def column(home, *path: str):
+    """The column at ``path`` (titles) below ``home``."""
+    from govportal.portal.columns import main_columns, with_paths
+
+    for p, page in with_paths(home, main_columns(home)):
+        if p == path:
+            return page
+    raise LookupError("/".join(path))

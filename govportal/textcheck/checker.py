@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from .findings import EXPRESSION, KINDS, SENSITIVE, Finding
+from .findings import EXPRESSION, KINDS, SENSITIVE, TYPO, Finding
 from .leaders import LeaderDetector
 from .lexicon import (
     Expression,
@@ -38,6 +39,17 @@ LeaderLike = Leader | Mapping[str, Any] | Sequence[Any]
 TypoLike = TypoRule | Mapping[str, Any] | Sequence[Any]
 
 
+def _words(path: Path) -> list[str]:
+    out: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        out.extend(line.split("#", 1)[0].split())
+    return out
+
+
+# kinds in which two partly overlapping findings are one problem: the first one is kept
+_MERGE_PARTIAL = frozenset({TYPO})
+
+
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Deterministic order and de-duplication.
 
@@ -45,18 +57,20 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     included) is dropped: the longer match wins ("法轮功" over "法轮"); for equal spans the one
     produced first wins (confusion list before the homophone detector, severity ``blocking`` before
     ``warning`` for lexicon terms). Findings of different kinds are all kept, even when they overlap.
-    Partially overlapping findings of one kind are both kept. The result is sorted by start, then
+    Partially overlapping findings of one kind are both kept, except typos, where they name the
+    same wrong character twice ("生态坏境" and "坏境保护"): the first, longer one is kept. The result is sorted by start, then
     longer first, then kind (in the order of :data:`KINDS`).
     """
     by_kind: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_kind[f.kind].append(f)
     out: list[Finding] = []
-    for kind_findings in by_kind.values():
+    for kind, kind_findings in by_kind.items():
         kind_findings.sort(key=lambda f: (f.start, -f.end))  # stable: production order breaks ties
         kept: list[Finding] = []
+        merge = kind in _MERGE_PARTIAL
         for f in kind_findings:
-            if any(k.start <= f.start and f.end <= k.end for k in kept[-8:]):
+            if any(k.start <= f.start and f.end <= k.end or (merge and f.start < k.end) for k in kept[-8:]):
                 continue
             kept.append(f)
         out.extend(kept)
@@ -95,6 +109,7 @@ class Checker:
         forbid_non_gov: bool = False,
         homophones: bool | HomophoneDetector = False,
         phrases: Iterable[str] = (),
+        homophone_allow: Iterable[str] = (),
         extra_secret_markers: Iterable[str] = (),
         official_email_suffixes: Sequence[str] = (".gov.cn",),
         detectors: Iterable[str] | None = None,
@@ -128,7 +143,9 @@ class Checker:
         self.homophone_detector: HomophoneDetector | None = None
         if "typo" in enabled and homophones:
             self.homophone_detector = (
-                homophones if isinstance(homophones, HomophoneDetector) else HomophoneDetector(phrases)
+                homophones
+                if isinstance(homophones, HomophoneDetector)
+                else HomophoneDetector(phrases, allow=homophone_allow)
             )
         self._build_matcher()
 

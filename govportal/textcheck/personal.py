@@ -70,6 +70,22 @@ NOT_PERSONAL_CONTEXT = (
     "运单",
 )
 
+# Words just before a card-like number that say the account belongs to an organisation.
+ORGANISATION_ACCOUNT_CONTEXT = (
+    "对公",
+    "单位账户",
+    "收款单位",
+    "缴款单位",
+    "开户单位",
+    "账户名称",
+    "户名：",
+    "户名:",
+    "财政局",
+    "非税",
+)
+# A number followed by one of these is an amount or a count, not an identifier.
+_QUANTITY_AFTER = set("元万亿个件人户次台吨斤米份张条号")
+
 _DIGIT = "0-9\uff10-\uff19"
 _RUN = re.compile(
     rf"(?<![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
@@ -166,18 +182,21 @@ def mask(value: str, subkind: str) -> str:
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]
 
 
-def _classify(digits: str, context: str, today: datetime.date | None) -> str | None:
+def _classify(digits: str, context: str, today: datetime.date | None, after: str = "") -> str | None:
+    if after and after in _QUANTITY_AFTER:
+        return None
     n = len(digits)
     if n == 18 and id18_valid(digits, today=today):
         return ID_CARD
     if n == 11 and mobile_valid(digits):
         return MOBILE
-    weak_ok = (
-        "身份" in context or "卡" in context or not any(word in context for word in NOT_PERSONAL_CONTEXT)
-    )
+    near = context[-10:]
+    weak_ok = "身份" in near or "卡" in near or not any(word in near for word in NOT_PERSONAL_CONTEXT)
     if n == 15 and weak_ok and id15_valid(digits, today=today):
         return "身份证号15"
     if 16 <= n <= 19 and weak_ok and digits.isdigit() and bank_card_valid(digits):
+        if any(word in context for word in ORGANISATION_ACCOUNT_CONTEXT):
+            return None
         return BANK_CARD
     return None
 
@@ -220,7 +239,12 @@ def find_numbers(text: str, *, today: datetime.date | None = None) -> Iterator[F
                 gstart = offsets[i]
                 gend = offsets[i + k - 1] + len(groups[i + k - 1])
                 digits = "".join(groups[i : i + k])
-                subkind = _classify(digits, text[max(0, gstart - 10) : gstart], today)
+                subkind = _classify(
+                    digits,
+                    text[max(0, gstart - 40) : gstart],
+                    today,
+                    text[gend : gend + 1] if gend < len(text) else "",
+                )
                 if subkind:
                     if i == 0 and subkind == MOBILE:
                         gstart = start  # include the country code

@@ -125,11 +125,12 @@ class SecretDetector:
 
     # --- distribution markers -----------------------------------------------------------------
     def _markers(self, text: str, spans: list[tuple[int, int]]) -> list[Finding]:
-        # longest marker wins where markers overlap
+        # overlapping markers ("仅供内部" + "内部参考") form one marker
         spans = sorted(spans, key=lambda s: (s[0], -s[1]))
         kept: list[tuple[int, int]] = []
         for s, e in spans:
             if kept and s < kept[-1][1]:
+                kept[-1] = (kept[-1][0], max(e, kept[-1][1]))
                 continue
             kept.append((s, e))
         flagged: list[tuple[int, int]] = []
@@ -152,9 +153,11 @@ def _line_start(text: str, i: int) -> bool:
 def _left_boundary(text: str, s: int, flagged: list[tuple[int, int]]) -> int | None:
     """Start of the marker (including an allowed prefix) if its left side is a boundary."""
     starts = [s]
-    for p in MARKER_PREFIXES:
-        if text.startswith(p, s - len(p)):
-            starts.append(s - len(p))
+    for _ in range(2):  # up to two prefixes: "本材料仅供内部参考"
+        for p in MARKER_PREFIXES:
+            if starts[-1] >= len(p) and text.startswith(p, starts[-1] - len(p)):
+                starts.append(starts[-1] - len(p))
+                break
     for st in sorted(starts):
         if st == 0 or _line_start(text, st):
             return st
@@ -174,7 +177,8 @@ def _right_ok(text: str, e: int, kept: list[tuple[int, int]]) -> bool:
     if e >= len(text):
         return True
     nxt = text[e]
-    if nxt in "\r\n \t\u3000" or nxt in _CLOSE or nxt in _STARS or nxt in _PUNCT:
+    # "、" continues an enumeration ("注意保密、注意安全") and so is not a boundary
+    if nxt in "\r\n \t\u3000" or nxt in _CLOSE or nxt in _STARS or (nxt in _PUNCT and nxt != "、"):
         return True
     return any(s == e for s, _ in kept)  # another marker follows directly
 

@@ -135,6 +135,9 @@ def jieba_words() -> dict[str, tuple[int, str]]:
 
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# jieba parts of speech of the target phrases: idioms (i), set phrases (l), nouns (n; many idioms are
+# tagged n), status words, verbs, ... but no personal, place or organisation names and no numerals.
+PHRASE_TAGS = ("i", "l", "n", "z", "j", "v", "vn", "a", "ad", "an", "d", "c", "o", "b", "t", "f", "s")
 
 
 class HomophoneDetector:
@@ -147,11 +150,15 @@ class HomophoneDetector:
         use_jieba: bool = True,
         min_freq: int = 5,
         min_ratio: float = 20.0,
-        tags: tuple[str, ...] = ("i", "l"),
+        max_diffs: int = 1,
+        allow: Iterable[str] = (),
+        tags: tuple[str, ...] = PHRASE_TAGS,
     ) -> None:
         self.table, _ = _pinyin_table()
         self.freq: dict[str, tuple[int, str]] = jieba_words() if use_jieba else {}
         self.min_ratio = min_ratio
+        self.max_diffs = max_diffs
+        self.allow = frozenset(a.strip() for a in allow if a.strip())
         targets: dict[str, int] = {}
         if use_jieba:
             for word, (freq, tag) in self.freq.items():
@@ -176,7 +183,7 @@ class HomophoneDetector:
                 if orig == target:
                     continue
                 diffs = [i for i, (a, b) in enumerate(zip(orig, target, strict=True)) if a != b]
-                if len(diffs) != 1 or not _CJK.match(orig):
+                if not 1 <= len(diffs) <= self.max_diffs or orig in self.allow or not _CJK.match(orig):
                     continue
                 if not self._plausible_slip(orig, target):
                     continue

@@ -45,6 +45,10 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 INSTALLED_APPS = [
     "govportal.accounts",
     "govportal.portal",
+    "govportal.publishing",
+    "govportal.interaction",
+    "govportal.search",
+    "govportal.monitoring",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

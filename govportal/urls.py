@@ -10,6 +10,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap/", portal_views.site_map, name="site_map"),
+    path("", include("govportal.publishing.urls")),
+    path("", include("govportal.interaction.urls")),
+    path("", include("govportal.search.urls")),
+    path("", include("govportal.monitoring.urls")),
 ]
 
 if settings.DEBUG:

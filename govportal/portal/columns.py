@@ -30,6 +30,7 @@ from govportal.rules.profile import (
 )
 
 from .models import ColumnPage, HomePage, PortalSettings, SubsiteHomePage, SubsiteIndexPage
+from .signals import profile_applied
 
 EXTRA_HEADERS = ["具体内容", "更新频率", "保障单位", "保障方式", "链接", "备注"]
 ID_HEADER = "编号"
@@ -291,6 +292,7 @@ def apply_profile(profile: Profile) -> ApplyReport:
     home = ensure_home(profile)
     apply_columns(home, profile.columns, units, profile.groups, report)
     refresh_role_groups(units.values())
+    profile_applied.send(sender=HomePage, home=home, profile=profile)
     return report
 
 

@@ -157,23 +157,66 @@ class ColumnPage(PinyinSlugMixin, Page):
         return super().serve(request, *args, **kwargs)
 
 
-class ArticlePage(PinyinSlugMixin, Page):
-    """An item (信息). The public-site issue adds the other kinds; this is the common ground."""
+class InfoCategory(models.TextChoices):
+    """What kind of information an item is, for choosing its review route (000 Art. 28, 001 Art. 8)."""
+
+    UNIT = "unit", "本单位职责范围内信息"
+    GOVERNMENT = "government", "以政府名义发布的信息"
+    MAJOR = "major", "重大突发事件或敏感信息"
+    REPOST = "repost", "转载其他媒体的信息"
+
+
+class ItemPage(PinyinSlugMixin, Page):
+    """What every item (信息) has, whatever its kind: dates, source, the publishing unit, the category
+    that decides its review route, and the co-units of information formed jointly (002 Art. 23)."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
     source = models.CharField("来源", max_length=120, blank=True)
     author = models.CharField("作者", max_length=60, blank=True)
-    body = RichTextField("正文", blank=True)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="发布单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="不填则为提交人所在单位",
+    )
+    info_category = models.CharField(
+        "信息类别", max_length=20, choices=InfoCategory.choices, default=InfoCategory.UNIT
+    )
+    co_units = ParentalManyToManyField(
+        "accounts.Unit",
+        verbose_name="联合发布单位",
+        blank=True,
+        related_name="+",
+        help_text="多个单位联合形成的信息，发布前须经各联合单位书面同意（酉阳办法第二十三条）",
+    )
 
-    content_panels = Page.content_panels + [
+    item_panels = [
         FieldPanel("date"),
         FieldPanel("source"),
         FieldPanel("author"),
-        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("unit"), FieldPanel("info_category"), FieldPanel("co_units")],
+            heading="发布与审核",
+        ),
     ]
-    search_fields = Page.search_fields + [index.SearchField("body")]
+    search_fields = Page.search_fields + [index.FilterField("date"), index.FilterField("unit")]
     parent_page_types = ["portal.ColumnPage", "portal.SubsiteHomePage"]
     subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+
+class ArticlePage(ItemPage):
+    """An article: news, dynamics, notices, announcements."""
+
+    body = RichTextField("正文", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")] + ItemPage.item_panels
+    search_fields = ItemPage.search_fields + [index.SearchField("body")]
 
     class Meta:
         verbose_name = "信息"

@@ -23,6 +23,7 @@ def _add_item(client, parent, title="测试信息"):
             "date": "2026-11-20 10:00",
             "source": "市教育局",
             "author": "",
+            "info_category": "unit",
             "body": json.dumps(
                 {
                     "blocks": [
@@ -59,6 +60,7 @@ def test_editor_can_add_item_in_own_units_column(client, qinzhou, make_person):
     item = ArticlePage.objects.child_of(preschool).get(title="2026年秋季学期学前教育资助政策")
     assert item.slug  # a Chinese title gets an ASCII slug without the editor typing one
     assert not item.live  # an editor cannot publish
+    assert item.unit.name == "市教育局"  # the publishing unit defaults to the editor's
 
 
 def test_editor_is_refused_another_units_column(client, qinzhou, make_person):

@@ -1,9 +1,13 @@
 """``govportal demo``: prepare the demo (idempotently) and serve it."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
 from govportal.portal.columns import apply_profile, create_subsite, home_for
@@ -57,6 +61,13 @@ class Command(BaseCommand):
                 create_subsite(unit)
             created = add_demo_items(home)
         self.stdout.write(f"演示数据已就绪：{report.summary()}；新增演示信息 {created} 条。")
+        for app in apps.get_app_configs():
+            # Each app may prepare its own demo data: govportal/<app>/demo.py with prepare(home) -> str.
+            if app.name.startswith("govportal.") and module_has_submodule(app.module, "demo"):
+                with transaction.atomic():
+                    said = import_module(f"{app.name}.demo").prepare(home)
+                if said:
+                    self.stdout.write(said)
         self._print_help(port, accounts)
         if not no_serve:
             call_command("serve", port=port)

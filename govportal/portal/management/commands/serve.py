@@ -27,7 +27,17 @@ class Command(BaseCommand):
         }
         jobs = None
         if not no_worker and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            worker = [sys.executable, "-m", "govportal.cli", "db_worker", "--no-reload", "--queue-name", "*", "-v", "0"]
+            worker = [
+                sys.executable,
+                "-m",
+                "govportal.cli",
+                "db_worker",
+                "--no-reload",
+                "--queue-name",
+                "*",
+                "-v",
+                "0",
+            ]
             jobs = subprocess.Popen(worker, env=env)
         cmd = [
             sys.executable,

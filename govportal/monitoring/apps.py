@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "govportal.monitoring"
+    label = "monitoring"
+    verbose_name = "监测与错敏信息"
+    default_auto_field = "django.db.models.BigAutoField"

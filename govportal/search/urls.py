@@ -1,0 +1,3 @@
+"""Public URLs of the search app (included at the site root by govportal/urls.py)."""
+
+urlpatterns: list = []

@@ -29,7 +29,7 @@ from .lexicon import (
 )
 from .links import LinkDetector
 from .matcher import MultiMatcher
-from .personal import find_addresses, find_emails, find_numbers
+from .personal import ADDRESS_ANCHORS, find_addresses, find_emails, find_numbers
 from .secrets import SecretDetector
 from .typos import HomophoneDetector, TypoDetector
 
@@ -168,6 +168,9 @@ class Checker:
         if self.secret_detector:
             for pattern, role in self.secret_detector.patterns():
                 m.add(pattern, ("secret", role, pattern))
+        if "personal_data" in self.enabled:
+            for word in ADDRESS_ANCHORS:
+                m.add(word, ("address", word))
         m.build()
         self.matcher = m
 
@@ -217,6 +220,7 @@ class Checker:
         leader_hits: list[tuple[int, int, int]] = []
         typo_hits: list[tuple[int, int, int]] = []
         secret_hits: list[tuple[int, int, str, str]] = []
+        address_hits: list[tuple[int, int, str]] = []
         allow: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
         for start, end, payloads in self.matcher.iter(text):
             for p in payloads:
@@ -231,6 +235,8 @@ class Checker:
                     typo_hits.append((start, end, p[1]))
                 elif tag == "leader":
                     leader_hits.append((start, end, p[1]))
+                elif tag == "address":
+                    address_hits.append((start, end, p[1]))
                 else:  # *_allow
                     allow[(tag, p[1])].append((start, end))
 
@@ -238,8 +244,10 @@ class Checker:
             findings.extend(self.secret_detector.evaluate(text, secret_hits))
         if "personal_data" in enabled:
             findings.extend(find_numbers(text, today=self.today))
-            findings.extend(find_emails(text, official_suffixes=self.official_email_suffixes))
-            findings.extend(find_addresses(text))
+            if "@" in text:
+                findings.extend(find_emails(text, official_suffixes=self.official_email_suffixes))
+            if address_hits:
+                findings.extend(find_addresses(text, address_hits))
         for start, end, i in sensitive_hits:
             term = self.sensitive[i]
             if any(s <= start and end <= e for s, e in allow.get(("sensitive_allow", i), ())):

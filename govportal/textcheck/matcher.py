@@ -11,8 +11,10 @@ before encoding so that offsets stay character offsets.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Hashable, Iterator
+from importlib import resources
 from typing import Any
 
 import ahocorasick
@@ -26,6 +28,31 @@ def _encode(text: str) -> str:
     if len(raw) != 2 * len(text):
         raw = _NON_BMP.sub("\ufffd", text).encode("utf-16-be", "surrogatepass")
     return raw.decode("latin-1")
+
+
+@functools.lru_cache(maxsize=1)
+def _char_weights() -> tuple[dict[str, float], dict[int, float]]:
+    """Zipf weights of common characters and of their UTF-16 high bytes (data/char_rank.txt)."""
+    path = resources.files("govportal.textcheck").joinpath("data", "char_rank.txt")
+    chars = "".join(
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    weights = {ch: 1.0 / (rank + 10) for rank, ch in enumerate(chars)}
+    high: dict[int, float] = {}
+    for ch, w in weights.items():
+        high[ord(ch) >> 8] = high.get(ord(ch) >> 8, 0.0) + w
+    return weights, high
+
+
+def _insertion_key(pattern: str) -> tuple[float, ...]:
+    """Most frequent text characters first, so that transition lists are scanned in a good order."""
+    weights, high = _char_weights()
+    key: list[float] = []
+    for ch in pattern[:2]:
+        key += [-high.get(ord(ch) >> 8, 0.0), -weights.get(ch, 0.0), float(ord(ch))]
+    return tuple(key)
 
 
 class MultiMatcher:
@@ -55,7 +82,8 @@ class MultiMatcher:
 
     def build(self) -> None:
         automaton = ahocorasick.Automaton()
-        for pattern, payloads in self._patterns.items():
+        for pattern in sorted(self._patterns, key=_insertion_key):
+            payloads = self._patterns[pattern]
             automaton.add_word(_encode(pattern), (len(pattern), tuple(payloads)))
         if len(automaton):
             automaton.make_automaton()

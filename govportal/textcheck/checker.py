@@ -197,11 +197,8 @@ class Checker:
             + load_typo_context(data_file("typo_context.toml")),
             "blocked_domains": load_domains(data_file("blocked_domains.txt")),
             "allowed_link_domains": load_domains(data_file("allowed_link_domains.txt")),
-            "phrases": [
-                p
-                for p in data_file("phrases.txt").read_text(encoding="utf-8").split()
-                if not p.startswith("#")
-            ],
+            "phrases": _words(data_file("phrases.txt")),
+            "homophone_allow": _words(data_file("homophone_allow.txt")),
         }
         for key, value in extra.items():
             if key in shipped and isinstance(value, list | tuple):

@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 from govportal.rules.profile import ProfileError
 
-from .columns import export_columns_xlsx, import_columns_xlsx
+from .columns import create_subsite, export_columns_xlsx, import_columns_xlsx
 from .models import HomePage
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -63,3 +64,15 @@ def column_table_export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="columns-{home.locality}.xlsx"'
     return response
+
+
+def subsites(request):
+    """Site administrators open a sub-site for any unit (its home page and default columns)."""
+    _require_admin(request)
+    created = None
+    if request.method == "POST":
+        unit = get_object_or_404(Unit, pk=request.POST.get("unit"))
+        created = create_subsite(unit)
+    units = Unit.objects.select_related("subsite").order_by("locality", "sort_order", "id")
+    rows = [(u, getattr(u, "subsite", None)) for u in units]
+    return render(request, "portal/admin/subsites.html", {"rows": rows, "created": created})

@@ -31,6 +31,7 @@ def register_admin_urls():
     return [
         path("column-table/", admin_views.column_table, name="column_table"),
         path("column-table/export/", admin_views.column_table_export, name="column_table_export"),
+        path("subsites/", admin_views.subsites, name="subsites"),
     ]
 
 
@@ -42,6 +43,11 @@ class SiteAdminMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def column_table_menu_item():
     return SiteAdminMenuItem("栏目责任表", reverse("column_table"), icon_name="list-ul", order=250)
+
+
+@hooks.register("register_admin_menu_item")
+def subsites_menu_item():
+    return SiteAdminMenuItem("部门子站", reverse("subsites"), icon_name="site", order=251)
 
 
 class HolidayDataPanel(Component):

@@ -130,3 +130,21 @@ def test_person_belongs_to_one_unit_and_roles_follow_it(make_person):
     staff.save()
     links = UnitRoleGroup.objects.filter(group__user=user).select_related("unit")
     assert [(link.unit.name, link.role) for link in links] == [("市公安局", "editor")]
+
+
+def test_site_admin_opens_a_subsite_from_the_back_office(client, make_person):
+    from django.urls import reverse
+
+    from govportal.accounts.models import Unit
+
+    unit = Unit.objects.get(locality="qinzhou", name="市统计局")
+    client.force_login(make_person("市人民政府办公室电子政务中心", "site_admin"))
+    page = client.get(reverse("subsites")).content.decode()
+    assert "市统计局" in page and "开设子站" in page
+    response = client.post(reverse("subsites"), {"unit": unit.pk})
+    assert "已开设" in response.content.decode()
+    unit.refresh_from_db()
+    assert unit.subsite.get_children().count() == 4
+
+    client.force_login(make_person("市统计局", "editor"))
+    assert client.get(reverse("subsites")).status_code in (302, 403)

@@ -107,6 +107,16 @@ def run(show_errors: bool) -> list[str]:
             out.append(f"- held-out miss ({kind}) #{rid}: “{t}” in “{sentence}”")
         for rid, t, sentence in s.false_positives:
             out.append(f"- held-out false positive ({kind}) #{rid}: “{t}” in “{sentence}”")
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    if seeds:
+        texts = [p.read_text(encoding="utf-8") for p in seeds]
+        found = [(p.name, f) for p, t in zip(seeds, texts, strict=True) for f in full.check(t)]
+        out += [
+            "",
+            f"Real text: the {len(seeds)} seed regulations in `shared/seeds/` "
+            f"({sum(len(t) for t in texts):,} characters of published government text) give {len(found)} findings"
+            + (": " + "; ".join(f"{n} {f.kind} “{f.text}”" for n, f in found) if found else "."),
+        ]
     if show_errors:
         for kind, s in scores.items():
             for rid, t, sentence in s.false_positives:

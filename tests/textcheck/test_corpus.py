@@ -65,3 +65,15 @@ def test_typos_beat_a_plain_confusion_list(rows, checker):
     assert ours.precision > base.precision
     assert ours.recall > base.recall
     assert ours.f1 > base.f1 + 0.1
+
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_the_real_regulation_texts_raise_nothing(checker):
+    """The five seed regulations are published government text: nothing in them should be flagged."""
+    texts = sorted(SEEDS.glob("*.txt"))
+    assert texts
+    found = [(p.name, f.kind, f.text) for p in texts for f in checker.check(p.read_text(encoding="utf-8"))]
+    assert found == []

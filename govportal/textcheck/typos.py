@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .findings import TYPO, WARNING, Finding
@@ -104,10 +105,25 @@ def _toneless(pinyin: str) -> str:
     )
 
 
+def _load_pinyin_dict() -> dict[int, str]:
+    """pypinyin's character dictionary, read without importing the package (whose phrase
+    dictionary alone takes ~55 MB of memory)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("同音别字检查需要 pypinyin 软件包，请先安装 pypinyin")
+    path = Path(spec.origin).with_name("pinyin_dict.py")
+    module_spec = importlib.util.spec_from_file_location("_govportal_pinyin_dict", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
 @functools.lru_cache(maxsize=1)
 def _pinyin_table() -> tuple[dict[int, str], dict[str, int]]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
+    pinyin_dict = _load_pinyin_dict()
     classes: dict[str, int] = {}
     table: dict[int, str] = {}
     for code, readings in pinyin_dict.items():
@@ -119,18 +135,37 @@ def _pinyin_table() -> tuple[dict[int, str], dict[str, int]]:
     return table, classes
 
 
-@functools.lru_cache(maxsize=1)
-def jieba_words() -> dict[str, tuple[int, str]]:
-    """word -> (frequency, part of speech) from jieba's shipped dictionary (jieba/dict.txt)."""
-    import jieba
+def _jieba_dict_path() -> Path:
+    import importlib.util
 
-    path = Path(jieba.__file__).with_name("dict.txt")
-    words: dict[str, tuple[int, str]] = {}
-    with path.open(encoding="utf-8") as fh:
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("同音别字检查需要 jieba 软件包（其中自带词典），请先安装 jieba")
+    return Path(spec.origin).with_name("dict.txt")
+
+
+def _read_jieba(min_len: int, max_len: int) -> Iterator[tuple[str, int, str]]:
+    """(word, frequency, part of speech) of the Chinese words of jieba's dictionary in a length range."""
+    with _jieba_dict_path().open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) >= 2:
-                words[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+            if len(parts) >= 2 and min_len <= len(parts[0]) <= max_len and _CJK.match(parts[0]):
+                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_words(min_len: int = 1) -> dict[str, tuple[int, str]]:
+    """word -> (frequency, part of speech) from jieba's shipped dictionary (jieba/dict.txt).
+
+    Only words of at least *min_len* characters are kept. The dictionary is read as a file:
+    jieba's tokenizer is not imported.
+    """
+    words: dict[str, tuple[int, str]] = {}
+    with _jieba_dict_path().open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2 and len(parts[0]) >= min_len:
+                words[parts[0]] = (int(parts[1]), sys.intern(parts[2]) if len(parts) > 2 else "")
     return words
 
 
@@ -155,19 +190,28 @@ class HomophoneDetector:
         tags: tuple[str, ...] = PHRASE_TAGS,
     ) -> None:
         self.table, _ = _pinyin_table()
-        self.freq: dict[str, tuple[int, str]] = jieba_words() if use_jieba else {}
         self.min_ratio = min_ratio
         self.max_diffs = max_diffs
         self.allow = frozenset(a.strip() for a in allow if a.strip())
         targets: dict[str, int] = {}
         if use_jieba:
-            for word, (freq, tag) in self.freq.items():
-                if 4 <= len(word) <= 8 and tag in tags and freq >= min_freq and _CJK.match(word):
+            for word, freq, tag in _read_jieba(min_len=4, max_len=8):
+                if tag in tags and freq >= min_freq:
                     targets[word] = freq
         for p in phrases:
             p = p.strip()
             if len(p) >= 3 and _CJK.match(p):
                 targets[p] = max(targets.get(p, 0), 10**6)
+        # frequencies are needed only for words that sound like a target: a window can only be such a word
+        keys = {word.translate(self.table) for word in targets}
+        lengths = {len(word) for word in targets}
+        self.freq: dict[str, int] = {}
+        if use_jieba:
+            for word, freq, _ in _read_jieba(
+                min_len=min(lengths, default=3), max_len=max(lengths, default=8)
+            ):
+                if word not in targets and word.translate(self.table) in keys:
+                    self.freq[word] = freq
         self.targets = targets
         self.matcher = MultiMatcher()
         for word in targets:
@@ -204,5 +248,5 @@ class HomophoneDetector:
 
     def _plausible_slip(self, orig: str, target: str) -> bool:
         target_freq = self.targets[target]
-        orig_freq = self.freq.get(orig, (0, ""))[0]
+        orig_freq = self.targets.get(orig) or self.freq.get(orig, 0)
         return orig_freq * self.min_ratio < target_freq

@@ -110,7 +110,7 @@ class SecretDetector:
                 m = rx.match(text, end)
                 if m:
                     return _finding(text, start, m.end(), sub, RULE_LEVEL)
-            if _standalone(text, start, end, loose=False):
+            if _standalone(text, start, end):
                 return _finding(text, start, end, "密级标志", RULE_LEVEL)
             return None
         if word == "密级":
@@ -183,7 +183,7 @@ def _right_ok(text: str, e: int, kept: list[tuple[int, int]]) -> bool:
     return any(s == e for s, _ in kept)  # another marker follows directly
 
 
-def _standalone(text: str, start: int, end: int, *, loose: bool) -> bool:
+def _standalone(text: str, start: int, end: int) -> bool:
     """A level word alone on its line, or alone in brackets: "（秘密）"."""
     if start > 0 and text[start - 1] in _OPEN and end < len(text) and text[end] in _CLOSE:
         return True

@@ -131,7 +131,9 @@ def _pinyin_table() -> tuple[dict[int, str], dict[str, int]]:
             continue
         syl = _toneless(readings)
         cid = classes.setdefault(syl, len(classes))
-        table[code] = chr(_PUA + cid)
+        # spread the classes over 24 high bytes of the private use area: the matcher walks UTF-16
+        # bytes, and short transition lists at every level keep it fast
+        table[code] = chr(_PUA + ((cid % 24) << 8) + cid // 24)
     return table, classes
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from govportal.accounts.permissions import unit_of
@@ -19,3 +20,78 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
         if "unit" in self.fields and not self.instance.unit_id and self.for_user is not None:
             self.instance.unit = unit_of(self.for_user)
         return super().save(commit=commit)
+
+
+def _publishing(form) -> bool:
+    """True unless the editor is only saving a draft (Wagtail defers required checks for drafts)."""
+    return not getattr(form, "is_deferred_validation", False)
+
+
+class PolicyDocumentForm(PinyinSlugPageForm):
+    pass
+
+
+class InterpretationForm(PinyinSlugPageForm):
+    """A profile may require every interpretation to be linked with its document (钦州办法第七条（二））."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if _publishing(self) and not cleaned.get("policy") and self._linking_required():
+            self.add_error(
+                "policy",
+                "请选择所解读的政策文件：政策文件应与解读文件进行关联（钦州办法第七条（二）、附件1 政策解读第2点）。",
+            )
+        return cleaned
+
+    def _linking_required(self) -> bool:
+        from govportal.rules.profile import load_profile
+
+        from .index_numbers import home_of
+
+        parent = getattr(self, "parent_page", None) or (
+            self.instance.get_parent() if self.instance.pk else None
+        )
+        home = home_of(parent) if parent is not None else None
+        if home is None or not home.locality:
+            return False
+        try:
+            section = load_profile(home.locality).sections.get("interpretation", {})
+        except Exception:  # a broken profile must not block editing
+            return False
+        return bool(section.get("link_to_document"))
+
+
+class ServiceGuideForm(PinyinSlugPageForm):
+    """A guide is published only with every element 钦州办法第十六条 lists; drafts may be incomplete."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not _publishing(self):
+            return cleaned
+        from .models import ServiceGuidePage
+
+        missing = []
+        for name, label in ServiceGuidePage.REQUIRED_ELEMENTS:
+            if name in self.fields and not _has_content(cleaned.get(name)):
+                missing.append(label)
+                self.add_error(name, f"发布办事指南须填写「{label}」（钦州办法第十六条）。")
+        if missing:
+            raise forms.ValidationError(
+                "办事指南缺少要素：%(m)s。钦州办法第十六条要求列明事项名称、设定依据、申请条件、办理材料、办理地点、"
+                "办理机构、收费标准、办理时间、联系电话、办理流程等要素；可先保存草稿。",
+                params={"m": "、".join(missing)},
+            )
+        return cleaned
+
+
+def _has_content(value) -> bool:
+    import re
+
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(re.sub(r"<[^>]+>|\s|&nbsp;", "", value))
+    try:
+        return len(value) > 0
+    except TypeError:
+        return bool(value)

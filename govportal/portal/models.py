@@ -7,20 +7,41 @@ update frequency, responsible units and supply method.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from govportal.accounts.permissions import is_site_admin
 
-from .forms import PinyinSlugPageForm
+from . import blocks as portal_blocks
+from .forms import InterpretationForm, PinyinSlugPageForm, PolicyDocumentForm, ServiceGuideForm
+from .index_numbers import (
+    TOPIC_CLASSES,
+    IndexNumberSerial,  # noqa: F401  (a model of this app)
+    assign_index_number,
+)
+
+ITEM_KINDS = [
+    "portal.ArticlePage",
+    "portal.PolicyDocumentPage",
+    "portal.InterpretationPage",
+    "portal.ServiceGuidePage",
+    "portal.LeaderProfilePage",
+    "portal.OrganisationPage",
+    "portal.DataReleasePage",
+    "portal.PressConferencePage",
+    "portal.SpecialTopicPage",
+    "portal.RepostPage",
+]
 
 
 class SupplyMethod(models.TextChoices):
@@ -120,7 +141,7 @@ class ColumnPage(PinyinSlugMixin, Page):
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("content_description")]
-    subpage_types = ["portal.ColumnPage", "portal.ArticlePage"]
+    subpage_types = ["portal.ColumnPage", *ITEM_KINDS]
     parent_page_types = ["portal.HomePage", "portal.ColumnPage", "portal.SubsiteHomePage"]
     # Columns come from the responsibility table (load-profile / xlsx import), not from "add child page".
     is_creatable = False
@@ -166,9 +187,25 @@ class InfoCategory(models.TextChoices):
     REPOST = "repost", "转载其他媒体的信息"
 
 
+class MediaKind(models.TextChoices):
+    """How an item is presented: 象山办法第十六条 scores text 1, image-and-text 2, video 3 points."""
+
+    TEXT = "text", "纯文字"
+    IMAGE = "image", "图文"
+    VIDEO = "video", "视频"
+
+
+_IMAGE_IN_HTML = re.compile(r'<embed[^>]+embedtype="image"|<img\b', re.I)
+_VIDEO_IN_HTML = re.compile(r"<video\b|embedtype=\"media\"", re.I)
+
+
 class ItemPage(PinyinSlugMixin, Page):
     """What every item (信息) has, whatever its kind: dates, source, the publishing unit, the category
-    that decides its review route, and the co-units of information formed jointly (002 Art. 23)."""
+    that decides its review route, and the co-units of information formed jointly (002 Art. 23).
+
+    Also: the index number and topic class of the disclosure catalogue (given automatically to items in
+    scope, see ``index_numbers``), a summary, a lead image, a video, attachments. ``media_kind`` tells
+    whether the item is text only, image-and-text or video, from its content."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
     source = models.CharField("来源", max_length=120, blank=True)
@@ -192,6 +229,36 @@ class ItemPage(PinyinSlugMixin, Page):
         related_name="+",
         help_text="多个单位联合形成的信息，发布前须经各联合单位书面同意（酉阳办法第二十三条）",
     )
+    index_number = models.CharField(
+        "索引号",
+        max_length=80,
+        blank=True,
+        db_index=True,
+        help_text="编入政府信息公开目录的信息在首次保存时按本地区规则自动生成，此后不变。",
+    )
+    topic = models.CharField(
+        "主题分类", max_length=40, blank=True, choices=[(n, n) for _, n in TOPIC_CLASSES]
+    )
+    summary = models.TextField(
+        "内容概述", blank=True, help_text="政府信息公开目录的内容概述，一般不超过100字；也用于列表和订阅。"
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="题图",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    video_url = models.CharField(
+        "视频地址",
+        max_length=500,
+        blank=True,
+        help_text="本站视频文件地址（如 /media/video/xxx.mp4）。不得嵌入第三方播放器。",
+    )
+    attachments = StreamField(
+        [("attachment", portal_blocks.AttachmentBlock())], blank=True, verbose_name="附件"
+    )
 
     item_panels = [
         FieldPanel("date"),
@@ -201,13 +268,67 @@ class ItemPage(PinyinSlugMixin, Page):
             [FieldPanel("unit"), FieldPanel("info_category"), FieldPanel("co_units")],
             heading="发布与审核",
         ),
+        MultiFieldPanel(
+            [FieldPanel("index_number", read_only=True), FieldPanel("topic"), FieldPanel("summary")],
+            heading="政府信息公开目录",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("image"), FieldPanel("video_url"), FieldPanel("attachments")],
+            heading="图片、视频与附件",
+        ),
     ]
-    search_fields = Page.search_fields + [index.FilterField("date"), index.FilterField("unit")]
-    parent_page_types = ["portal.ColumnPage", "portal.SubsiteHomePage"]
+    search_fields = Page.search_fields + [
+        index.FilterField("date"),
+        index.FilterField("unit"),
+        index.SearchField("summary"),
+        index.FilterField("index_number"),
+    ]
+    parent_page_types = ["portal.ColumnPage", "portal.SubsiteHomePage", "portal.SpecialTopicPage"]
     subpage_types: list[str] = []
+    # Kinds that are government information by nature enter the disclosure catalogue wherever they sit.
+    always_in_catalogue = False
+    # Rich-text fields whose content decides the media kind and feeds the item's text.
+    text_fields: tuple[str, ...] = ()
+    kind_label = "信息"
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.index_number:
+            assign_index_number(self)
+        super().save(*args, **kwargs)
+
+    def content_html(self) -> str:
+        return "".join(str(getattr(self, name) or "") for name in self.text_fields)
+
+    @property
+    def media_kind(self) -> str:
+        html = self.content_html()
+        if self.video_url or _VIDEO_IN_HTML.search(html):
+            return MediaKind.VIDEO
+        if self.image_id or _IMAGE_IN_HTML.search(html) or self._has_photos():
+            return MediaKind.IMAGE
+        return MediaKind.TEXT
+
+    def _has_photos(self) -> bool:
+        return False
+
+    @property
+    def media_kind_label(self) -> str:
+        return MediaKind(self.media_kind).label
+
+    @property
+    def column(self):
+        return self.get_parent()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        printing = request is not None and request.GET.get("print") == "1"
+        context["printing"] = printing
+        context["base_template"] = "portal/print_base.html" if printing else "base.html"
+        context["ancestors"] = self.get_ancestors().filter(depth__gt=2)
+        return context
 
 
 class ArticlePage(ItemPage):
@@ -217,11 +338,771 @@ class ArticlePage(ItemPage):
 
     content_panels = Page.content_panels + [FieldPanel("body")] + ItemPage.item_panels
     search_fields = ItemPage.search_fields + [index.SearchField("body")]
+    text_fields = ("body",)
+    kind_label = "信息"
 
     class Meta:
         verbose_name = "信息"
         verbose_name_plural = "信息"
         ordering = ["-date"]
+
+
+# --- policy documents and their interpretations -------------------------------------------------------
+
+
+class Validity(models.TextChoices):
+    """有效性 of a policy document; a change is marked on the document itself (国办发〔2017〕47号;
+    钦州办法附件1 政策文件：及时在已发布原文件上标注文件资料发生修改、废止、失效等情况)."""
+
+    VALID = "有效", "有效"
+    AMENDED = "已修改", "已修改"
+    REPEALED = "已废止", "已废止"
+    EXPIRED = "已失效", "已失效"
+
+
+class Genre(models.TextChoices):
+    """体裁: the kinds of official document (党政机关公文处理工作条例 第八条) plus 规章 and 规范性文件."""
+
+    RULES = "规章", "规章"
+    NORMATIVE = "规范性文件", "规范性文件"
+    DECISION = "决定", "决定"
+    ORDER = "命令（令）", "命令（令）"
+    BULLETIN = "公报", "公报"
+    ANNOUNCEMENT = "公告", "公告"
+    NOTICE_PUBLIC = "通告", "通告"
+    OPINION = "意见", "意见"
+    NOTICE = "通知", "通知"
+    CIRCULAR = "通报", "通报"
+    REPORT = "报告", "报告"
+    REPLY = "批复", "批复"
+    LETTER = "函", "函"
+    MINUTES = "纪要", "纪要"
+    PLAN = "规划计划", "规划计划"
+    OTHER = "其他", "其他"
+
+
+class PolicyDocumentPage(ItemPage):
+    """A policy document (政策文件 / 规范性文件) with the header fields of the disclosure catalogue."""
+
+    document_number = models.CharField(
+        "文号", max_length=80, blank=True, db_index=True, help_text="如 钦政规〔2026〕3号；无文号的文件留空"
+    )
+    issuing_organ = models.CharField("发文机关", max_length=200, help_text="发文机关全称，联合发文用“、”分隔")
+    date_written = models.DateField("成文日期", null=True, blank=True)
+    genre = models.CharField("体裁", max_length=20, choices=Genre.choices, default=Genre.NOTICE)
+    keywords = models.CharField("主题词", max_length=200, blank=True)
+    validity = models.CharField("有效性", max_length=8, choices=Validity.choices, default=Validity.VALID)
+    validity_date = models.DateField(
+        "有效性变更日期", null=True, blank=True, help_text="修改、废止或失效的日期"
+    )
+    validity_changed_by = models.ForeignKey(
+        "portal.PolicyDocumentPage",
+        verbose_name="修改/废止本文件的文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changed_documents",
+    )
+    validity_note = models.CharField(
+        "有效性说明",
+        max_length=300,
+        blank=True,
+        help_text="本站未收录修改/废止文件时写明其名称和文号；失效时写明原因（如 有效期届满）。",
+    )
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    body = RichTextField("正文")
+
+    content_panels = (
+        Page.content_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("document_number"), FieldPanel("genre")]),
+                    FieldPanel("issuing_organ"),
+                    FieldRowPanel([FieldPanel("date_written"), FieldPanel("valid_until")]),
+                    FieldPanel("keywords"),
+                ],
+                heading="文件信息",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("validity"),
+                    FieldPanel("validity_date"),
+                    FieldPanel("validity_changed_by"),
+                    FieldPanel("validity_note"),
+                ],
+                heading="有效性",
+            ),
+            FieldPanel("body"),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+        index.FilterField("document_number"),
+        index.FilterField("validity"),
+    ]
+    base_form_class = PolicyDocumentForm
+    always_in_catalogue = True
+    text_fields = ("body",)
+    kind_label = "政策文件"
+
+    class Meta:
+        verbose_name = "政策文件"
+        verbose_name_plural = "政策文件"
+        ordering = ["-date"]
+
+    @property
+    def validity_changed(self) -> bool:
+        return self.validity != Validity.VALID
+
+    @property
+    def validity_banner(self) -> str:
+        """The sentence shown on top of a document that is no longer (wholly) in force."""
+        if not self.validity_changed:
+            return ""
+        verb = {Validity.AMENDED: "修改", Validity.REPEALED: "废止", Validity.EXPIRED: "失效"}[self.validity]
+        when = f"{self.validity_date:%Y年%-m月%-d日}" if self.validity_date else ""
+        if self.validity == Validity.EXPIRED:
+            text = f"本文件已于{when}失效" if when else "本文件已失效"
+        else:
+            text = (
+                f"本文件已于{when}被{'修改' if verb == '修改' else '废止'}" if when else f"本文件已被{verb}"
+            )
+        return text
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.validity_changed:
+            if not self.validity_date:
+                errors["validity_date"] = (
+                    f"有效性为「{self.validity}」时须填写变更日期（钦州办法附件1：及时在已发布原文件上标注修改、废止、失效等情况）。"
+                )
+            if self.validity in (Validity.AMENDED, Validity.REPEALED) and not (
+                self.validity_changed_by_id or self.validity_note
+            ):
+                errors["validity_changed_by"] = (
+                    f"有效性为「{self.validity}」时须选择修改/废止本文件的文件，或在有效性说明中写明其名称和文号。"
+                )
+        if self.validity_changed_by_id and self.pk and self.validity_changed_by_id == self.pk:
+            errors["validity_changed_by"] = "不能选择本文件自身。"
+        if self.date_written and self.date and self.date_written > timezone.localtime(self.date).date():
+            errors["date_written"] = "成文日期不能晚于发布日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class InterpretationKind(models.TextChoices):
+    """The forms 钦州办法第七条（二） and 附件1 政策解读 name."""
+
+    TEXT = "文字解读", "文字解读"
+    GRAPHIC = "图表图解", "图表图解"
+    AUDIO = "音频解读", "音频解读"
+    VIDEO = "视频解读", "视频解读"
+    ANIMATION = "动漫解读", "动漫解读"
+    COMMENTARY = "媒体评论", "媒体评论"
+    INTERVIEW = "专家访谈", "专家访谈"
+
+
+class InterpretationPage(ItemPage):
+    """A policy interpretation (政策解读) in one of the forms 钦州办法第七条（二） names, linked with its
+    policy document: the document page lists its interpretations and each interpretation names its document."""
+
+    form = models.CharField(
+        "解读形式", max_length=10, choices=InterpretationKind.choices, default=InterpretationKind.TEXT
+    )
+    policy = models.ForeignKey(
+        PolicyDocumentPage,
+        verbose_name="解读的政策文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interpretations",
+    )
+    audio_url = models.CharField("音频地址", max_length=500, blank=True, help_text="本站音频文件地址")
+    original_url = models.URLField("媒体评论原文地址", max_length=500, blank=True)
+    body = RichTextField("正文", blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("form"),
+            FieldPanel("policy"),
+            FieldPanel("body"),
+            FieldRowPanel([FieldPanel("audio_url"), FieldPanel("original_url")]),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("body")]
+    base_form_class = InterpretationForm
+    always_in_catalogue = True
+    text_fields = ("body",)
+    kind_label = "政策解读"
+
+    class Meta:
+        verbose_name = "政策解读"
+        verbose_name_plural = "政策解读"
+        ordering = ["-date"]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.form == InterpretationKind.COMMENTARY and not self.source:
+            errors["source"] = "媒体评论须注明来源媒体（钦州办法第七条（二）：转载媒体评论文章）。"
+        if self.form == InterpretationKind.AUDIO and not self.audio_url:
+            errors["audio_url"] = "音频解读须提供音频文件。"
+        if self.form in (InterpretationKind.VIDEO, InterpretationKind.ANIMATION) and not self.video_url:
+            errors["video_url"] = f"{self.form}须提供视频文件地址。"
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- services -------------------------------------------------------------------------------------
+
+
+class Audience(models.TextChoices):
+    PERSONAL = "personal", "个人办事"
+    LEGAL = "legal", "法人办事"
+    BOTH = "both", "个人和法人"
+
+
+# 钦州办法第十七条: 按用户对象及应用主题分类.
+SERVICE_THEMES = [
+    "教育",
+    "医疗卫生",
+    "社会保障",
+    "就业创业",
+    "住房",
+    "交通出行",
+    "证件办理",
+    "企业开办",
+    "资质认证",
+    "婚育收养",
+    "经营纳税",
+    "公用事业",
+    "社会救助和福利",
+    "其他",
+]
+
+
+class MatterType(models.TextChoices):
+    PERMIT = "行政许可", "行政许可"
+    CONFIRMATION = "行政确认", "行政确认"
+    FILING = "行政备案", "行政备案"
+    BENEFIT = "行政给付", "行政给付"
+    AWARD = "行政奖励", "行政奖励"
+    RULING = "行政裁决", "行政裁决"
+    OTHER_POWER = "其他行政权力", "其他行政权力"
+    PUBLIC_SERVICE = "公共服务", "公共服务"
+
+
+class ServiceGuidePage(ItemPage):
+    """A service guide (办事指南) with every element 钦州办法第十六条 lists."""
+
+    matter_type = models.CharField(
+        "事项类型", max_length=10, choices=MatterType.choices, default=MatterType.PERMIT
+    )
+    audience = models.CharField(
+        "服务对象", max_length=10, choices=Audience.choices, default=Audience.PERSONAL
+    )
+    theme = models.CharField(
+        "服务主题", max_length=20, choices=[(t, t) for t in SERVICE_THEMES], default="其他"
+    )
+    basis = models.TextField("设定依据", blank=True)
+    conditions = RichTextField("申请条件", blank=True)
+    materials = StreamField(
+        [("material", portal_blocks.MaterialBlock())], blank=True, verbose_name="办理材料"
+    )
+    place = models.CharField("办理地点", max_length=300, blank=True)
+    agency = models.CharField("办理机构", max_length=200, blank=True)
+    fees = models.TextField("收费标准", blank=True, help_text="不收费的写“不收费”")
+    legal_time_limit = models.CharField("法定办结时限", max_length=60, blank=True)
+    promised_time_limit = models.CharField("承诺办结时限", max_length=60, blank=True)
+    hours = models.CharField("办理时间", max_length=200, blank=True)
+    phone = models.CharField("咨询电话", max_length=60, blank=True)
+    complaint_phone = models.CharField("监督投诉电话", max_length=60, blank=True)
+    process = StreamField([("step", portal_blocks.ProcessStepBlock())], blank=True, verbose_name="办理流程")
+    form_files = StreamField(
+        [("form", portal_blocks.FormDocumentBlock())],
+        blank=True,
+        verbose_name="表格下载（规范表格、填写说明、示范文本）",
+    )
+    online_url = models.URLField(
+        "网上办理地址", max_length=500, blank=True, help_text="本事项在省级政务服务平台的办理页面"
+    )
+    related_policies = ParentalManyToManyField(
+        PolicyDocumentPage, verbose_name="相关政策文件", blank=True, related_name="service_guides"
+    )
+
+    # 钦州办法第十六条 (and the 2019 inspection's 办事指南 key elements): what a guide must list before publishing.
+    REQUIRED_ELEMENTS = (
+        ("basis", "设定依据"),
+        ("conditions", "申请条件"),
+        ("materials", "办理材料"),
+        ("place", "办理地点"),
+        ("agency", "办理机构"),
+        ("fees", "收费标准"),
+        ("hours", "办理时间"),
+        ("phone", "咨询电话"),
+        ("process", "办理流程"),
+    )
+
+    content_panels = (
+        Page.content_panels
+        + [
+            MultiFieldPanel(
+                [FieldPanel("matter_type"), FieldPanel("audience"), FieldPanel("theme")], heading="事项分类"
+            ),
+            FieldPanel("basis"),
+            FieldPanel("conditions"),
+            FieldPanel("materials"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("agency"),
+                    FieldPanel("place"),
+                    FieldPanel("hours"),
+                    FieldPanel("fees"),
+                    FieldRowPanel([FieldPanel("legal_time_limit"), FieldPanel("promised_time_limit")]),
+                    FieldRowPanel([FieldPanel("phone"), FieldPanel("complaint_phone")]),
+                ],
+                heading="办理信息",
+            ),
+            FieldPanel("process"),
+            FieldPanel("form_files"),
+            FieldPanel("online_url"),
+            FieldPanel("related_policies", widget=forms.SelectMultiple),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [
+        index.SearchField("basis"),
+        index.SearchField("conditions"),
+        index.FilterField("audience"),
+        index.FilterField("theme"),
+    ]
+    base_form_class = ServiceGuideForm
+    text_fields = ("conditions",)
+    kind_label = "办事指南"
+
+    class Meta:
+        verbose_name = "办事指南"
+        verbose_name_plural = "办事指南"
+        ordering = ["-date"]
+
+    def missing_elements(self) -> list[str]:
+        return [label for name, label in self.REQUIRED_ELEMENTS if not _filled(getattr(self, name))]
+
+    @property
+    def serves_personal(self) -> bool:
+        return self.audience in (Audience.PERSONAL, Audience.BOTH)
+
+    @property
+    def serves_legal(self) -> bool:
+        return self.audience in (Audience.LEGAL, Audience.BOTH)
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(re.sub(r"<[^>]+>|\s|&nbsp;", "", value))
+    try:
+        return len(value) > 0
+    except TypeError:
+        return bool(value)
+
+
+# --- organisation ---------------------------------------------------------------------------------
+
+
+class LeaderProfilePage(ItemPage):
+    """负责人信息: name (the page title), photo, post, résumé, division of work (国办发〔2017〕47号)."""
+
+    position = models.CharField("职务", max_length=120)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="照片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resume = RichTextField("简历", blank=True)
+    duties = RichTextField("工作分工", blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面")
+
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("position"),
+            FieldPanel("photo"),
+            FieldPanel("duties"),
+            FieldPanel("resume"),
+            FieldPanel("sort_order"),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("position"), index.SearchField("resume")]
+    always_in_catalogue = True
+    text_fields = ("duties", "resume")
+    kind_label = "领导信息"
+
+    class Meta:
+        verbose_name = "领导信息"
+        verbose_name_plural = "领导信息"
+        ordering = ["sort_order", "-date"]
+
+    def _has_photos(self) -> bool:
+        return bool(self.photo_id)
+
+
+class OrganisationPage(ItemPage):
+    """机构概况: functions, internal bodies, head, address, office hours, phone (条例第二十条（二）)."""
+
+    functions = RichTextField("主要职责")
+    internal_bodies = StreamField(
+        [("body", portal_blocks.InternalBodyBlock())], blank=True, verbose_name="内设机构"
+    )
+    head = models.CharField("负责人", max_length=120, blank=True)
+    address = models.CharField("办公地址", max_length=200)
+    postcode = models.CharField("邮政编码", max_length=10, blank=True)
+    hours = models.CharField("办公时间", max_length=200)
+    phone = models.CharField("联系电话", max_length=60)
+    fax = models.CharField("传真", max_length=60, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    website = models.CharField("网址", max_length=200, blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("functions"),
+            FieldPanel("internal_bodies"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("head"),
+                    FieldPanel("address"),
+                    FieldPanel("postcode"),
+                    FieldPanel("hours"),
+                    FieldRowPanel([FieldPanel("phone"), FieldPanel("fax")]),
+                    FieldRowPanel([FieldPanel("email"), FieldPanel("website")]),
+                ],
+                heading="联系方式",
+            ),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("functions")]
+    always_in_catalogue = True
+    text_fields = ("functions",)
+    kind_label = "机构概况"
+
+    class Meta:
+        verbose_name = "机构概况"
+        verbose_name_plural = "机构概况"
+        ordering = ["-date"]
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+class ChartType(models.TextChoices):
+    LINE = "line", "折线图"
+    BAR = "bar", "柱状图"
+    NONE = "none", "不显示图表"
+
+
+class DataReleasePage(ItemPage):
+    """数据发布: a statistical table entered (pasted from Excel/WPS) or imported from an xlsx/CSV file,
+    shown as a table and a chart, queryable by indicator and period, downloadable as CSV, XLSX and JSON
+    (钦州办法第七条（一）机器可读；附件1 数据发布：可按数据项、时间周期检索，动态生成图表，提供下载)."""
+
+    period_type = models.CharField(
+        "统计周期",
+        max_length=10,
+        choices=[("月度", "月度"), ("季度", "季度"), ("年度", "年度"), ("不定期", "不定期")],
+        default="月度",
+    )
+    data_text = models.TextField(
+        "数据表",
+        blank=True,
+        help_text="从 Excel/WPS 复制粘贴，或填写 CSV。第一行为表头：指标、单位、各统计期（如 2026年1-3月）；其下每行一个指标。",
+    )
+    data_file = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="导入数据文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="上传 .xlsx 或 .csv 文件后保存，表格内容将导入上面的数据表。",
+    )
+    data = models.JSONField("数据（结构化）", default=dict, blank=True, editable=False)
+    chart_type = models.CharField("图表", max_length=6, choices=ChartType.choices, default=ChartType.LINE)
+    body = RichTextField("说明与解读", blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("period_type"),
+            FieldPanel("data_file"),
+            FieldPanel("data_text"),
+            FieldPanel("chart_type"),
+            FieldPanel("body"),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("body"), index.SearchField("data_text")]
+    always_in_catalogue = True
+    text_fields = ("body",)
+    kind_label = "数据发布"
+
+    class Meta:
+        verbose_name = "数据发布"
+        verbose_name_plural = "数据发布"
+        ordering = ["-date"]
+
+    @property
+    def table(self):
+        from .data_tables import DataTable
+
+        return DataTable.from_dict(self.data)
+
+    @property
+    def media_kind(self) -> str:
+        return MediaKind.IMAGE if self.data and self.chart_type != ChartType.NONE else super().media_kind
+
+    def clean(self):
+        super().clean()
+        from .data_tables import DataTable, DataTableError, parse_rows, rows_from_file, rows_from_text
+
+        try:
+            if self.data_file_id and self._data_file_changed():
+                f = self.data_file
+                with f.file.open("rb") as fh:
+                    rows = rows_from_file(f.file.name, fh.read())
+                table = parse_rows(rows)
+                self.data_text = _table_as_text(table)
+            elif self.data_text.strip():
+                table = parse_rows(rows_from_text(self.data_text))
+            else:
+                table = DataTable()
+        except DataTableError as exc:
+            field = "data_file" if self.data_file_id and self._data_file_changed() else "data_text"
+            raise ValidationError({field: ["数据表有误：" + p for p in exc.problems]}) from exc
+        self.data = table.to_dict() if table else {}
+
+    def _data_file_changed(self) -> bool:
+        if not self.pk:
+            return True
+        old = type(self).objects.filter(pk=self.pk).values_list("data_file_id", flat=True).first()
+        return old != self.data_file_id or not self.data_text.strip()
+
+    def serve(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in ("csv", "xlsx", "json"):
+            return self.download(request, fmt)
+        return super().serve(request, *args, **kwargs)
+
+    def query(self, request):
+        table = self.table
+        indicators = [i for i in request.GET.getlist("indicator") if i]
+        periods = [p for p in request.GET.getlist("period") if p]
+        return table.select(indicators, periods), indicators, periods
+
+    def download(self, request, fmt):
+        from django.http import HttpResponse
+        from django.utils.http import content_disposition_header
+
+        table, _, _ = self.query(request)
+        name = f"{self.title}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(table.to_csv(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                table.to_xlsx(self.title),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            meta = {
+                "title": self.title,
+                "period_type": self.period_type,
+                "source": self.source,
+                "date": self.date.isoformat(),
+            }
+            response = HttpResponse(table.to_json(meta), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        import json
+
+        context = super().get_context(request, *args, **kwargs)
+        selected, indicators, periods = self.query(request)
+        context.update(
+            {
+                "selected": selected,
+                "chosen_indicators": indicators,
+                "chosen_periods": periods,
+                "chart_json": json.dumps(
+                    {"type": self.chart_type, "periods": selected.periods, "rows": selected.rows[:8]},
+                    ensure_ascii=False,
+                ),
+                "query_string": request.GET.urlencode(),
+            }
+        )
+        return context
+
+
+def _table_as_text(table) -> str:
+    lines = ["\t".join(table.header())]
+    for row in table.body_rows():
+        lines.append(
+            "\t".join(
+                "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                for v in row
+            )
+        )
+    return "\n".join(lines)
+
+
+# --- press conferences, topics, reposts -------------------------------------------------------------
+
+
+class PressConferencePage(ItemPage):
+    """新闻发布会 / 在线访谈: the text record and photos (钦州办法附件1 新闻发布会、在线访谈)."""
+
+    kind = models.CharField(
+        "类别",
+        max_length=10,
+        choices=[("新闻发布会", "新闻发布会"), ("在线访谈", "在线访谈"), ("政策吹风会", "政策吹风会")],
+        default="新闻发布会",
+    )
+    held_at = models.DateTimeField("举行时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    participants = models.TextField("主持人、发布人和嘉宾", blank=True, help_text="每行一人：姓名 单位职务")
+    policy = models.ForeignKey(
+        PolicyDocumentPage,
+        verbose_name="相关政策文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="press_conferences",
+    )
+    transcript = RichTextField("文字实录")
+    photos = StreamField([("photo", portal_blocks.PhotoBlock())], blank=True, verbose_name="现场图片")
+
+    content_panels = (
+        Page.content_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("kind"),
+                    FieldPanel("held_at"),
+                    FieldPanel("place"),
+                    FieldPanel("participants"),
+                    FieldPanel("policy"),
+                ],
+                heading="基本信息",
+            ),
+            FieldPanel("transcript"),
+            FieldPanel("photos"),
+        ]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("transcript")]
+    text_fields = ("transcript",)
+    kind_label = "发布会实录"
+
+    class Meta:
+        verbose_name = "新闻发布会/访谈实录"
+        verbose_name_plural = "新闻发布会/访谈实录"
+        ordering = ["-date"]
+
+    def _has_photos(self) -> bool:
+        return len(self.photos) > 0
+
+    @property
+    def participant_lines(self) -> list[str]:
+        return [ln.strip() for ln in self.participants.splitlines() if ln.strip()]
+
+
+class SpecialTopicPage(ItemPage):
+    """专题专栏 with its own layout: a banner, an introduction and sections of items, text and links. Items
+    may be published inside the topic itself."""
+
+    banner = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="专题横幅",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accent = models.CharField(
+        "主题色",
+        max_length=10,
+        choices=[("red", "中国红"), ("blue", "政务蓝"), ("green", "生态绿")],
+        default="red",
+    )
+    intro = models.TextField("专题简介", blank=True)
+    sections = StreamField(portal_blocks.TopicSectionsBlock(), blank=True, verbose_name="专题板块")
+
+    content_panels = (
+        Page.content_panels
+        + [FieldPanel("banner"), FieldPanel("accent"), FieldPanel("intro"), FieldPanel("sections")]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("intro")]
+    subpage_types = [k for k in ITEM_KINDS if k != "portal.SpecialTopicPage"]
+    kind_label = "专题专栏"
+
+    class Meta:
+        verbose_name = "专题"
+        verbose_name_plural = "专题"
+        ordering = ["-date"]
+
+    def _has_photos(self) -> bool:
+        return bool(self.banner_id)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import latest_items
+
+        context = super().get_context(request, *args, **kwargs)
+        context["own_items"] = latest_items(self, 10)
+        return context
+
+
+class RepostPage(ItemPage):
+    """转载: an item taken from another site or medium, with its source and the original's address."""
+
+    original_url = models.URLField("原文地址", max_length=500)
+    original_date = models.DateField("原文发布日期", null=True, blank=True)
+    body = RichTextField("正文或摘要", blank=True)
+
+    content_panels = (
+        Page.content_panels
+        + [FieldPanel("original_url"), FieldPanel("original_date"), FieldPanel("body")]
+        + ItemPage.item_panels
+    )
+    search_fields = ItemPage.search_fields + [index.SearchField("body")]
+    text_fields = ("body",)
+    kind_label = "转载"
+
+    class Meta:
+        verbose_name = "转载信息"
+        verbose_name_plural = "转载信息"
+        ordering = ["-date"]
+
+    def clean(self):
+        super().clean()
+        if not self.source:
+            raise ValidationError(
+                {"source": "转载信息须注明来源（钦州办法第十条；来源须为官方主流媒体或政府网站）。"}
+            )
+        if not self.info_category or self.info_category == InfoCategory.UNIT:
+            self.info_category = InfoCategory.REPOST
 
 
 class SubsiteIndexPage(Page):
@@ -245,7 +1126,7 @@ class SubsiteHomePage(Page):
     intro = models.TextField("简介", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("unit"), FieldPanel("intro")]
-    subpage_types = ["portal.ColumnPage", "portal.ArticlePage"]
+    subpage_types = ["portal.ColumnPage", *ITEM_KINDS]
     parent_page_types = ["portal.SubsiteIndexPage"]
     is_creatable = False
 
@@ -275,6 +1156,18 @@ class PortalSettings(BaseSiteSetting):
     site_code = models.CharField("网站标识码", max_length=20, blank=True)
     icp_number = models.CharField("ICP备案号", max_length=60, blank=True)
     police_number = models.CharField("公安机关备案号", max_length=60, blank=True)
+    police_record_url = models.CharField("公安备案查询链接", max_length=300, blank=True)
+    party_badge_url = models.CharField(
+        "党政机关网站标识链接", max_length=300, blank=True, help_text="党政机关网站标识的证书查询地址"
+    )
+    ipv6 = models.BooleanField("支持IPv6", default=False)
+    service_platform_name = models.CharField(
+        "政务服务平台名称",
+        max_length=100,
+        blank=True,
+        help_text="如 广西数字政务一体化平台（钦州办法第七条（三））",
+    )
+    service_platform_url = models.CharField("政务服务平台地址", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "网站信息（页脚）"

@@ -1,12 +1,99 @@
-"""Public pages: the context each page type needs, and the site map."""
+"""Public pages: the context each page type needs, lists of items of every kind, the disclosure catalogue,
+the site map, sitemap.xml and the feeds.
+
+Items of different kinds live in different tables; a list that mixes them (a column, the home page, a
+feed, the catalogue) takes one UNION query of (id, date) over the kinds, then fetches the page of items
+it shows. The number of queries therefore depends on the number of kinds, never on the number of items or
+columns.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page, Site
 
 ITEMS_PER_PAGE = 20
+BLOCK_ITEMS = 6
+SERVICE_THEME_ALIASES = {
+    "社保": "社会保障",
+    "社会保险": "社会保障",
+    "医疗健康": "医疗卫生",
+    "医疗": "医疗卫生",
+    "交通": "交通出行",
+    "就业": "就业创业",
+    "劳动就业": "就业创业",
+    "婚姻生育": "婚育收养",
+    "住房保障": "住房",
+    "教育信息": "教育",
+    "社会福利": "社会救助和福利",
+}
+
+
+# --- items of every kind ------------------------------------------------------------------------------
+
+
+def item_models() -> list:
+    """The concrete item kinds, in the order of ``models.ITEM_KINDS``."""
+    from django.apps import apps
+
+    from .models import ITEM_KINDS
+
+    return [apps.get_model(label) for label in ITEM_KINDS]
+
+
+def item_ids(filter_qs=None, models=None):
+    """A queryset of (page id, date) rows over every item kind, newest first."""
+    parts = []
+    for model in models or item_models():
+        qs = model.objects.live()
+        if filter_qs is not None:
+            qs = filter_qs(qs)
+            if qs is None:
+                continue
+        parts.append(qs.order_by().values_list("page_ptr_id", "date"))
+    if not parts:
+        return None
+    first, *rest = parts
+    combined = first.union(*rest, all=True) if rest else first
+    return combined.order_by("-date", "-page_ptr_id")
+
+
+def specific_items(ids: list[int]) -> list:
+    """The specific pages for ``ids``, in that order (one query, plus one per kind present)."""
+    if not ids:
+        return []
+    pages = {p.pk: p for p in Page.objects.filter(pk__in=ids).specific()}
+    return [pages[i] for i in ids if i in pages]
+
+
+def latest_items(parent: Page, limit: int = BLOCK_ITEMS, children_only: bool = False, models=None) -> list:
+    if children_only:
+        qs = item_ids(lambda q: q.child_of(parent), models)
+    else:
+        qs = item_ids(lambda q: q.descendant_of(parent), models)
+    if qs is None:
+        return []
+    return specific_items([pk for pk, _ in qs[:limit]])
+
+
+def paginate_items(request, filter_qs, models=None, per_page: int = ITEMS_PER_PAGE):
+    qs = item_ids(filter_qs, models)
+    if qs is None:
+        qs = []
+    page_obj = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    page_obj.items = specific_items([pk for pk, _ in page_obj.object_list])
+    return page_obj
+
+
+# --- navigation ----------------------------------------------------------------------------------------
 
 
 def _children_columns(page: Page):
@@ -20,46 +107,449 @@ def channels_for(site_root: Page):
     return _children_columns(site_root)
 
 
+def _home_of(page: Page):
+    from .models import HomePage
+
+    if isinstance(page, HomePage):
+        return page
+    return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
+
+
+def _find_column(home: Page, *words: str, depth: int | None = None):
+    """The first live column below ``home`` (sub-sites excluded) whose title contains one of ``words``."""
+    from .columns import main_columns
+
+    query = Q()
+    for word in words:
+        query |= Q(title__contains=word)
+    qs = main_columns(home).live().filter(query)
+    if depth is not None:
+        qs = qs.filter(depth=depth)
+    return qs.first()
+
+
+# --- home page -----------------------------------------------------------------------------------------
+
+
 def home_context(home: Page) -> dict:
-    from .models import ArticlePage, ColumnPage
+    from .models import (
+        InterpretationPage,
+        PolicyDocumentPage,
+        ServiceGuidePage,
+        SpecialTopicPage,
+    )
 
     channels = list(channels_for(home))
-    # Latest items per channel: one query per channel, bounded by the number of channels shown.
-    blocks = []
-    for channel in channels[:8]:
-        items = list(
-            ArticlePage.objects.descendant_of(channel)
-            .live()
-            .order_by("-date")
-            .only("title", "date", "url_path")[:6]
-        )
-        columns = list(
-            ColumnPage.objects.child_of(channel).live().order_by("path").only("title", "url_path")[:8]
-        )
-        blocks.append({"channel": channel, "items": items, "columns": columns})
-    latest = ArticlePage.objects.descendant_of(home).live().order_by("-date")[:8]
-    return {"channels": channels, "blocks": blocks, "latest": latest}
+    news_channel = _find_column(home, "动态", "要闻", "新闻", depth=home.depth + 1)
+    news_columns = list(_children_columns(news_channel)[:4]) if news_channel else []
+    news_blocks = [{"column": c, "items": latest_items(c, 7)} for c in news_columns]
+    if news_channel and not news_blocks:
+        news_blocks = [{"column": news_channel, "items": latest_items(news_channel, 7)}]
+    notices = _find_column(home, "通知公告")
+    headline = _headline(news_channel or home)
+    interaction = _find_column(home, "互动", depth=home.depth + 1)
+    services = _find_column(home, "办事指南") or _find_column(
+        home, "政务服务", "办事服务", depth=home.depth + 1
+    )
+    disclosure = _find_column(home, "政府信息公开", "信息公开", "政务公开", depth=home.depth + 1)
+    topics_column = _find_column(home, "专题", depth=home.depth + 1)
+    # The rest of the channels, each with its latest items.
+    shown = {c.pk for c in (news_channel, interaction, services, disclosure, topics_column) if c}
+    blocks = [
+        {"channel": ch, "items": latest_items(ch, BLOCK_ITEMS), "columns": list(_children_columns(ch)[:8])}
+        for ch in channels
+        if ch.pk not in shown
+    ][:6]
+    return {
+        "channels": channels,
+        "headline": headline,
+        "news_blocks": news_blocks,
+        "news_channel": news_channel,
+        "notices_column": notices,
+        "notices": latest_items(notices, 7) if notices else [],
+        "policies": latest_items(home, 7, models=[PolicyDocumentPage]),
+        "interpretations": latest_items(home, 5, models=[InterpretationPage]),
+        "disclosure": disclosure,
+        "services": services,
+        "service_themes": _service_themes(home),
+        "guide_count": ServiceGuidePage.objects.live().descendant_of(home).count(),
+        "interaction": interaction,
+        "interaction_columns": list(_children_columns(interaction)) if interaction else [],
+        "topics_column": topics_column,
+        "topics": list(
+            SpecialTopicPage.objects.live().descendant_of(home).select_related("banner").order_by("-date")[:4]
+        ),
+        "blocks": blocks,
+        "latest": latest_items(home, 8),
+    }
+
+
+def _headline(parent: Page):
+    """The newest item with a lead image (图片新闻), if any."""
+    from .models import ArticlePage
+
+    return (
+        ArticlePage.objects.live()
+        .descendant_of(parent)
+        .filter(image__isnull=False)
+        .select_related("image")
+        .order_by("-date")
+        .first()
+    )
+
+
+def _service_themes(home: Page) -> list[str]:
+    from .models import ServiceGuidePage
+
+    return list(
+        ServiceGuidePage.objects.live()
+        .descendant_of(home)
+        .order_by("theme")
+        .values_list("theme", flat=True)
+        .distinct()
+    )
+
+
+# --- columns -------------------------------------------------------------------------------------------
 
 
 def column_context(column: Page, request) -> dict:
-    from .models import ArticlePage
+    from .models import ServiceGuidePage
 
-    items = ArticlePage.objects.child_of(column).live().order_by("-date")
-    page_obj = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    return {
-        "subcolumns": _children_columns(column),
+    subcolumns = list(_children_columns(column))
+    page_obj = paginate_items(request, lambda q: q.child_of(column))
+    context = {
+        "subcolumns": subcolumns,
         "page_obj": page_obj,
         "ancestors": column.get_ancestors().filter(depth__gt=2).specific(),
+        "column_layout": "list",
     }
+    home = _home_of(column)
+    if subcolumns and not page_obj.items:
+        context["sections"] = subcolumn_sections(column, subcolumns)
+    guides = ServiceGuidePage.objects.live()
+    theme = SERVICE_THEME_ALIASES.get(column.title, column.title)
+    from .models import SERVICE_THEMES
+
+    if guides.descendant_of(column).exists():
+        context.update(service_context(request, guides.descendant_of(column)))
+    elif (
+        home is not None
+        and theme in SERVICE_THEMES
+        and guides.descendant_of(home).filter(theme=theme).exists()
+    ):
+        context.update(service_context(request, guides.descendant_of(home).filter(theme=theme)))
+    if home is not None and column.depth == home.depth + 1 and is_disclosure_channel(column, home):
+        context.update(disclosure_context(column, home))
+    context["is_catalogue"] = "公开目录" in column.title
+    if context["is_catalogue"] and home is not None:
+        context.update(catalogue_context(request, home))
+    return context
+
+
+def subcolumn_sections(column: Page, subcolumns: list, per_column: int = 5, scan: int = 3000) -> list[dict]:
+    """Each sub-column with its latest items, in a fixed number of queries: one scan of the newest
+    ``scan`` items below the column, bucketed by sub-column; a sub-column left empty by the scan while
+    older items exist is looked up on its own."""
+    buckets: dict[str, list[int]] = {c.path: [] for c in subcolumns}
+    length = len(column.path) + Page.steplen
+    rows = _paths_for(column, scan)
+    for pk, path in rows:
+        bucket = buckets.get(path[:length])
+        if bucket is not None and len(bucket) < per_column:
+            bucket.append(pk)
+    by_pk = {p.pk: p for p in specific_items([pk for ids in buckets.values() for pk in ids])}
+    sections = []
+    for c in subcolumns:
+        items = [by_pk[pk] for pk in buckets[c.path] if pk in by_pk]
+        if not items and len(rows) >= scan:
+            items = latest_items(c, per_column)
+        sections.append({"column": c, "items": items})
+    return sections
+
+
+def _paths_for(column: Page, limit: int):
+    parts = [
+        m.objects.live().descendant_of(column).order_by().values_list("page_ptr_id", "path", "date")
+        for m in item_models()
+    ]
+    first, *rest = parts
+    qs = first.union(*rest, all=True).order_by("-date")
+    return [(pk, path) for pk, path, _ in qs[:limit]]
+
+
+def service_context(request, guides) -> dict:
+    """A list of service guides, filterable by audience, theme and matter type, grouped by theme."""
+    from .models import Audience
+
+    audience = request.GET.get("audience", "")
+    theme = request.GET.get("theme", "")
+    all_themes = list(guides.order_by("theme").values_list("theme", flat=True).distinct())
+    qs = guides
+    if audience in (Audience.PERSONAL, Audience.LEGAL):
+        qs = qs.filter(audience__in=[audience, Audience.BOTH])
+    if theme:
+        qs = qs.filter(theme=theme)
+    groups: dict[str, list] = {}
+    for guide in qs.order_by("theme", "title").only("title", "url_path", "theme", "audience", "matter_type"):
+        groups.setdefault(guide.theme, []).append(guide)
+    return {
+        "column_layout": "services",
+        "guide_groups": list(groups.items()),
+        "guide_themes": all_themes,
+        "guide_audience": audience,
+        "guide_theme": theme,
+        "audiences": [(Audience.PERSONAL, "个人办事"), (Audience.LEGAL, "法人办事")],
+    }
+
+
+# --- the disclosure section (政府信息公开) --------------------------------------------------------------
+
+
+def is_disclosure_channel(column: Page, home) -> bool:
+    from .index_numbers import scheme_for
+
+    return column.title in scheme_for(home.locality).channels
+
+
+DISCLOSURE_PARTS = [
+    ("guide", "政府信息公开指南", ("公开指南", "信息公开指南")),
+    ("rules", "政府信息公开制度", ("公开制度", "公开规定")),
+    ("reports", "政府信息公开工作年度报告", ("年度报告", "公开年报")),
+    ("request", "依申请公开", ("申请公开", "依申请")),
+]
+
+
+def disclosure_context(channel: Page, home) -> dict:
+    from .columns import main_columns
+
+    descendants = main_columns(home).live().descendant_of(channel)
+    parts = []
+    for key, label, words in DISCLOSURE_PARTS:
+        q = Q()
+        for w in words:
+            q |= Q(title__contains=w)
+        col = descendants.filter(q).first()
+        parts.append(
+            {"key": key, "label": label, "column": col, "items": latest_items(col, 3) if col else []}
+        )
+    statutory = descendants.filter(Q(title__contains="法定主动公开") | Q(title="主动公开")).first()
+    tree = []
+    if statutory is not None:
+        tree = [(c, c.depth - statutory.depth) for c in descendants.descendant_of(statutory).order_by("path")]
+    return {
+        "column_layout": "disclosure",
+        "disclosure_parts": parts,
+        "statutory": statutory,
+        "statutory_tree": tree,
+    }
+
+
+class CatalogueForm(forms.Form):
+    q = forms.CharField(label="名称", required=False, max_length=100)
+    index_number = forms.CharField(label="索引号", required=False, max_length=80)
+    document_number = forms.CharField(label="文号", required=False, max_length=80)
+    unit = forms.TypedChoiceField(label="发布机构", required=False, coerce=int, empty_value=None)
+    topic = forms.ChoiceField(label="主题分类", required=False)
+    kind = forms.ChoiceField(label="信息类别", required=False)
+    date_from = forms.DateField(
+        label="发布日期从", required=False, error_messages={"invalid": "日期格式应为 2026-01-31。"}
+    )
+    date_to = forms.DateField(
+        label="至", required=False, error_messages={"invalid": "日期格式应为 2026-01-31。"}
+    )
+
+    def __init__(self, data, units, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        from .index_numbers import TOPIC_CLASSES
+
+        self.fields["unit"].choices = [("", "全部机构")] + [(u.pk, u.name) for u in units]
+        self.fields["topic"].choices = [("", "全部主题")] + [(n, n) for _, n in TOPIC_CLASSES]
+        self.fields["kind"].choices = [("", "全部类别")] + [
+            (m._meta.model_name, m.kind_label) for m in item_models()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        a, b = cleaned.get("date_from"), cleaned.get("date_to")
+        if a and b and a > b:
+            self.add_error("date_to", "结束日期不能早于开始日期。")
+        return cleaned
+
+
+def catalogue_context(request, home) -> dict:
+    from govportal.accounts.models import Unit
+
+    units = list(Unit.objects.filter(locality=home.locality).only("pk", "name"))
+    form = CatalogueForm(request.GET or None, units)
+    f = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # Keep every valid filter; drop only the fields in error (the form shows why).
+        f = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    models = item_models()
+    if f.get("kind"):
+        models = [m for m in models if m._meta.model_name == f["kind"]]
+    if f.get("document_number"):
+        models = [m for m in models if hasattr(m, "document_number")]
+
+    def narrow(qs):
+        qs = qs.descendant_of(home).exclude(index_number="")
+        if f.get("q"):
+            qs = qs.filter(title__icontains=f["q"])
+        if f.get("index_number"):
+            qs = qs.filter(index_number__icontains=f["index_number"])
+        if f.get("document_number"):
+            qs = qs.filter(document_number__icontains=f["document_number"])
+        if f.get("unit"):
+            qs = qs.filter(unit_id=f["unit"])
+        if f.get("topic"):
+            qs = qs.filter(topic=f["topic"])
+        if f.get("date_from"):
+            qs = qs.filter(date__gte=timezone.make_aware(datetime.combine(f["date_from"], time.min)))
+        if f.get("date_to"):
+            qs = qs.filter(date__lte=timezone.make_aware(datetime.combine(f["date_to"], time.max)))
+        return qs
+
+    page_obj = paginate_items(request, narrow, models)
+    unit_names = {u.pk: u.name for u in units}
+    for item in page_obj.items:
+        item.organ_name = getattr(item, "issuing_organ", "") or unit_names.get(item.unit_id, "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"catalogue_form": form, "catalogue_page": page_obj, "catalogue_query": params.urlencode()}
+
+
+def catalogue(request):
+    """政府信息公开目录 (条例第十二条: 索引、名称、内容概述、生成日期), filterable by each field."""
+    site = Site.find_for_request(request)
+    home = _home_of(site.root_page.specific) if site else None
+    if home is None:
+        raise Http404
+    context = catalogue_context(request, home)
+    context.update({"page": home, "catalogue_title": "政府信息公开目录"})
+    return render(request, "portal/catalogue.html", context)
+
+
+# --- site map, sitemap.xml, feeds ------------------------------------------------------------------------
 
 
 def site_map(request):
     site = Site.find_for_request(request)
     root = site.root_page if site else None
-    tree = []
+    channels = []
+    subsites = []
     if root is not None:
-        from .models import ColumnPage
+        from .models import ColumnPage, SubsiteHomePage
 
-        columns = ColumnPage.objects.descendant_of(root).live().in_menu().order_by("path")
-        tree = [(c, c.depth - root.depth) for c in columns]
-    return render(request, "portal/site_map.html", {"tree": tree, "page": root})
+        columns = list(ColumnPage.objects.descendant_of(root).live().in_menu().order_by("path"))
+        current = None
+        for c in columns:
+            level = c.depth - root.depth
+            if level == 1:
+                current = {"channel": c, "columns": []}
+                channels.append(current)
+            elif current is not None and c.path.startswith(current["channel"].path):
+                current["columns"].append((c, level))
+        subsites = list(SubsiteHomePage.objects.descendant_of(root).live().order_by("title"))
+    return render(
+        request,
+        "portal/site_map.html",
+        {"channels": channels, "subsites": subsites, "page": root},
+    )
+
+
+SITEMAP_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
+
+
+def _site_pages(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    root = site.root_page
+    from .models import ColumnPage, SupplyMethod
+
+    link_columns = ColumnPage.objects.filter(supply_method=SupplyMethod.LINK).values("pk")
+    qs = (
+        Page.objects.live()
+        .public()
+        .descendant_of(root, inclusive=True)
+        .exclude(pk__in=link_columns)
+        .order_by("path")
+        .values_list("url_path", "last_published_at")
+    )
+    return site, root, qs
+
+
+def _absolute(request, root, url_path: str) -> str:
+    return request.build_absolute_uri("/" + url_path[len(root.url_path) :])
+
+
+def sitemap_xml(request, section: int | None = None):
+    from django.utils.html import escape
+
+    site, root, qs = _site_pages(request)
+    total = qs.count()
+    if section is None and total > SITEMAP_LIMIT:
+        parts = (total + SITEMAP_LIMIT - 1) // SITEMAP_LIMIT
+        body = "".join(
+            f"<sitemap><loc>{escape(request.build_absolute_uri(f'/sitemap-{n}.xml'))}</loc></sitemap>"
+            for n in range(1, parts + 1)
+        )
+        xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>'
+        return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    start = ((section or 1) - 1) * SITEMAP_LIMIT
+    if section is not None and start >= max(total, 1):
+        raise Http404
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    ]
+    for url_path, published in qs[start : start + SITEMAP_LIMIT].iterator(chunk_size=2000):
+        lastmod = (
+            f"<lastmod>{timezone.localtime(published).date().isoformat()}</lastmod>" if published else ""
+        )
+        out.append(f"<url><loc>{escape(_absolute(request, root, url_path))}</loc>{lastmod}</url>")
+    out.append("</urlset>")
+    return HttpResponse("\n".join(out), content_type="application/xml; charset=utf-8")
+
+
+FEED_ITEMS = 20
+
+
+def column_feed(request, column_id: int, kind: str = "rss"):
+    """RSS 2.0 / Atom feed of a column's latest items (descendants included)."""
+    from django.utils.html import strip_tags
+
+    from .models import ColumnPage, HomePage, SubsiteHomePage
+
+    site = Site.find_for_request(request)
+    column = Page.objects.live().filter(pk=column_id).specific().first()
+    if (
+        column is None
+        or site is None
+        or not isinstance(column, ColumnPage | HomePage | SubsiteHomePage)
+        or not column.path.startswith(site.root_page.path)
+    ):
+        raise Http404("没有这个栏目。")
+    site_name = site.site_name or site.root_page.title
+    feed_class = Atom1Feed if kind == "atom" else Rss201rev2Feed
+    feed = feed_class(
+        title=f"{column.title} - {site_name}",
+        link=request.build_absolute_uri(column.get_url(request)),
+        description=getattr(column, "content_description", "") or f"{site_name}{column.title}栏目的最新信息",
+        language="zh-cn",
+        feed_url=request.build_absolute_uri(),
+    )
+    for item in latest_items(column, FEED_ITEMS):
+        text = item.summary or strip_tags(item.content_html())[:200]
+        feed.add_item(
+            title=item.title,
+            link=request.build_absolute_uri(item.get_url(request)),
+            description=text,
+            pubdate=item.date,
+            unique_id=request.build_absolute_uri(item.get_url(request)),
+            author_name=item.source or None,
+            categories=[item.kind_label],
+        )
+    response = HttpResponse(content_type=f"{feed.content_type}")
+    feed.write(response, "utf-8")
+    return response

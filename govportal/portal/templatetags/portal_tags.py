@@ -1,0 +1,75 @@
+"""Template helpers of the public site."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+from wagtail import hooks
+
+register = template.Library()
+
+# Hook other apps implement to show FAQs beside a service guide (钦州办法第十六条: 常见问题).
+# ``@hooks.register(SERVICE_GUIDE_FAQS_HOOK) def faqs(page) -> list[dict(question, answer, url)]``.
+# Until an app (the letters app: interaction) registers one, the FAQ box renders nothing.
+SERVICE_GUIDE_FAQS_HOOK = "portal_service_guide_faqs"
+# Hook for the consultation/complaint entry beside a service guide: ``fn(page) -> list[dict(label, url)]``.
+SERVICE_GUIDE_ENTRIES_HOOK = "portal_service_guide_entries"
+
+
+@register.simple_tag
+def service_faqs(page) -> list[dict]:
+    faqs: list[dict] = []
+    for fn in hooks.get_hooks(SERVICE_GUIDE_FAQS_HOOK):
+        faqs.extend(fn(page) or [])
+    return faqs
+
+
+@register.simple_tag
+def service_entries(page) -> list[dict]:
+    entries: list[dict] = []
+    for fn in hooks.get_hooks(SERVICE_GUIDE_ENTRIES_HOOK):
+        entries.extend(fn(page) or [])
+    return entries
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number) -> str:
+    """The current query string with ``page`` set to ``number`` (filters are kept)."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    params["page"] = number
+    return "?" + params.urlencode()
+
+
+@register.filter
+def page_window(page_obj, size: int = 2):
+    """Page numbers around the current one, with None for a gap."""
+    n, last = page_obj.number, page_obj.paginator.num_pages
+    wanted = sorted({1, last, *range(max(1, n - size), min(last, n + size) + 1)})
+    out: list[int | None] = []
+    for i in wanted:
+        if out and out[-1] is not None and i - out[-1] > 1:
+            out.append(None)
+        out.append(i)
+    return out
+
+
+@register.filter
+def kind_of(page) -> str:
+    return getattr(page, "kind_label", "")
+
+
+@register.filter
+def model_name(page) -> str:
+    return page._meta.model_name
+
+
+@register.simple_tag
+def topic_section_items(value, page) -> list:
+    """The latest items of a special-topic section: from its chosen column, else from the topic itself."""
+    from govportal.portal.views import latest_items
+
+    source = value.get("source") or page
+    if source is None:
+        return []
+    return latest_items(source, value.get("count") or 6)

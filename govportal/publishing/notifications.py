@@ -1,0 +1,110 @@
+"""Telling people what waits for them: a notice in the back office and an e-mail (Django's mail backend).
+
+Reviewers are told when an item reaches their stage; the submitter when it is returned (with the
+reasons) or approved; responsible units when an emergency deadline nears or passes; a unit when a
+policy document's interpretation is due.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import TaskState, WorkflowState
+from wagtail.signals import task_submitted
+
+from .models import Notice, ReviewTaskState
+
+logger = logging.getLogger(__name__)
+
+
+def absolute(url: str) -> str:
+    if url.startswith("http"):
+        return url
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+def notify(users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notice]:
+    notices = []
+    seen = set()
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        notice = Notice.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
+        if user.email:
+            text = body + (f"\n\n办理地址：{absolute(url)}" if url else "")
+            try:
+                send_mail(f"【政府网站】{title}", text, None, [user.email])
+                notice.emailed = True
+                notice.save(update_fields=["emailed"])
+            except Exception:  # a mail server that is down must not stop the review
+                logger.exception("通知邮件发送失败：%s → %s", title, user.email)
+        notices.append(notice)
+    return notices
+
+
+def review_url(state) -> str:
+    return reverse("publishing_review", args=[state.pk])
+
+
+def item_url(page_id) -> str:
+    return reverse("publishing_item", args=[page_id])
+
+
+@receiver(task_submitted, sender=ReviewTaskState)
+def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
+    from .review import item_info, people
+
+    if instance.status != TaskState.STATUS_IN_PROGRESS:
+        return
+    task = instance.task.specific
+    units = list(instance.units.all())
+    info = item_info(instance.workflow_state)
+    title = f"待审核：{info.page.title}（{task.name}）"
+    body = (
+        f"信息《{info.page.title}》（{info.category_label}"
+        f"{'，' + info.unit.name if info.unit else ''}）已到“{task.name}”环节，等待您审核。"
+    )
+    warnings = [f for f in instance.findings if f.get("severity") != "blocking"]
+    if warnings:
+        body += f"\n机器检查提示 {len(warnings)} 条，请审核时留意。"
+    notify(people(units, task.roles), "review", title, body, review_url(instance))
+
+
+def item_returned(sender, instance: WorkflowState, user=None, **kwargs):
+    state = instance.current_task_state
+    if state is None:
+        return
+    page = instance.content_object
+    task = state.task.specific
+    who = ""
+    if state.finished_by:
+        who = state.finished_by.get_full_name() or state.finished_by.get_username()
+    title = f"退回修改：{page.get_admin_display_title()}"
+    body = f"信息《{page.get_admin_display_title()}》在“{task.name}”环节被{who or '系统'}退回修改。\n理由：\n{state.comment}"
+    recipients = [instance.requested_by] if instance.requested_by else []
+    notify(recipients, "returned", title, body, reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
+    if getattr(instance, "restarted_for", None):
+        return
+    page = instance.content_object.specific
+    if page.live:
+        body = f"信息《{page.title}》已审核通过并发布。"
+    elif page.go_live_at and page.go_live_at > timezone.now():
+        body = f"信息《{page.title}》已审核通过，将于 {timezone.localtime(page.go_live_at):%Y-%m-%d %H:%M} 定时发布。"
+    else:
+        body = f"信息《{page.title}》已审核通过。"
+    recipients = [instance.requested_by] if instance.requested_by else []
+    notify(recipients, "approved", f"审核通过：{page.title}", body, item_url(page.pk))
+
+
+def unread_count(user) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()

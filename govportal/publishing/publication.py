@@ -1,0 +1,99 @@
+"""Around publication: which pages need review, withdrawal (撤回), and what happens on publish/unpublish.
+
+- Every item (a page with an information category) is published only through its review workflow;
+  direct publishing from the editor is refused (see ``wagtail_hooks``).
+- ``withdraw(page, user, reason)`` takes a published item off the public site at once through Wagtail's
+  unpublish (so ``page_unpublished`` handlers purge caches), records who, when and why, and keeps the item
+  in the back office and in the register.
+- On ``page_published`` / ``page_unpublished`` the register is written and webhook deliveries are queued.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import receiver
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.log_actions import log
+from wagtail.signals import page_published, page_unpublished
+
+from govportal.accounts.models import Role
+from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+
+from .models import Withdrawal
+from .register import home_of, record_publication, record_withdrawal
+from .routes import DEFAULT_WITHDRAW_ROLES, review_rules
+
+
+def is_item(page) -> bool:
+    return hasattr(page, "info_category")
+
+
+def locality_of(page) -> str:
+    home = home_of(page)
+    return home.locality if home else ""
+
+
+def withdraw_roles(page) -> tuple[str, ...]:
+    try:
+        return review_rules(locality_of(page)).withdraw_roles
+    except Exception:
+        return DEFAULT_WITHDRAW_ROLES
+
+
+def can_withdraw(user, page) -> bool:
+    """Site administrators and the host office, or the publishing unit's responsible people (per profile)."""
+    if not getattr(user, "is_authenticated", False) or not page.live:
+        return False
+    if is_site_admin(user):
+        return True
+    roles = roles_of(user)
+    unit = unit_of(user)
+    if Role.HOST_OFFICE in roles and unit is not None and unit.locality == locality_of(page):
+        return True
+    item_unit_id = getattr(page, "unit_id", None)
+    return bool(unit and item_unit_id == unit.pk and roles & set(withdraw_roles(page)))
+
+
+@transaction.atomic
+def withdraw(page, user, reason: str) -> Withdrawal:
+    page = page.specific
+    url = page.get_url() or ""
+    UnpublishPageAction(page, user=user, log_action=True).execute(skip_permission_checks=True)
+    record = Withdrawal.objects.create(
+        page=page,
+        title=page.title,
+        url=url,
+        unit_name=page.unit.name if getattr(page, "unit", None) else "",
+        user=user,
+        user_name=(user.get_full_name() or user.get_username()) if user else "系统",
+        reason=reason,
+    )
+    log(instance=page, action="publishing.withdraw", user=user, data={"reason": reason, "url": url})
+    record_withdrawal(page, reason, record.created_at)
+    return record
+
+
+@receiver(page_published)
+def on_published(sender, instance, revision=None, **kwargs):
+    if not is_item(instance):
+        return
+    record_publication(instance)
+    from .emergency import mark_release
+    from .feeds_out import queue_event
+
+    mark_release(instance)
+
+    queue_event(instance, "published")
+
+
+@receiver(page_unpublished)
+def on_unpublished(sender, instance, **kwargs):
+    if not is_item(instance):
+        return
+    if instance.expired:
+        record_withdrawal(instance, "到期下线（定时下线）")
+    else:
+        record_withdrawal(instance, "已下线")
+    from .feeds_out import queue_event
+
+    queue_event(instance, "unpublished")

@@ -1,0 +1,136 @@
+"""The platform's periodic jobs, declared in ONE place, and their runner.
+
+Run them with ``govportal jobs`` (a long-running scheduler; ``govportal serve`` should start it next to the
+task worker) or from cron with ``govportal jobs --once`` every minute. ``--enqueue`` hands each due job to
+the task worker (Django Tasks API) instead of running it in the scheduler's process. ``govportal jobs
+--list`` shows every job, its interval and how it last ran; ``--run NAME`` runs one now.
+
+Other apps add their periodic jobs to ``JOBS`` below (one line each: name, interval, dotted path of a
+function taking no arguments and returning a short summary, description).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import JobRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    func: str
+    description: str
+
+
+JOBS: list[Job] = [
+    Job(
+        "publish_scheduled",
+        timedelta(minutes=1),
+        "govportal.publishing.schedule.publish_scheduled",
+        "定时发布已审核通过的信息，到期信息自动下线（Wagtail publish_scheduled）",
+    ),
+    Job(
+        "send_webhooks",
+        timedelta(minutes=1),
+        "govportal.publishing.schedule.send_webhooks",
+        "向信息推送接口发送发布、撤回通知（失败自动重试）",
+    ),
+    Job(
+        "poll_feeds",
+        timedelta(minutes=5),
+        "govportal.publishing.feeds_in.poll_due",
+        "抓取到期的信息采集订阅，新条目作为转载信息送网站管理员审核",
+    ),
+    Job(
+        "emergency_warnings",
+        timedelta(minutes=5),
+        "govportal.publishing.emergency.send_warnings",
+        "突发事件发布时限临近或超时，提醒责任单位（钦州办法第十四条）",
+    ),
+    Job(
+        "interpretation_reminders",
+        timedelta(hours=6),
+        "govportal.publishing.interpretation.send_reminders",
+        "政策文件的解读未同步发布时，提醒起草单位",
+    ),
+]
+
+
+def job(name: str) -> Job:
+    for j in JOBS:
+        if j.name == name:
+            return j
+    raise KeyError(f"没有名为 {name} 的定时任务；可用的有：{'、'.join(j.name for j in JOBS)}")
+
+
+def run_job(name: str) -> str:
+    """Run a job now, recording when and how it went."""
+    j = job(name)
+    run, _ = JobRun.objects.get_or_create(name=name)
+    run.last_started_at = run.last_started_at or timezone.now()
+    try:
+        result = import_string(j.func)()
+        run.ok, run.message = True, str(result if result is not None else "完成")[:2000]
+    except Exception as exc:
+        logger.exception("定时任务 %s 失败", name)
+        run.ok, run.message = False, f"{type(exc).__name__}: {exc}"[:2000]
+    run.last_finished_at = timezone.now()
+    run.runs += 1
+    run.save()
+    return run.message
+
+
+def claim(j: Job, now) -> bool:
+    """Mark ``j`` started if it is due; False when it is not due or another scheduler took it."""
+    run, _ = JobRun.objects.get_or_create(name=j.name)
+    if run.last_started_at and run.last_started_at + j.every > now:
+        return False
+    return bool(
+        JobRun.objects.filter(pk=run.pk, last_started_at=run.last_started_at).update(last_started_at=now)
+    )
+
+
+def run_due(now=None, enqueue: bool = False) -> list[tuple[str, str]]:
+    """Run (or enqueue) every job that is due; returns (name, outcome) pairs."""
+    now = now or timezone.now()
+    done = []
+    for j in JOBS:
+        if not claim(j, now):
+            continue
+        if enqueue:
+            from .tasks import run_job_task
+
+            run_job_task.enqueue(j.name)
+            done.append((j.name, "已交后台任务执行"))
+        else:
+            done.append((j.name, run_job(j.name)))
+    return done
+
+
+# --- the jobs of this app ------------------------------------------------------------------------------
+
+
+def publish_scheduled() -> str:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("publish_scheduled", stdout=out)
+    return out.getvalue().strip()[:500] or "完成"
+
+
+def send_webhooks() -> str:
+    from .feeds_out import send_pending
+
+    counts = send_pending()
+    return f"成功 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}"

@@ -153,12 +153,14 @@ def home_context(home: Page) -> dict:
     )
     disclosure = _find_column(home, "政府信息公开", "信息公开", "政务公开", depth=home.depth + 1)
     topics_column = _find_column(home, "专题", depth=home.depth + 1)
-    # The rest of the channels, each with its latest items.
-    shown = {c.pk for c in (news_channel, interaction, services, disclosure, topics_column) if c}
+    # The rest of the channels (those not featured above), each with its latest items.
+    featured = (news_channel, interaction, services, disclosure, topics_column, notices)
+    step = len(home.path) + Page.steplen
+    shown = {c.path[:step] for c in featured if c}
     blocks = [
         {"channel": ch, "items": latest_items(ch, BLOCK_ITEMS), "columns": list(_children_columns(ch)[:8])}
         for ch in channels
-        if ch.pk not in shown
+        if ch.path not in shown
     ][:6]
     return {
         "channels": channels,

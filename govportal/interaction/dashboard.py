@@ -1,0 +1,88 @@
+"""What waits for a person in the back office: the lines of the dashboard panel."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from govportal.accounts.permissions import roles_of, unit_of
+
+from . import deadlines
+from .models import (
+    DisclosureRequest,
+    DisclosureState,
+    ErrorReport,
+    ErrorState,
+    Extension,
+    ExtensionState,
+    Letter,
+    LetterState,
+    Notice,
+    OrderState,
+    WorkOrder,
+)
+from .permissions import centre_locality, error_centre_locality, is_unit_staff
+from .rules import letter_rules
+
+
+def due_lines(user) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    today = deadlines.today()
+    unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    if unread:
+        lines.append((reverse("interaction_admin:notices"), f"未读提醒 {unread} 条"))
+    loc = centre_locality(user)
+    if loc:
+        centre = reverse("interaction_admin:centre")
+        letters = Letter.objects.filter(locality=loc)
+        n = letters.filter(state=LetterState.RECEIVED).count()
+        held = letters.filter(state=LetterState.RECEIVED).exclude(hold_reason="").count()
+        if n:
+            lines.append(
+                (
+                    centre + "?state=received",
+                    f"待分拣来信 {n} 件" + (f"（其中待核验 {held} 件）" if held else ""),
+                )
+            )
+        for state, label in (
+            (LetterState.RETURNED, "被退回待重新派单"),
+            (LetterState.APPROVED, "答复待发布"),
+        ):
+            n = letters.filter(state=state).count()
+            if n:
+                lines.append((centre + f"?state={state}", f"{label} {n} 件"))
+        n = Extension.objects.filter(letter__locality=loc, state=ExtensionState.PENDING).count()
+        if n:
+            lines.append((centre + "?state=extension", f"延期申请待审批 {n} 件"))
+        n = letters.filter(
+            state__in=[LetterState.DISPATCHED, LetterState.REVIEW],
+            due_date__lt=today,
+            answered_at__isnull=True,
+        ).count()
+        if n:
+            lines.append((centre + "?due=overdue", f"超期未答复 {n} 件"))
+    unit = unit_of(user)
+    if unit and is_unit_staff(user):
+        mine = reverse("interaction_admin:unit")
+        orders = WorkOrder.objects.filter(unit=unit, state=OrderState.OPEN)
+        n = orders.count()
+        if n:
+            lines.append((mine, f"本单位待办工单 {n} 件"))
+        n = orders.filter(letter__due_date__lt=today, letter__answered_at__isnull=True).count()
+        if n:
+            lines.append((mine + "?due=overdue", f"本单位超期工单 {n} 件"))
+        if roles_of(user) & set(letter_rules(unit.locality).reply_approver_roles):
+            n = Letter.objects.filter(lead_unit=unit, state=LetterState.REVIEW).count()
+            if n:
+                lines.append((mine, f"答复待您审核 {n} 件"))
+        n = DisclosureRequest.objects.filter(unit=unit).exclude(state=DisclosureState.ANSWERED).count()
+        if n:
+            lines.append((reverse("interaction_admin:disclosures"), f"依申请公开办理中 {n} 件"))
+        n = ErrorReport.objects.filter(unit=unit, state=ErrorState.FORWARDED).count()
+        if n:
+            lines.append((reverse("interaction_admin:errors"), f"网站纠错待处理 {n} 条"))
+    eloc = error_centre_locality(user)
+    if eloc:
+        n = ErrorReport.objects.filter(locality=eloc, state=ErrorState.RECEIVED).count()
+        if n:
+            lines.append((reverse("interaction_admin:errors") + "?state=received", f"网站纠错待转办 {n} 条"))
+    return lines

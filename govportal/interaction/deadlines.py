@@ -1,0 +1,267 @@
+"""Deadlines in working days, and the job that flags due-soon and overdue items and escalates.
+
+Every deadline is counted with ``govportal.portal.calendar.workday_calendar()`` (official holidays and
+make-up working days; the start day is not counted, 民法典 Art. 201).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from govportal.accounts.models import Role, Staff
+from govportal.portal.calendar import workday_calendar
+
+from .models import (
+    DisclosureRequest,
+    DisclosureState,
+    ErrorReport,
+    ErrorState,
+    Letter,
+    LetterEvent,
+    LetterState,
+    Notice,
+)
+from .rules import disclosure_rules, error_report_rules, letter_rules
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def add_workdays(start: date, n: int) -> date:
+    return workday_calendar().add_workdays(start, n)
+
+
+def remaining_workdays(due: date, on: date | None = None) -> int:
+    """Working days left until ``due`` (0 on the due day itself, negative once it has passed)."""
+    on = on or today()
+    cal = workday_calendar()
+    if on <= due:
+        return cal.workdays_between(on, due)
+    return -cal.workdays_between(due, on)
+
+
+def workdays_used(start: date, end: date) -> int:
+    return workday_calendar().workdays_between(start, end) if end > start else 0
+
+
+def fallback_warning(start: date, n: int) -> str:
+    """「2027年无节假日数据…」 when the period reaches a year without holiday data, else ""."""
+    return workday_calendar().add_workdays_checked(start, n).warning
+
+
+def letter_due(letter: Letter) -> date | None:
+    if not letter.clock_start:
+        return None
+    base = letter_rules(letter.locality).type(letter.type).deadline_workdays
+    return add_workdays(letter.clock_start, base + letter.extended_workdays)
+
+
+def deadline_status(due: date | None, done: bool, on: date | None = None, soon: int = 1) -> str:
+    """'' (no deadline or done), 'ok', 'soon' or 'overdue'."""
+    if not due or done:
+        return ""
+    left = remaining_workdays(due, on)
+    if left < 0:
+        return "overdue"
+    if left <= soon:
+        return "soon"
+    return "ok"
+
+
+# --- who is told ---------------------------------------------------------------------------------------
+
+
+def staff_users(*, locality: str | None = None, unit=None, roles=()) -> list:
+    qs = Staff.objects.select_related("user", "unit").filter(user__is_active=True)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if locality is not None:
+        qs = qs.filter(unit__locality=locality)
+    wanted = {str(r) for r in roles}
+    return [s.user for s in qs if not wanted or wanted & set(s.roles)]
+
+
+def centre_users(locality: str) -> list:
+    return staff_users(locality=locality, roles=[Role.HOTLINE])
+
+
+def notify(users, kind: str, text: str, *, url: str = "", letter: Letter | None = None) -> int:
+    seen, n = set(), 0
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        Notice.objects.create(user=user, kind=kind, text=text, url=url, letter=letter)
+        if user.email:
+            transaction.on_commit(
+                lambda u=user: send_mail(f"[政民互动] {text[:40]}", text, None, [u.email], fail_silently=True)
+            )
+        n += 1
+    return n
+
+
+def letter_url(letter: Letter) -> str:
+    from django.urls import reverse
+
+    return reverse("interaction_admin:letter", args=[letter.pk])
+
+
+def unit_people(letter: Letter) -> tuple[list, list]:
+    """(handlers, leaders) of the lead unit's open order."""
+    rules = letter_rules(letter.locality)
+    order = letter.orders.filter(is_lead=True, state="open").select_related("unit", "handler").first()
+    if order is None:
+        return [], []
+    handlers = [order.handler] if order.handler else staff_users(unit=order.unit, roles=[Role.EDITOR])
+    leaders = staff_users(unit=order.unit, roles=rules.reply_approver_roles)
+    return handlers, leaders
+
+
+# --- the job ------------------------------------------------------------------------------------------
+
+
+def check_letters(on: date | None = None) -> dict[str, int]:
+    on = on or today()
+    counts = {"due_soon": 0, "overdue": 0}
+    letters = Letter.objects.filter(
+        state__in=[LetterState.DISPATCHED, LetterState.REVIEW],
+        due_date__isnull=False,
+        answered_at__isnull=True,
+    ).select_related("lead_unit")
+    for letter in letters.iterator():
+        rules = letter_rules(letter.locality)
+        left = remaining_workdays(letter.due_date, on)
+        if left < 0 and letter.overdue_notified_on is None:
+            with transaction.atomic():
+                handlers, leaders = unit_people(letter)
+                principals = staff_users(unit=letter.lead_unit, roles=[Role.PRINCIPAL_LEADER])
+                oversight = staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
+                text = (
+                    f"信件 {letter.query_code}「{letter.subject}」已超过办理期限（{letter.due_date:%Y年%m月%d日}），"
+                    f"办理单位：{letter.lead_unit or '未定'}。已升级督办，请立即办理并答复"
+                    f"（{rules.cite('deadline_article')}）。"
+                )
+                notify(
+                    handlers + leaders + principals + centre_users(letter.locality) + oversight,
+                    "overdue",
+                    text,
+                    url=letter_url(letter),
+                    letter=letter,
+                )
+                letter.overdue_notified_on = on
+                letter.escalated_at = timezone.now()
+                letter.save(update_fields=["overdue_notified_on", "escalated_at"])
+                LetterEvent.objects.create(
+                    letter=letter,
+                    action="escalated",
+                    text="超期未办结，已升级督办（通知单位主要领导、热线中心、主办单位）",
+                )
+            counts["overdue"] += 1
+        elif 0 <= left <= int(rules.due_soon_workdays) and letter.due_soon_notified_on is None:
+            handlers, leaders = unit_people(letter)
+            when = "今天" if left == 0 else f"还剩 {left} 个工作日"
+            text = f"信件 {letter.query_code}「{letter.subject}」即将到期（{letter.due_date:%Y年%m月%d日}，{when}），请抓紧办理。"
+            notify(
+                handlers + leaders + centre_users(letter.locality),
+                "due_soon",
+                text,
+                url=letter_url(letter),
+                letter=letter,
+            )
+            letter.due_soon_notified_on = on
+            letter.save(update_fields=["due_soon_notified_on"])
+            counts["due_soon"] += 1
+    return counts
+
+
+def error_centre_users(locality: str) -> list:
+    rules = error_report_rules(locality)
+    if rules.forwarded_by:
+        from govportal.accounts.models import Unit
+
+        unit = Unit.objects.filter(locality=locality, code=rules.forwarded_by).first()
+        return staff_users(unit=unit) if unit else []
+    return centre_users(locality)
+
+
+def check_error_reports(on: date | None = None) -> dict[str, int]:
+    from django.urls import reverse
+
+    on = on or today()
+    counts = {"error_overdue": 0}
+    open_reports = ErrorReport.objects.filter(state__in=[ErrorState.RECEIVED, ErrorState.FORWARDED])
+    for report in open_reports.select_related("unit").iterator():
+        due = report.forward_due if report.state == ErrorState.RECEIVED else report.handle_due
+        if not due or report.overdue_notified_on or remaining_workdays(due, on) >= 0:
+            continue
+        rules = error_report_rules(report.locality)
+        url = reverse("interaction_admin:error", args=[report.pk])
+        if report.state == ErrorState.RECEIVED:
+            text = f"网站纠错 {report.code} 未在 {rules.forward_workdays} 个工作日内转办（期限 {due:%m月%d日}，{rules.cite('article')}）。"
+            people = error_centre_users(report.locality)
+        else:
+            text = f"网站纠错 {report.code} 未在 {rules.handle_workdays} 个工作日内处理回复（期限 {due:%m月%d日}，{rules.cite('article')}）。"
+            people = staff_users(unit=report.unit) + error_centre_users(report.locality)
+        notify(people, "error_overdue", text, url=url)
+        report.overdue_notified_on = on
+        report.save(update_fields=["overdue_notified_on"])
+        counts["error_overdue"] += 1
+    return counts
+
+
+def check_disclosures(on: date | None = None) -> dict[str, int]:
+    from django.urls import reverse
+
+    on = on or today()
+    counts = {"disclosure_due_soon": 0, "disclosure_overdue": 0}
+    qs = DisclosureRequest.objects.filter(state=DisclosureState.PROCESSING, due_date__isnull=False)
+    for req in qs.select_related("unit").iterator():
+        rules = disclosure_rules(req.locality)
+        left = remaining_workdays(req.due_date, on)
+        url = reverse("interaction_admin:disclosure", args=[req.pk])
+        people = staff_users(unit=req.unit)
+        if left < 0 and req.overdue_notified_on is None:
+            notify(
+                people,
+                "disclosure_overdue",
+                f"依申请公开 {req.code} 已超过答复期限（{req.due_date:%Y年%m月%d日}，{rules.cite('answer_article')}）。",
+                url=url,
+            )
+            req.overdue_notified_on = on
+            req.save(update_fields=["overdue_notified_on"])
+            counts["disclosure_overdue"] += 1
+        elif 0 <= left <= int(rules.due_soon_workdays) and req.due_soon_notified_on is None:
+            notify(
+                people,
+                "disclosure_due_soon",
+                f"依申请公开 {req.code} 将于 {req.due_date:%Y年%m月%d日} 到期，请及时答复。",
+                url=url,
+            )
+            req.due_soon_notified_on = on
+            req.save(update_fields=["due_soon_notified_on"])
+            counts["disclosure_due_soon"] += 1
+    return counts
+
+
+def check_all(on: date | None = None) -> dict[str, int]:
+    """Flag and escalate everything due; safe to run as often as wanted (each flag is raised once)."""
+    counts = {}
+    counts.update(check_letters(on))
+    counts.update(check_error_reports(on))
+    counts.update(check_disclosures(on))
+    return counts
+
+
+__all__ = [
+    "add_workdays",
+    "check_all",
+    "deadline_status",
+    "letter_due",
+    "remaining_workdays",
+    "workdays_used",
+]

@@ -1,0 +1,161 @@
+"""Error reports (纠错, "我为政府网站找错"): submitted from any public page, forwarded by the centre to the
+unit responsible for the page within the profile's ``forward_workdays``, answered by that unit within
+``handle_workdays`` (002 Art. 21: 1 and 2 working days)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from . import deadlines
+from .models import ErrorReport, ErrorState
+from .permissions import is_error_centre, is_unit_staff
+from .rules import error_report_rules
+from .workflow import WorkflowError, new_code
+
+
+def page_for_url(url: str, site: Site | None) -> Page | None:
+    """The live page of ``site`` at ``url`` (an absolute URL or a path), if any."""
+    if not url or site is None:
+        return None
+    parsed = urlparse(url)
+    path = parsed.path or "/"
+    root = site.root_page
+    wanted = root.url_path.rstrip("/") + "/" + path.strip("/")
+    wanted = wanted.rstrip("/") + "/"
+    return Page.objects.filter(url_path=wanted).live().first()
+
+
+def responsible_unit(page: Page | None):
+    """The unit answering for a page: the item's unit, else the nearest column's lead (or only) unit, or the
+    sub-site's unit."""
+    if page is None:
+        return None
+    from govportal.portal.models import ColumnPage, SubsiteHomePage
+
+    for p in [page.specific, *[a.specific for a in page.get_ancestors(inclusive=False).reverse()]]:
+        unit = getattr(p, "unit", None) if not isinstance(p, ColumnPage) else None
+        if unit is not None and getattr(p, "unit_id", None):
+            return unit
+        if isinstance(p, SubsiteHomePage):
+            return p.unit
+        if isinstance(p, ColumnPage):
+            lead = list(p.lead_units.all())
+            if lead:
+                return lead[0]
+            units = list(p.units.all())
+            if len(units) == 1:
+                return units[0]
+            if units:
+                return None  # many units keep this column: the centre decides
+    return None
+
+
+def submit(
+    *,
+    locality: str,
+    token_nonce: str,
+    page_url: str,
+    kind: str,
+    description: str,
+    name: str = "",
+    contact: str = "",
+    client_ip: str | None = None,
+    site: Site | None = None,
+) -> tuple[ErrorReport, bool]:
+    existing = ErrorReport.objects.filter(submit_token=token_nonce).first()
+    if existing:
+        return existing, False
+    rules = error_report_rules(locality)
+    page = page_for_url(page_url, site)
+    unit = responsible_unit(page)
+    now = timezone.now()
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                report = ErrorReport.objects.create(
+                    locality=locality,
+                    code=new_code("JC"),
+                    submit_token=token_nonce,
+                    page_url=page_url[:500],
+                    page=page,
+                    unit=unit,
+                    kind=kind,
+                    description=description.strip(),
+                    name=name.strip(),
+                    contact=contact.strip(),
+                    client_ip=client_ip,
+                    received_at=now,
+                    forward_due=deadlines.add_workdays(timezone.localdate(now), int(rules.forward_workdays)),
+                )
+            break
+        except IntegrityError:
+            again = ErrorReport.objects.filter(submit_token=token_nonce).first()
+            if again:
+                return again, False
+    else:
+        raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
+    deadlines.notify(
+        deadlines.error_centre_users(locality),
+        "error_received",
+        f"新的网站纠错 {report.code}：{report.get_kind_display()}，请于 {report.forward_due:%m月%d日} 前转办"
+        f"（{rules.cite('article')}）。",
+        url=reverse("interaction_admin:error", args=[report.pk]),
+    )
+    return report, True
+
+
+def forward(report: ErrorReport, user, unit) -> None:
+    rules = error_report_rules(report.locality)
+    if not is_error_centre(user, report.locality):
+        raise WorkflowError("只有网站纠错的受理单位可以转办。")
+    if report.state != ErrorState.RECEIVED:
+        raise WorkflowError(f"这条纠错当前状态为“{report.get_state_display()}”，不能转办。")
+    if unit is None or unit.locality != report.locality:
+        raise WorkflowError("请选择本地区的责任单位。")
+    now = timezone.now()
+    report.unit = unit
+    report.state = ErrorState.FORWARDED
+    report.forwarded_at, report.forwarded_by = now, user
+    report.handle_due = deadlines.add_workdays(timezone.localdate(now), int(rules.handle_workdays))
+    report.overdue_notified_on = None
+    report.save()
+    deadlines.notify(
+        deadlines.staff_users(unit=unit),
+        "error_forwarded",
+        f"网站纠错 {report.code}（{report.get_kind_display()}，页面 {report.page_url}）请于 "
+        f"{report.handle_due:%m月%d日} 前处理并回复（{rules.cite('article')}：{rules.handle_workdays}个工作日）。",
+        url=reverse("interaction_admin:error", args=[report.pk]),
+    )
+
+
+def answer(report: ErrorReport, user, text: str) -> None:
+    from govportal.accounts.permissions import unit_of
+
+    if report.state != ErrorState.FORWARDED:
+        raise WorkflowError(f"这条纠错当前状态为“{report.get_state_display()}”，不能答复。")
+    if not (is_error_centre(user, report.locality) or (is_unit_staff(user) and unit_of(user) == report.unit)):
+        raise WorkflowError("只有责任单位可以答复这条纠错。")
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise WorkflowError("请写明处理结果（例如已更正的内容），至少4个字。")
+    report.state = ErrorState.ANSWERED
+    report.answer, report.answered_at, report.answered_by = text, timezone.now(), user
+    report.save()
+
+
+def mark_invalid(report: ErrorReport, user, reason: str) -> None:
+    if not is_error_centre(user, report.locality):
+        raise WorkflowError("只有网站纠错的受理单位可以作无效处理。")
+    if report.state not in (ErrorState.RECEIVED, ErrorState.FORWARDED):
+        raise WorkflowError("这条纠错已经办结。")
+    if not (reason or "").strip():
+        raise WorkflowError("请写明不予处理的理由（将告知提交人）。")
+    report.state = ErrorState.INVALID
+    report.invalid_reason = reason.strip()
+    report.answered_by = user
+    report.save()

@@ -1,0 +1,157 @@
+"""Back office: the letter views under /admin/letters/, a "政民互动" menu whose items each role sees only if
+it may use them, and a dashboard panel with what is due."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.base import ViewSet
+
+from govportal.accounts.permissions import unit_of
+
+from . import admin_views
+from .permissions import (
+    centre_locality,
+    error_centre_locality,
+    is_oversight,
+    is_superuser,
+    is_unit_staff,
+)
+
+
+class InteractionViewSet(ViewSet):
+    name = "interaction_admin"
+    url_prefix = "letters"
+    icon = "mail"
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.home_redirect, name="home"),
+            path("centre/", admin_views.centre_list, name="centre"),
+            path("unit/", admin_views.unit_list, name="unit"),
+            path("letter/<int:pk>/", admin_views.letter_detail, name="letter"),
+            path("attachment/<int:pk>/", admin_views.attachment, name="attachment"),
+            path("statistics/", admin_views.statistics, name="statistics"),
+            path("faq/", admin_views.faq_admin, name="faqs"),
+            path("faq/new/", admin_views.faq_edit, name="faq_new"),
+            path("faq/<int:pk>/", admin_views.faq_edit, name="faq_edit"),
+            path("notices/", admin_views.notices, name="notices"),
+            path("access-log/", admin_views.access_log, name="access_log"),
+            path("errors/", admin_views.error_list, name="errors"),
+            path("errors/<int:pk>/", admin_views.error_detail, name="error"),
+            path("disclosure/", admin_views.disclosure_list, name="disclosures"),
+            path("disclosure/<int:pk>/", admin_views.disclosure_detail, name="disclosure"),
+            path("disclosure/report/", admin_views.disclosure_report, name="disclosure_report"),
+        ]
+
+
+@hooks.register("register_admin_viewset")
+def register_viewset():
+    return InteractionViewSet()
+
+
+class RoleMenuItem(MenuItem):
+    def __init__(self, label, url_name, shown, **kwargs):
+        self.url_name = url_name
+        self.shown = shown
+        super().__init__(label, "", **kwargs)
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+    @url.setter
+    def url(self, value):
+        pass
+
+    def is_shown(self, request):
+        return self.shown(request.user)
+
+
+def _locality(user):
+    unit = unit_of(user)
+    return unit.locality if unit else None
+
+
+def _any_staff(user):
+    return is_superuser(user) or unit_of(user) is not None
+
+
+MENU = [
+    (
+        "热线中心工单",
+        "interaction_admin:centre",
+        "tasks",
+        lambda u: bool(centre_locality(u)) or is_superuser(u),
+    ),
+    ("本单位工单", "interaction_admin:unit", "doc-full", is_unit_staff),
+    (
+        "信件统计",
+        "interaction_admin:statistics",
+        "table",
+        lambda u: bool(centre_locality(u)) or is_unit_staff(u) or is_oversight(u, _locality(u)),
+    ),
+    ("常见问题", "interaction_admin:faqs", "help", lambda u: bool(centre_locality(u)) or is_superuser(u)),
+    (
+        "网站纠错",
+        "interaction_admin:errors",
+        "warning",
+        lambda u: bool(error_centre_locality(u)) or is_unit_staff(u) or is_superuser(u),
+    ),
+    (
+        "依申请公开",
+        "interaction_admin:disclosures",
+        "doc-empty",
+        lambda u: is_unit_staff(u) or is_superuser(u),
+    ),
+    (
+        "依申请公开年度报表",
+        "interaction_admin:disclosure_report",
+        "table",
+        lambda u: is_unit_staff(u) or is_oversight(u, _locality(u)),
+    ),
+    ("个人信息查看记录", "interaction_admin:access_log", "view", lambda u: is_oversight(u, _locality(u))),
+    ("我的提醒", "interaction_admin:notices", "mail", _any_staff),
+]
+
+
+interaction_menu = Menu(
+    items=[
+        RoleMenuItem(label, url_name, shown, icon_name=icon, order=i, name=url_name.replace(":", "-"))
+        for i, (label, url_name, icon, shown) in enumerate(MENU)
+    ]
+)
+
+
+@hooks.register("register_admin_menu_item")
+def interaction_menu_item():
+    return SubmenuMenuItem("政民互动", interaction_menu, icon_name="mail", order=150, name="interaction")
+
+
+class DuePanel(Component):
+    """Dashboard panel: what waits for this person (due soon, overdue, held, to approve)."""
+
+    order = 60
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def render_html(self, parent_context=None):
+        items = format_html_join("", '<li><a href="{}">{}</a></li>', self.lines)
+        return format_html(
+            '<section class="panel summary nice-padding" aria-labelledby="ix-due-h">'
+            '<h2 id="ix-due-h">政民互动待办</h2><ul>{}</ul></section>',
+            items,
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def due_panel(request, panels):
+    from .dashboard import due_lines
+
+    lines = due_lines(request.user)
+    if lines:
+        panels.append(DuePanel(lines))

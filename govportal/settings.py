@@ -178,6 +178,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# An item approved at the last review stage is published by the review itself (govportal.publishing):
+# the approval chain is the authority, whichever stage signed last.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "govportal.publishing.finish.publish_approved"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govportal@localhost")

@@ -145,7 +145,6 @@ class IncidentViewSet(ModelViewSet):
     index_view_class = LocalityIndexView
     list_display = ["title", "kind", "event_time", "closed_at"]
 
-
     def get_form_class(self, for_update=False):
         return IncidentForm
 
@@ -161,7 +160,6 @@ class FeedSubscriptionViewSet(ModelViewSet):
     index_view_class = LocalityIndexView
     list_display = ["name", "source_name", "active", "last_checked_at", "last_error"]
 
-
     def get_form_class(self, for_update=False):
         return FeedSubscriptionForm
 
@@ -176,7 +174,6 @@ class WebhookEndpointViewSet(ModelViewSet):
     form_fields = WebhookEndpointForm.Meta.fields
     index_view_class = LocalityIndexView
     list_display = ["name", "url", "unit", "active"]
-
 
     def get_form_class(self, for_update=False):
         return WebhookEndpointForm

@@ -389,26 +389,22 @@ def _import_entries(subscription, entries: list[Entry]) -> tuple[int, int, list[
 
 
 def _create_repost(subscription, entry: Entry, guid: str, title: str):
-    from govportal.portal.models import ArticlePage, InfoCategory
+    from govportal.portal.models import InfoCategory, RepostPage
 
     body, images = sanitize_html(entry.html)
     link = entry.link if urlparse(entry.link).scheme in ("http", "https") else ""
-    tail = f"<p>来源：{escape(subscription.source_name)}"
-    if link:
-        tail += f'　<a href="{escape(link, quote=True)}">查看原文</a>'
-    tail += "</p>"
     if images:
-        tail += f"<p>（原文含图片 {images} 张，转载时未引用外部图片，请到原文查看或上传本站图片。）</p>"
-    page = ArticlePage(
+        body += f"<p>（原文含图片 {images} 张，转载时未引用外部图片，请到原文查看或上传本站图片。）</p>"
+    page = RepostPage(
         title=title,
-        body=(body or "") + tail,
+        body=body,
         source=subscription.source_name[:120],
+        original_url=link[:500],
+        original_date=timezone.localtime(entry.published).date() if entry.published else None,
         info_category=InfoCategory.REPOST,
-        date=entry.published or timezone.now(),
+        date=timezone.now(),
         live=False,
     )
-    if hasattr(page, "source_url"):
-        page.source_url = link
     column = subscription.column.specific
     column.add_child(instance=page)
     page.save_revision(log_action=True)

@@ -88,7 +88,7 @@ def item_returned(sender, instance: WorkflowState, user=None, **kwargs):
         who = state.finished_by.get_full_name() or state.finished_by.get_username()
     title = f"退回修改：{page.get_admin_display_title()}"
     body = f"信息《{page.get_admin_display_title()}》在“{task.name}”环节被{who or '系统'}退回修改。\n理由：\n{state.comment}"
-    recipients = [instance.requested_by] if instance.requested_by else []
+    recipients = [instance.requested_by] if instance.requested_by else site_admins_of(page)
     notify(recipients, "returned", title, body, reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
@@ -104,6 +104,17 @@ def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
         body = f"信息《{page.title}》已审核通过。"
     recipients = [instance.requested_by] if instance.requested_by else []
     notify(recipients, "approved", f"审核通过：{page.title}", body, item_url(page.pk))
+
+
+def site_admins_of(page) -> list:
+    """Who answers for an item nobody submitted (a feed entry): the locality's site administrators."""
+    from govportal.accounts.models import Role, Unit
+
+    from .publication import locality_of
+    from .review import people
+
+    units = Unit.objects.filter(locality=locality_of(page))
+    return list(people(units, [Role.SITE_ADMIN]))
 
 
 def unread_count(user) -> int:

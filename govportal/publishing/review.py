@@ -8,6 +8,8 @@ Every decision is kept as a :class:`ReviewDecision` and logged on the page's his
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -71,12 +73,13 @@ def item_info(workflow_state) -> ItemInfo:
 
 
 def findings_for(revision) -> list[dict]:
-    """The text check of a revision (cached by revision: the check is pure)."""
+    """The text check of a revision (cached by its content: the check is pure)."""
     from govportal.monitoring.textcheck import check_item
 
     if revision is None:
         return []
-    key = f"publishing:findings:{revision.pk}"
+    digest = hashlib.sha256(json.dumps(revision.content, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"publishing:findings:{digest}"
     found = cache.get(key)
     if found is None:
         page = revision.as_object()

@@ -1,3 +1,7 @@
 """Public URLs of the search app (included at the site root by govportal/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("search/", views.search_view, name="search")]

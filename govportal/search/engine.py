@@ -1,0 +1,267 @@
+"""Running a query against the index: the same question, asked of SQLite FTS5, PostgreSQL full text, or
+(where neither exists) plain substring tests.
+
+A question is a ``Match``: the query's word groups, which part of the item must contain them (title,
+title or body, body but not title), the filters as facet tokens, a sort-key range for dates, and items
+to leave out. Each engine answers two things: how many items match (counted up to a cap), and one page of
+them ordered by relevance or by date.
+
+User text never reaches an engine as syntax: tokens are letters, digits and CJK characters only, quoted
+for FTS5 and passed as parameters to PostgreSQL's ``plainto_tsquery``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connections, transaction
+from django.db.models import Q
+
+from .fulltext import FTS_TABLE, TABLE, engine
+from .models import SearchEntry
+
+# Above this many matches a tier is ordered by date rather than relevance (ranking reads every match).
+RANK_LIMIT = 1000
+# PostgreSQL: above this many matches, walk the date index and test each row; below, collect the
+# matches from the GIN index and sort them.
+WALK_MIN = 10_000
+
+
+@dataclass
+class Match:
+    groups: list[list[list[str]]]  # AND of groups; group = OR of alternatives; alternative = AND of tokens
+    part: str = "all"  # "all" (title or body), "title", "body" (in the body but not all in the title)
+    facets: list[str] = field(default_factory=list)
+    key_range: tuple[int | None, int | None] = (None, None)
+    exclude_keys: list[int] = field(default_factory=list)
+
+    def with_part(self, part: str) -> Match:
+        return Match(self.groups, part, self.facets, self.key_range, self.exclude_keys)
+
+
+class Engine:
+    name = "fallback"
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    def count(self, m: Match, cap: int) -> int:
+        raise NotImplementedError
+
+    def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
+        """Sort keys of one page of matches; ``order`` is "rank" or "date"; ``hint`` = the count."""
+        raise NotImplementedError
+
+
+# --- SQLite FTS5 ------------------------------------------------------------------------------------------
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_expression(groups) -> str:
+    parts = []
+    for alts in groups:
+        ors = ["(" + " AND ".join(_fts_phrase(t) for t in alt) + ")" for alt in alts]
+        parts.append("(" + " OR ".join(ors) + ")")
+    return " AND ".join(parts)
+
+
+class FTS5Engine(Engine):
+    name = "fts5"
+
+    def _where(self, m: Match) -> tuple[str, list]:
+        q = fts_expression(m.groups)
+        if m.part == "title":
+            expr = f"(title_seg : ({q}))"
+        else:
+            expr = f"({{title_seg body_seg}} : ({q}))"
+        if m.facets:
+            expr = f"({expr} AND (facets : ({' AND '.join(_fts_phrase(f) for f in m.facets)})))"
+        if m.part == "body":
+            expr = f"({expr} NOT (title_seg : ({q})))"
+        sql = f"{FTS_TABLE} MATCH %s"
+        params: list = [expr]
+        lo, hi = m.key_range
+        if lo is not None:
+            sql += " AND rowid >= %s"
+            params.append(lo)
+        if hi is not None:
+            sql += " AND rowid <= %s"
+            params.append(hi)
+        if m.exclude_keys:
+            sql += f" AND rowid NOT IN ({', '.join(['%s'] * len(m.exclude_keys))})"
+            params += list(m.exclude_keys)
+        return sql, params
+
+    def count(self, m: Match, cap: int) -> int:
+        where, params = self._where(m)
+        with connections[self.using].cursor() as c:
+            c.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*params, cap]
+            )
+            return c.fetchone()[0]
+
+    def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
+        where, params = self._where(m)
+        if order == "rank":
+            # Title words weigh ten times body words; the filter column not at all.
+            order_by = f"bm25({FTS_TABLE}, 10.0, 1.0, 0.0), rowid DESC"
+        else:
+            order_by = "rowid DESC"
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {where} ORDER BY {order_by} LIMIT %s OFFSET %s"
+        with connections[self.using].cursor() as c:
+            c.execute(sql, [*params, limit, offset])
+            return [r[0] for r in c.fetchall()]
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------
+
+
+def pg_tsquery(groups) -> tuple[str, list]:
+    """``plainto_tsquery`` calls combined with && and ||; every token is a parameter."""
+    sql_groups, params = [], []
+    for alts in groups:
+        ors = []
+        for alt in alts:
+            ors.append("plainto_tsquery('simple', %s)")
+            params.append(" ".join(alt))
+        sql_groups.append("(" + " || ".join(ors) + ")")
+    return "(" + " && ".join(sql_groups) + ")", params
+
+
+class PostgresEngine(Engine):
+    name = "postgresql"
+
+    def _where(self, m: Match) -> tuple[str, list, str, list]:
+        tsq, tparams = pg_tsquery(m.groups)
+        clauses, params = [], []
+        if m.part == "title":
+            clauses.append(f"title_v @@ {tsq}")
+            params += tparams
+            rank_vec = "title_v"
+        else:
+            clauses.append(f"doc_v @@ {tsq}")
+            params += tparams
+            rank_vec = "doc_v"
+        if m.facets:
+            clauses.append("facet_v @@ plainto_tsquery('simple', %s)")
+            params.append(" ".join(m.facets))
+        if m.part == "body":
+            clauses.append(f"NOT (title_v @@ {tsq})")
+            params += tparams
+        lo, hi = m.key_range
+        if lo is not None:
+            clauses.append("sort_key >= %s")
+            params.append(lo)
+        if hi is not None:
+            clauses.append("sort_key <= %s")
+            params.append(hi)
+        if m.exclude_keys:
+            clauses.append("NOT (sort_key = ANY(%s))")
+            params.append(list(m.exclude_keys))
+        return " AND ".join(clauses), params, f"ts_rank({rank_vec}, {tsq})", tparams
+
+    def _run(self, sql: str, params: list, plan: str) -> list:
+        """Run ``sql`` with the plan chosen from the real number of matches (the planner's guess for
+        segmented Chinese text is often wrong by orders of magnitude)."""
+        if plan == "walk":
+            settings = {"enable_bitmapscan": "off", "enable_seqscan": "off"}
+        else:
+            settings = {"enable_indexscan": "off", "enable_seqscan": "off", "work_mem": "32MB"}
+        conn = connections[self.using]
+        names = list(settings)
+        with transaction.atomic(using=self.using), conn.cursor() as c:
+            c.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+            before = c.fetchone()
+            c.execute(
+                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                [x for n in names for x in (n, settings[n])],
+            )
+            try:
+                c.execute(sql, params)
+                rows = c.fetchall()
+            finally:
+                c.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                    [x for n, v in zip(names, before, strict=True) for x in (n, v)],
+                )
+        return rows
+
+    def count(self, m: Match, cap: int) -> int:
+        where, params, _, _ = self._where(m)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) s"
+        return self._run(sql, [*params, cap], "bitmap")[0][0]
+
+    def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
+        where, params, rank, rparams = self._where(m)
+        if order == "rank":
+            sql = f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY {rank} DESC, sort_key DESC LIMIT %s OFFSET %s"
+            rows = self._run(sql, [*params, *rparams, limit, offset], "bitmap")
+        else:
+            sql = f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT %s OFFSET %s"
+            rows = self._run(sql, [*params, limit, offset], "walk" if hint >= WALK_MIN else "bitmap")
+        return [r[0] for r in rows]
+
+
+# --- no full-text engine ------------------------------------------------------------------------------
+
+
+def _token_q(fields: tuple[str, ...], token: str) -> Q:
+    q = Q()
+    for f in fields:
+        q |= Q(**{f"{f}__contains": f" {token} "})
+    return q
+
+
+def _groups_q(groups, fields) -> Q:
+    result = Q()
+    for alts in groups:
+        any_alt = Q()
+        for alt in alts:
+            all_tokens = Q()
+            for t in alt:
+                all_tokens &= _token_q(fields, t)
+            any_alt |= all_tokens
+        result &= any_alt
+    return result
+
+
+class FallbackEngine(Engine):
+    """Substring tests on the segmented columns: correct everywhere, fast enough for small sites."""
+
+    name = "fallback"
+
+    def _qs(self, m: Match):
+        if m.part == "title":
+            cond = _groups_q(m.groups, ("title_seg",))
+        else:
+            cond = _groups_q(m.groups, ("title_seg", "body_seg"))
+        if m.part == "body":
+            cond &= ~_groups_q(m.groups, ("title_seg",))
+        for f in m.facets:
+            cond &= Q(facets__contains=f" {f} ")
+        lo, hi = m.key_range
+        if lo is not None:
+            cond &= Q(sort_key__gte=lo)
+        if hi is not None:
+            cond &= Q(sort_key__lte=hi)
+        qs = SearchEntry.objects.using(self.using).filter(cond)
+        if m.exclude_keys:
+            qs = qs.exclude(sort_key__in=m.exclude_keys)
+        return qs
+
+    def count(self, m: Match, cap: int) -> int:
+        return len(self._qs(m).values_list("sort_key", flat=True)[:cap])
+
+    def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
+        qs = self._qs(m).order_by("-sort_key").values_list("sort_key", flat=True)
+        return list(qs[offset : offset + limit])
+
+
+ENGINES = {"fts5": FTS5Engine, "postgresql": PostgresEngine, "fallback": FallbackEngine}
+
+
+def engine_for(using: str = "default") -> Engine:
+    return ENGINES[engine(connections[using])](using)

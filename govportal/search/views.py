@@ -1,0 +1,89 @@
+"""The public search page ``/search/`` and the back-office "全站信息检索", over the same ``service.search``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from wagtail.models import Page, Site
+
+from . import analysis
+from .forms import SearchForm
+from .service import search
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, min(int(str(value)[:7]), 10**6))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _column(pk, root: Page | None):
+    from govportal.portal.models import ColumnPage
+
+    try:
+        pk = int(str(pk)[:12])
+    except (TypeError, ValueError):
+        return None
+    qs = ColumnPage.objects.live().filter(pk=pk)
+    if root is not None:
+        qs = qs.descendant_of(root)
+    return qs.only("pk", "title", "path").first()
+
+
+def search_context(request, root: Page | None, columns, units, admin: bool = False) -> dict:
+    """Everything a search template shows: the form (bound to the request), the results, the notices."""
+    data = request.GET
+    form = SearchForm(
+        data if data else None,
+        columns=columns,
+        units=units,
+        extra_column=_column(data.get("column"), root) if data.get("column") else None,
+    )
+    context = {"form": form, "results": None, "notices": [], "searched": False}
+    if not data:
+        return context
+    form.is_valid()
+    filters = form.filters(root.pk if root is not None else None)
+    raw = data.get("q", "")
+    results = search(raw, filters, page=_page_number(data.get("page")), sort=form.sort_order, request=request)
+    context.update(results=results, searched=True)
+    notices = context["notices"]
+    query = results.query
+    if query.truncated:
+        notices.append(f"检索词较长（{len(raw)} 字），已按前 {analysis.MAX_QUERY_CHARS} 个字检索。")
+    if query.dropped_tokens:
+        notices.append(f"检索词过多，已按前 {analysis.MAX_QUERY_TOKENS} 个词检索。")
+    if raw.strip() and query.empty and not results.document_lookup:
+        notices.append("检索词只包含标点或符号，请输入汉字、字母或数字。")
+    base = {k: v for k, v in data.items() if k != "page" and v}
+    unsorted = {k: v for k, v in base.items() if k != "sort"}
+    context["sort_date_url"] = "?" + urlencode({**unsorted, "sort": "date"})
+    context["sort_relevance_url"] = "?" + urlencode(unsorted)
+    context["pages"] = [(n, "?" + urlencode({**base, "page": n})) for n in results.page_range()]
+    context["first_url"] = "?" + urlencode({**base, "page": 1})
+    context["prev_url"] = "?" + urlencode({**base, "page": results.page - 1})
+    context["next_url"] = "?" + urlencode({**base, "page": results.page + 1})
+    context["last_url"] = "?" + urlencode({**base, "page": results.num_pages})
+    context["suggestion_urls"] = [(s, "?" + urlencode({**base, "q": s.text})) for s in results.suggestions]
+    context["unfiltered_url"] = "?" + urlencode({"q": data.get("q", "")})
+    context["query_shown"] = "" if query.empty and not results.document_lookup else query.text
+    return context
+
+
+def search_view(request):
+    from govportal.accounts.models import Unit
+    from govportal.portal.views import channels_for
+
+    site = Site.find_for_request(request)
+    root = site.root_page.specific if site else None
+    columns = list(channels_for(root).only("pk", "title")) if root is not None else []
+    locality = getattr(root, "locality", "") if root is not None else ""
+    units = Unit.objects.filter(locality=locality) if locality else Unit.objects.none()
+    units = list(units.order_by("sort_order", "pk").only("pk", "name"))
+    context = search_context(request, root, columns, units)
+    context["page"] = root
+    response = render(request, "search/search.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -6,3 +6,8 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = "监测与错敏信息"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .registries import connect_signals
+
+        connect_signals()

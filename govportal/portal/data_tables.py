@@ -111,7 +111,9 @@ class DataTable:
         return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _fmt(value: float) -> str:
+def _fmt(value) -> str:
+    if isinstance(value, str):
+        return value
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 

@@ -119,8 +119,12 @@ class SensitiveWord(RegistryEntry):
 class FixedExpression(RegistryEntry):
     wrong = models.CharField("错误写法", max_length=100)
     correct = models.CharField("正确写法", max_length=100)
-    category = models.CharField("类别", max_length=40, blank=True, help_text="如 国名、党的会议、政治表述、机构名称")
-    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.BLOCKING)
+    category = models.CharField(
+        "类别", max_length=40, blank=True, help_text="如 国名、党的会议、政治表述、机构名称"
+    )
+    severity = models.CharField(
+        "严重程度", max_length=10, choices=Severity.choices, default=Severity.BLOCKING
+    )
     exceptions = models.TextField("例外", blank=True, help_text=_EXCEPTIONS_HELP)
 
     panels = [
@@ -163,7 +167,9 @@ class Leader(RegistryEntry):
     outdated = models.TextField(
         "已不再担任的职务", blank=True, help_text="每行一个（或用“、”分隔）；“时任”“原”“前”之后的旧职务不报"
     )
-    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.BLOCKING)
+    severity = models.CharField(
+        "严重程度", max_length=10, choices=Severity.choices, default=Severity.BLOCKING
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     panels = [
@@ -203,9 +209,15 @@ class Leader(RegistryEntry):
 
 
 class LinkDomain(RegistryEntry):
-    domain = models.CharField("域名", max_length=200, help_text="如 example.com，含其所有子域名；不要写 http://")
+    domain = models.CharField(
+        "域名", max_length=200, help_text="如 example.com，含其所有子域名；不要写 http://"
+    )
 
-    panels = [FieldPanel("domain"), FieldPanel("note"), FieldRowPanel([FieldPanel("locality"), FieldPanel("enabled")])]
+    panels = [
+        FieldPanel("domain"),
+        FieldPanel("note"),
+        FieldRowPanel([FieldPanel("locality"), FieldPanel("enabled")]),
+    ]
 
     class Meta:
         abstract = True
@@ -321,7 +333,9 @@ class FindingStatus(models.TextChoices):
 
 class TextScanFinding(models.Model):
     run = models.ForeignKey(TextScanRun, on_delete=models.CASCADE, related_name="findings")
-    page = models.ForeignKey("wagtailcore.Page", verbose_name="页面", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name="页面", on_delete=models.CASCADE, related_name="+"
+    )
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name="附件",
@@ -331,7 +345,12 @@ class TextScanFinding(models.Model):
         related_name="+",
     )
     unit = models.ForeignKey(
-        "accounts.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Unit",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     column = models.ForeignKey(
         "wagtailcore.Page",
@@ -353,7 +372,9 @@ class TextScanFinding(models.Model):
     context_before = models.CharField(max_length=80, blank=True)
     context_after = models.CharField(max_length=80, blank=True)
     text_hash = models.CharField("全文摘要", max_length=32)
-    status = models.CharField("处理状态", max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    status = models.CharField(
+        "处理状态", max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="标记人",

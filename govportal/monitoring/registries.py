@@ -75,9 +75,23 @@ KINDS: dict[str, RegistryKind] = {
             "name",
             "leaders.toml",
             "toml",
-            (("name", "姓名"), ("titles", "现任职务"), ("outdated", "已不再担任的职务"), ("severity", "严重程度"), ("note", "说明")),
+            (
+                ("name", "姓名"),
+                ("titles", "现任职务"),
+                ("outdated", "已不再担任的职务"),
+                ("severity", "严重程度"),
+                ("note", "说明"),
+            ),
         ),
-        RegistryKind("blocked", "链接黑名单", BlockedDomain, "domain", "blocked_domains.txt", "domains", (("domain", "域名"), ("note", "说明"))),
+        RegistryKind(
+            "blocked",
+            "链接黑名单",
+            BlockedDomain,
+            "domain",
+            "blocked_domains.txt",
+            "domains",
+            (("domain", "域名"), ("note", "说明")),
+        ),
         RegistryKind(
             "allowed",
             "非政府网站链接白名单",
@@ -177,7 +191,12 @@ def parse(kind: RegistryKind, text: str) -> list[dict]:
 
 
 def upsert(
-    kind: RegistryKind, rows: Iterable[dict], locality: str = "", *, shipped: bool = False, update: bool = True
+    kind: RegistryKind,
+    rows: Iterable[dict],
+    locality: str = "",
+    *,
+    shipped: bool = False,
+    update: bool = True,
 ) -> ImportReport:
     """Create the entries that are missing and (``update``) bring existing ones in line with ``rows``."""
     report = ImportReport(kind)
@@ -277,7 +296,9 @@ def export_xlsx(locality: str | None = None) -> bytes:
             for name, _ in kind.columns:
                 value = getattr(obj, name)
                 if name in ("titles", "outdated", "exceptions"):
-                    value = "、".join(split_list(value)) if name != "exceptions" else "|".join(split_list(value))
+                    value = (
+                        "、".join(split_list(value)) if name != "exceptions" else "|".join(split_list(value))
+                    )
                 elif name == "severity":
                     value = obj.get_severity_display()
                 cells.append(value)
@@ -307,7 +328,9 @@ def connect_signals() -> None:
 
     for model in REGISTRY_MODELS:
         post_save.connect(on_registry_change, sender=model, dispatch_uid=f"textcheck-bump-{model.__name__}")
-        post_delete.connect(on_registry_change, sender=model, dispatch_uid=f"textcheck-bump-del-{model.__name__}")
+        post_delete.connect(
+            on_registry_change, sender=model, dispatch_uid=f"textcheck-bump-del-{model.__name__}"
+        )
     profile_applied.connect(_on_profile_applied, dispatch_uid="textcheck-profile-applied")
 
 

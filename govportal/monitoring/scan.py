@@ -116,7 +116,9 @@ class SiteMap:
                 return cid
         return None
 
-    def unit_of(self, path: str, unit_id: int | None, owner_id: int | None, column_id: int | None) -> int | None:
+    def unit_of(
+        self, path: str, unit_id: int | None, owner_id: int | None, column_id: int | None
+    ) -> int | None:
         """The item's unit; else its author's unit; else the sub-site's unit; else its column's unit."""
         if unit_id:
             return unit_id
@@ -152,7 +154,9 @@ def live_targets(home, site: SiteMap, doc_links: dict[int, list[tuple]]) -> Iter
 
     for model, ct, fields in page_models():
         names = [name for name, _, _ in fields]
-        has_unit = any(f.name == "unit" for f in model._meta.concrete_fields) and model.__name__ != "SubsiteHomePage"
+        has_unit = (
+            any(f.name == "unit" for f in model._meta.concrete_fields) and model.__name__ != "SubsiteHomePage"
+        )
         extra = ["id", "path", "owner_id"] + (["unit_id"] if has_unit else [])
         qs = model.objects.filter(content_type=ct, live=True, path__startswith=home.path).order_by("path")
         for row in qs.values(*extra, *names).iterator(chunk_size=2000):
@@ -216,9 +220,19 @@ class MarkBook:
             "mark_note",
         ):
             mark = {k: r[k] for k in ("status", "marked_by_id", "marked_at", "mark_note")}
-            self.exact[(r["page_id"], r["document_id"], r["text_hash"], r["kind"], r["start"], r["end"], r["text"])] = mark
+            self.exact[
+                (r["page_id"], r["document_id"], r["text_hash"], r["kind"], r["start"], r["end"], r["text"])
+            ] = mark
             if r["status"] == FindingStatus.FALSE_POSITIVE:
-                key = (r["page_id"], r["document_id"], r["kind"], r["rule"], r["text"], r["context_before"], r["context_after"])
+                key = (
+                    r["page_id"],
+                    r["document_id"],
+                    r["kind"],
+                    r["rule"],
+                    r["text"],
+                    r["context_before"],
+                    r["context_after"],
+                )
                 self.fp[key] = mark
 
     def __bool__(self) -> bool:
@@ -227,7 +241,9 @@ class MarkBook:
     def find(self, f: TextScanFinding) -> dict | None:
         mark = self.exact.get((f.page_id, f.document_id, f.text_hash, f.kind, f.start, f.end, f.text))
         if mark is None and self.fp:
-            mark = self.fp.get((f.page_id, f.document_id, f.kind, f.rule, f.text, f.context_before, f.context_after))
+            mark = self.fp.get(
+                (f.page_id, f.document_id, f.kind, f.rule, f.text, f.context_before, f.context_after)
+            )
         return mark
 
 
@@ -341,7 +357,9 @@ def scan_site(
                     rec.add(t, gov_checker.check(t.text))
                 else:
                     batch.append((i, t.text))
-            for i, findings in check_many(batch, factory=factory, processes=min(processes, max(1, len(batch) // 200) or 1)):
+            for i, findings in check_many(
+                batch, factory=factory, processes=min(processes, max(1, len(batch) // 200) or 1)
+            ):
                 rec.add(chunk[i], findings)
             pages += len(chunk)
             rec.flush()
@@ -392,7 +410,9 @@ def _scan_documents(doc_links, site: SiteMap, checker, rec: Recorder, progress) 
     for doc in Document.objects.filter(pk__in=list(doc_links)).order_by("pk"):
         result = document_text(doc)
         if not result.ok:
-            skipped.append({"id": doc.pk, "title": doc.title, "file": doc.file.name, "reason": result.message})
+            skipped.append(
+                {"id": doc.pk, "title": doc.title, "file": doc.file.name, "reason": result.message}
+            )
             continue
         checked += 1
         if not result.text:
@@ -413,7 +433,9 @@ def _scan_documents(doc_links, site: SiteMap, checker, rec: Recorder, progress) 
 def summary_text(run: TextScanRun, by: Counter) -> str:
     from .models import FindingKind, Severity
 
-    parts = [f"检查页面 {run.pages_checked} 个、附件 {run.documents_checked} 个，发现问题 {run.findings_total} 处"]
+    parts = [
+        f"检查页面 {run.pages_checked} 个、附件 {run.documents_checked} 个，发现问题 {run.findings_total} 处"
+    ]
     blocking = sum(n for (k, s), n in by.items() if s == Severity.BLOCKING)
     if run.findings_total:
         parts.append(f"其中阻止发布级 {blocking} 处")
@@ -441,7 +463,9 @@ def start_scan(locality: str, user=None, include_documents: bool = True) -> Text
     ).first()
     if running:
         return running
-    run = TextScanRun.objects.create(locality=locality, include_documents=include_documents, requested_by=user)
+    run = TextScanRun.objects.create(
+        locality=locality, include_documents=include_documents, requested_by=user
+    )
     transaction.on_commit(lambda: scan_site_task.enqueue(run.pk))
     return run
 

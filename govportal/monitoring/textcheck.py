@@ -64,7 +64,9 @@ def link_policy(locality: str | None) -> LinkPolicy:
         return LinkPolicy()
     section = profile.sections.get("textcheck") or {}
     columns = tuple(
-        tuple(p for p in str(c).split("/") if p) for c in section.get("gov_only_columns", []) if str(c).strip()
+        tuple(p for p in str(c).split("/") if p)
+        for c in section.get("gov_only_columns", [])
+        if str(c).strip()
     )
     return LinkPolicy(
         forbid_non_gov_links=bool(section.get("forbid_non_gov_links", False)),
@@ -80,6 +82,7 @@ def registry_data(locality: str | None) -> dict[str, Any]:
     from django.db.models import Q
 
     from .models import AllowedDomain, BlockedDomain, FixedExpression, Leader, SensitiveWord
+
     where = Q(enabled=True) & (Q(locality="") | Q(locality=locality or ""))
     return {
         "sensitive_terms": [w.as_data() for w in SensitiveWord.objects.filter(where)],
@@ -143,7 +146,9 @@ def clear_cache() -> None:
     link_policy.cache_clear()
 
 
-def check_text(text: str, locality: str | None = None, *, forbid_non_gov: bool | None = None) -> list[Finding]:
+def check_text(
+    text: str, locality: str | None = None, *, forbid_non_gov: bool | None = None
+) -> list[Finding]:
     return checker(locality, forbid_non_gov=forbid_non_gov).check(text)
 
 
@@ -254,13 +259,17 @@ class ItemText:
 @lru_cache(maxsize=128)
 def text_fields(model) -> tuple[tuple[str, str, str], ...]:
     """(name, label, how) of the fields of a page model whose text is checked; how is ``plain``, ``rich``
-    or ``stream``. Title first, then the model's fields in declaration order."""
+    or ``stream``. Title first, then the item's main text fields, then the others in declaration order."""
     from django.db import models as dj
     from wagtail.fields import RichTextField, StreamField
 
     skip = _SKIP_FIELDS | _SKIP_BY_MODEL.get(model._meta.label_lower, set())
     out: list[tuple[str, str, str]] = [("title", "标题", "plain")]
-    for f in model._meta.concrete_fields:
+    fields = list(model._meta.concrete_fields)
+    # an item's main text (portal's ``text_fields``, e.g. the body) right after the title
+    main = [n for n in getattr(model, "text_fields", ()) or () if isinstance(n, str)]
+    fields.sort(key=lambda f: main.index(f.name) if f.name in main else len(main))
+    for f in fields:
         if f.name in skip or f.name == "title" or not f.editable:
             continue
         if isinstance(f, RichTextField):
@@ -426,3 +435,31 @@ def check_item(page, *, locality: str | None = None, as_is: bool = False) -> lis
     if locality is None:
         locality = locality_of(page)
     return check_text(item_text(page), locality, forbid_non_gov=forbids_non_gov(page, locality))
+
+
+def check_item_attachments(
+    page, *, locality: str | None = None, as_is: bool = False
+) -> list[tuple[Any, Any]]:
+    """``(document, Extracted)`` and the findings in each attachment an item links (document blocks and
+    document links in rich text), where its text can be extracted: ``[(document, extracted, findings)]``."""
+    from wagtail.documents import get_document_model
+
+    from .extract import document_text
+
+    if not as_is:
+        page = content_version(page)
+    if locality is None:
+        locality = locality_of(page)
+    ids = list(dict.fromkeys(page_text(page).documents))
+    if not ids:
+        return []
+    docs = {d.pk: d for d in get_document_model().objects.filter(pk__in=ids)}
+    c = checker(locality)
+    out = []
+    for pk in ids:
+        doc = docs.get(pk)
+        if doc is None:
+            continue
+        extracted = document_text(doc)
+        out.append((doc, extracted, c.check(extracted.text) if extracted.text else []))
+    return out

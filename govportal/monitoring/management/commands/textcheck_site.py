@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
         known = list(HomePage.objects.exclude(locality="").values_list("locality", flat=True))
         if locality and locality not in known:
-            raise CommandError(f"没有地区配置为“{locality}”的网站。已有：{'、'.join(known) or '（无，请先 govportal load-profile）'}")
+            raise CommandError(
+                f"没有地区配置为“{locality}”的网站。已有：{'、'.join(known) or '（无，请先 govportal load-profile）'}"
+            )
         for loc in [locality] if locality else known:
             if enqueue:
                 run = start_scan(loc, include_documents=not no_documents)

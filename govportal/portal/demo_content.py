@@ -236,7 +236,13 @@ def add_demo_items(home: HomePage) -> int:
         column = _column(home, *path)
         for i, (title, body) in enumerate(items):
             adder.add(
-                column, ArticlePage, title, days_ago=i * 3 + 2, source="钦州市人民政府", body=_body(body)
+                column,
+                ArticlePage,
+                title,
+                days_ago=i * 3 + 2,
+                source="钦州市人民政府",
+                unit=_unit(home, "市人民政府办公室"),
+                body=_body(body),
             )
     _settings(home)
     _pictures_news(home, adder)

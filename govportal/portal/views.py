@@ -382,7 +382,7 @@ class CatalogueForm(forms.Form):
 def catalogue_context(request, home) -> dict:
     from govportal.accounts.models import Unit
 
-    units = list(Unit.objects.filter(locality=home.locality).only("pk", "name"))
+    units = list(Unit.objects.filter(locality=home.locality).only("pk", "name", "kind"))
     form = CatalogueForm(request.GET or None, units)
     f = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and not form.is_valid():
@@ -414,8 +414,10 @@ def catalogue_context(request, home) -> dict:
 
     page_obj = paginate_items(request, narrow, models)
     unit_names = {u.pk: u.name for u in units}
+    host = next((u.name for u in units if getattr(u, "kind", "") == "host_office"), "")
     for item in page_obj.items:
-        item.organ_name = getattr(item, "issuing_organ", "") or unit_names.get(item.unit_id, "")
+        # 发布机构: the issuing organ of a document, else the publishing unit, else the site's host office.
+        item.organ_name = getattr(item, "issuing_organ", "") or unit_names.get(item.unit_id) or host
     params = request.GET.copy()
     params.pop("page", None)
     return {"catalogue_form": form, "catalogue_page": page_obj, "catalogue_query": params.urlencode()}

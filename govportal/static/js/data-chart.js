@@ -6,7 +6,7 @@
   if (!el || !src || !window.echarts) { return; }
   var data = JSON.parse(src.textContent);
   var palette = ["#b3141b", "#0b4f8a", "#2e7d32", "#8a5a00", "#6a1b9a", "#00695c", "#ad1457", "#37474f"];
-  var chart = window.echarts.init(el, null, { renderer: "svg" });
+  var chart = window.echarts.init(el, null, { renderer: "canvas" });
   chart.setOption({
     color: palette,
     animation: false,

@@ -6,6 +6,7 @@ database-backed jobs, local-memory cache) when it is not set.
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache publishing invalidates (before sessions: a hit skips them).
+    "govportal.publishing.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,9 +126,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "public_pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gp-pages",
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Shared by every worker process of the machine (local memory would be one per process).
+        "public_pages": {
+            "BACKEND": "govportal.publishing.cache.PageFileCache",
+            "LOCATION": str(DATA_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+        },
+    }
+# Public-page cache (govportal/publishing/cache.py). On by default; off under the test runner and
+# Django's development server (where templates change under your feet) unless GOVPORTAL_PUBLIC_CACHE=1.
+PUBLIC_CACHE_ENABLED = os.environ.get(
+    "GOVPORTAL_PUBLIC_CACHE",
+    "0" if ("pytest" in sys.modules or "runserver" in sys.argv[1:2]) else "1",
+).lower() in ("1", "true", "yes")
+PUBLIC_CACHE_TIMEOUT = int(os.environ.get("GOVPORTAL_PUBLIC_CACHE_TIMEOUT", "3600"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -87,3 +87,16 @@ def search_view(request):
     response = render(request, "search/search.html", context)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def admin_search_view(request):
+    """全站信息检索 in the back office: every site's published items, same search and filters."""
+    from govportal.accounts.models import Unit
+    from govportal.portal.views import channels_for
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    root = site.root_page.specific if site else None
+    columns = list(channels_for(root).only("pk", "title")) if root is not None else []
+    units = list(Unit.objects.order_by("locality", "sort_order", "pk").only("pk", "name"))
+    context = search_context(request, None, columns, units, admin=True)
+    return render(request, "search/admin_search.html", context)

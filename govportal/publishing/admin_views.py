@@ -106,6 +106,13 @@ class IncidentForm(LocalityForm):
 
 
 class FeedSubscriptionForm(LocalityForm):
+    url = forms.URLField(
+        label="订阅地址",
+        max_length=500,
+        assume_scheme="https",
+        help_text="RSS、Atom 或 JSON Feed 地址（http/https）",
+    )
+
     class Meta:
         model = FeedSubscription
         fields = ["name", "column", "url", "source_name", "poll_minutes", "active"]
@@ -119,6 +126,8 @@ class FeedSubscriptionForm(LocalityForm):
 
 
 class WebhookEndpointForm(LocalityForm):
+    url = forms.URLField(label="接收地址", max_length=500, assume_scheme="https")
+
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "secret", "unit", "active"]

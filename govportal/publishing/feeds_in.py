@@ -328,8 +328,9 @@ def limits(subscription: FeedSubscription) -> tuple[int, int]:
     )
 
 
-def import_feed(subscription: FeedSubscription, fetcher=fetch) -> FeedFetchLog:
+def import_feed(subscription: FeedSubscription, fetcher=None) -> FeedFetchLog:
     """Fetch and import one subscription; never raises for a bad feed (the log says what happened)."""
+    fetcher = fetcher or fetch
     now = timezone.now()
     subscription.last_checked_at = now
     max_bytes, max_entries = limits(subscription)
@@ -375,6 +376,10 @@ def _import_entries(subscription, entries: list[Entry]) -> tuple[int, int, list[
             skipped += 1
             notes.append("一条没有标题的条目")
             continue
+        if urlparse(entry.link.strip()).scheme not in ("http", "https"):
+            skipped += 1
+            notes.append(f"“{title[:20]}”没有可用的原文链接（转载须注明出处）")
+            continue
         try:
             with transaction.atomic():
                 _create_repost(subscription, entry, guid, title)
@@ -392,7 +397,7 @@ def _create_repost(subscription, entry: Entry, guid: str, title: str):
     from govportal.portal.models import InfoCategory, RepostPage
 
     body, images = sanitize_html(entry.html)
-    link = entry.link if urlparse(entry.link).scheme in ("http", "https") else ""
+    link = entry.link.strip()
     if images:
         body += f"<p>（原文含图片 {images} 张，转载时未引用外部图片，请到原文查看或上传本站图片。）</p>"
     page = RepostPage(

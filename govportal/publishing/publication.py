@@ -50,8 +50,19 @@ def can_withdraw(user, page) -> bool:
     unit = unit_of(user)
     if Role.HOST_OFFICE in roles and unit is not None and unit.locality == locality_of(page):
         return True
-    item_unit_id = getattr(page, "unit_id", None)
-    return bool(unit and item_unit_id == unit.pk and roles & set(withdraw_roles(page)))
+    return bool(unit and item_unit_id(page) == unit.pk and roles & set(withdraw_roles(page)))
+
+
+def item_unit_id(page):
+    """The item's unit, or else the unit of whoever submitted it for review."""
+    if getattr(page, "unit_id", None):
+        return page.unit_id
+    from wagtail.models import WorkflowState
+
+    state = WorkflowState.objects.for_instance(page).order_by("-created_at").first()
+    requester = getattr(state, "requested_by", None)
+    staff = getattr(requester, "staff", None)
+    return staff.unit_id if staff else None
 
 
 @transaction.atomic

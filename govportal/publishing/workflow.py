@@ -103,7 +103,7 @@ def publish_approved(workflow_state, user=None):
     Before publishing, the route is checked against the item as it now is: if its category or co-units
     changed during review so that a stage it now needs was skipped, the review starts again instead.
     """
-    from .review import route_complete
+    from .review import item_info, route_complete
 
     page = workflow_state.content_object
     missing = route_complete(workflow_state)
@@ -119,4 +119,9 @@ def publish_approved(workflow_state, user=None):
         workflow_state.workflow.start(specific, workflow_state.requested_by)
         return
     revision = page.get_latest_revision()
+    info = item_info(workflow_state)
+    if info.unit is not None and "unit" in revision.content and not revision.content.get("unit"):
+        # The item is published as its unit's: record the unit it was reviewed in (the submitter's).
+        revision.content["unit"] = info.unit.pk
+        revision.save(update_fields=["content"])
     revision.publish(user=user, skip_permission_checks=True)

@@ -104,5 +104,5 @@ def approve_all(client, page, *users):
 
 
 def text(response) -> str:
-    html = response.content.decode()
+    html = response if isinstance(response, str) else response.content.decode()
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

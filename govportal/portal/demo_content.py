@@ -666,17 +666,19 @@ def _services(home, adder, policies):
 
 def _organisation(home, adder):
     leaders = _column(home, "政府信息公开", "法定主动公开内容", "机构职能", "领导信息")
-    for i, (name, position, duties, colours) in enumerate(
+    for i, (name, gender, position, duties, colours) in enumerate(
         [
-            ("陈建华", "市长", "主持市人民政府全面工作。", ("#cfd8dc", "#eceff1")),
+            ("陈建华", "男", "市长", "主持市人民政府全面工作。", ("#cfd8dc", "#eceff1")),
             (
                 "黄丽娟",
+                "女",
                 "副市长",
                 "负责教育、卫生健康、民政、人力资源社会保障等方面工作。",
                 ("#d7ccc8", "#efebe9"),
             ),
             (
                 "刘振国",
+                "男",
                 "副市长",
                 "负责发展改革、工业和信息化、商务、营商环境等方面工作。",
                 ("#c5cae9", "#e8eaf6"),
@@ -694,16 +696,22 @@ def _organisation(home, adder):
             sort_order=i,
             duties=_body(duties),
             resume=_body(
-                f"{name}，男/女，汉族，大学学历（演示数据，人物虚构）。",
+                f"{name}，{gender}，汉族，大学学历（演示数据，人物虚构）。",
                 "历任县人民政府副县长、市直部门主要负责人等职。",
             ),
         )
     bodies = _column(home, "政府信息公开", "法定主动公开内容", "机构职能", "机构设置")
-    adder.add(
-        bodies,
-        OrganisationPage,
-        "钦州市教育局",
-        days_ago=150,
+    adder.add(bodies, OrganisationPage, "钦州市教育局", days_ago=150, **_education_profile(home))
+    subsite = SubsiteHomePage.objects.filter(unit__name="市教育局", unit__locality=home.locality).first()
+    if subsite is not None:
+        from .models import ColumnPage
+
+        own = ColumnPage.objects.child_of(subsite).filter(title="机构职能").first()
+        adder.add(own, OrganisationPage, "市教育局机构职能", days_ago=150, **_education_profile(home))
+
+
+def _education_profile(home) -> dict:
+    return dict(
         unit=_unit(home, "市教育局"),
         functions=_body(
             "（一）贯彻执行国家和自治区教育工作的方针、政策和法律法规，拟订全市教育发展规划并组织实施。",

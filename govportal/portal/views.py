@@ -341,6 +341,7 @@ def disclosure_context(channel: Page, home) -> dict:
         tree = [(c, c.depth - statutory.depth) for c in descendants.descendant_of(statutory).order_by("path")]
     return {
         "column_layout": "disclosure",
+        "disclosure_recent": latest_items(channel, 8),
         "disclosure_parts": parts,
         "statutory": statutory,
         "statutory_tree": tree,

@@ -66,7 +66,7 @@ def test_release_page_shows_table_chart_and_query_form(client, qinzhou):
     html = client.get(page.url).content.decode()
     assert "<caption" in html and "地区生产总值" in html and "938.7" in html and "亿元" in html
     assert 'id="data-chart"' in html and 'role="img"' in html
-    assert "/static/vendor/echarts/echarts.simple.min.js" in html  # served by the site itself
+    assert "/static/vendor/echarts/echarts.min.js" in html  # served by the site itself
     assert 'name="indicator"' in html and 'name="period"' in html
 
 

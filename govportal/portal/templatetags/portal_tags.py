@@ -73,3 +73,15 @@ def topic_section_items(value, page) -> list:
     if source is None:
         return []
     return latest_items(source, value.get("count") or 6)
+
+
+@register.filter
+def number(value) -> str:
+    """A statistic as it was entered: 9.0 → 9, 452.3 → 452.3; None → —."""
+    if value is None or value == "":
+        return "—"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -263,7 +263,7 @@ class FrontProtocol(asyncio.Protocol):
     def _process(self):
         while self.proxy is None and not self.busy and not self.closed:
             end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
+            if end < 0 or end > MAX_HEAD:
                 if len(self.buf) > MAX_HEAD:
                     self._error(431, "请求头过长")
                 return

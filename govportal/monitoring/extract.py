@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -151,6 +152,21 @@ def _xlsx(data: bytes) -> str:
     return "\n".join(lines)
 
 
+# PDF fonts often map CJK glyphs to the Kangxi-radical code points (⼯ U+2F2F for 工): fold them back,
+# and drop the spaces text extraction puts between Chinese characters and digits or letters.
+_RADICALS = {
+    cp: unicodedata.normalize("NFKC", chr(cp))
+    for cp in list(range(0x2E80, 0x2EFF)) + list(range(0x2F00, 0x2FE0))
+    if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef★☆"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[{_CJK}])")
+
+
+def fold_pdf_text(text: str) -> str:
+    return _CJK_SPACE.sub("", text.translate(_RADICALS))
+
+
 def _pdf(data: bytes) -> str:
     from pypdf import PdfReader
 
@@ -163,7 +179,7 @@ def _pdf(data: bytes) -> str:
     pages = []
     size = 0
     for page in reader.pages:
-        text = page.extract_text() or ""
+        text = fold_pdf_text(page.extract_text() or "")
         pages.append(text)
         size += len(text)
         if size > MAX_CHARS:

@@ -324,6 +324,16 @@ class TextScanRun(models.Model):
             return self.finished_at - self.started_at
         return None
 
+    @property
+    def duration_text(self) -> str:
+        d = self.duration
+        if d is None:
+            return ""
+        seconds = int(round(d.total_seconds()))
+        if seconds < 60:
+            return f"{max(seconds, 1)} 秒"
+        return f"{seconds // 60} 分 {seconds % 60} 秒"
+
 
 class FindingStatus(models.TextChoices):
     OPEN = "open", "待整改"

@@ -4,6 +4,7 @@ file formats (TSV / TOML / one domain a line), export to xlsx, and the version b
 from __future__ import annotations
 
 import io
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -149,10 +150,12 @@ def parse(kind: RegistryKind, text: str) -> list[dict]:
             items = lexicon.load_expressions(text)
         else:
             items = lexicon.load_leaders(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ImportError_(
+            f"{kind.label}文件格式有误（应为 TOML，格式同起步清单 leaders.toml）：{exc}"
+        ) from exc
     except ValueError as exc:
         raise ImportError_(f"{kind.label}文件有误：{exc}") from exc
-    except Exception as exc:  # tomllib.TOMLDecodeError and the like
-        raise ImportError_(f"{kind.label}文件格式有误（应为 {kind.fmt.upper()}）：{exc}") from exc
     rows = []
     for item in items:
         if kind.code == "sensitive":

@@ -358,7 +358,7 @@ def scan_site(
                 else:
                     batch.append((i, t.text))
             for i, findings in check_many(
-                batch, factory=factory, processes=min(processes, max(1, len(batch) // 200) or 1)
+                batch, factory=factory, processes=min(processes, max(1, len(batch) // 100) or 1)
             ):
                 rec.add(chunk[i], findings)
             pages += len(chunk)

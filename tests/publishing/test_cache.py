@@ -378,12 +378,22 @@ def _add_columns(parent, n: int, with_items: int = 2):
             publish(c, f"新增栏目{i}的信息{j}")
 
 
-HOME_MAX_QUERIES = 70
+HOME_MAX_QUERIES = 40
 COLUMN_MAX_QUERIES = 25
 
 
+def _fill(home):
+    """One item in a column of every channel, so that every block of the home page has something."""
+    from govportal.portal.views import channels_for
+
+    for channel in channels_for(home):
+        target = ColumnPage.objects.child_of(channel).live().order_by("path").first() or channel
+        if target.supply_method != "跳转链接":
+            publish(target, f"{channel.title}最新信息")
+
+
 def test_home_page_query_count_does_not_grow_with_columns(client, qinzhou, news):
-    publish(news, "全市秋冬季森林防火工作会议召开")
+    _fill(qinzhou)
     before = _queries(client, "/")
     assert before <= HOME_MAX_QUERIES
     _add_columns(qinzhou, 6)

@@ -1067,10 +1067,10 @@ class SpecialTopicPage(ItemPage):
         return bool(self.banner_id)
 
     def get_context(self, request, *args, **kwargs):
-        from .views import latest_items
+        from .views import latest_rows
 
         context = super().get_context(request, *args, **kwargs)
-        context["own_items"] = latest_items(self, 10)
+        context["own_items"] = latest_rows(self, 10)
         return context
 
 

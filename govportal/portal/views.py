@@ -75,6 +75,7 @@ def specific_items(ids: list[int]) -> list:
 
 
 def latest_items(parent: Page, limit: int = BLOCK_ITEMS, children_only: bool = False, models=None) -> list:
+    """The newest items below ``parent`` as specific pages (for feeds and anything needing every field)."""
     if children_only:
         qs = item_ids(lambda q: q.child_of(parent), models)
     else:
@@ -84,12 +85,149 @@ def latest_items(parent: Page, limit: int = BLOCK_ITEMS, children_only: bool = F
     return specific_items([pk for pk, _ in qs[:limit]])
 
 
+class ItemRow:
+    """What a list shows of an item: title, date, address, and the validity or form where the kind has one.
+    Read in the same single query that picks the items, so a list costs one query whatever the kinds."""
+
+    __slots__ = ("pk", "date", "title", "url", "validity", "form")
+
+    def __init__(self, pk, date, title, url_path, validity, form, root_path: str):
+        self.pk, self.date, self.title = pk, date, title
+        self.url = "/" + url_path[len(root_path) :] if url_path.startswith(root_path) else url_path
+        self.validity, self.form = validity or "", form or ""
+
+
+def _extra(model, name: str):
+    from django.db.models import CharField, F, Value
+
+    try:
+        model._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist: this kind has no such field
+        return Value("", output_field=CharField())
+    return F(name)
+
+
+def item_rows(filter_qs=None, models=None):
+    """Like ``item_ids`` but with what a list shows: (id, date, title, url_path, validity, form)."""
+    parts = []
+    for model in models or item_models():
+        qs = model.objects.live()
+        if filter_qs is not None:
+            qs = filter_qs(qs)
+        parts.append(
+            qs.order_by()
+            .annotate(x_validity=_extra(model, "validity"), x_form=_extra(model, "form"))
+            .values_list("page_ptr_id", "date", "title", "url_path", "x_validity", "x_form")
+        )
+    first, *rest = parts
+    combined = first.union(*rest, all=True) if rest else first
+    return combined.order_by("-date", "-page_ptr_id")
+
+
+def _root_path(page: Page) -> str:
+    return page.url_path[: _nth_slash(page.url_path, 2) + 1]
+
+
+def _nth_slash(text: str, n: int) -> int:
+    pos = -1
+    for _ in range(n):
+        pos = text.index("/", pos + 1)
+    return pos
+
+
+def rows_of(tuples, root_path: str) -> list[ItemRow]:
+    return [ItemRow(*t, root_path=root_path) for t in tuples]
+
+
+KINDS_CACHE_SECONDS = 600
+
+
+def _kinds_key(path: str) -> str:
+    return f"portal:item-kinds:{path[: 2 * Page.steplen]}"
+
+
+def kinds_below(parent: Page) -> list | None:
+    """The item kinds that have live items below ``parent`` (None = unknown, use all kinds).
+
+    Known for the home page, channels and their columns, from one query per site that is cached and
+    dropped whenever a page of the site is published, unpublished, moved or deleted (see signals)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db.models.functions import Substr
+
+    site_depth = 2
+    if parent.depth > site_depth + 2:
+        return None
+    key = _kinds_key(parent.path)
+    found = cache.get(key)
+    if found is None:
+        models = item_models()
+        cts = ContentType.objects.get_for_models(*models)
+        by_ct = {cts[m].pk: m._meta.label_lower for m in models}
+        width = (site_depth + 2) * Page.steplen
+        rows = (
+            Page.objects.live()
+            .filter(
+                path__startswith=parent.path[: site_depth * Page.steplen], content_type_id__in=list(by_ct)
+            )
+            .annotate(prefix=Substr("path", 1, width))
+            .values_list("prefix", "content_type_id")
+            .distinct()
+        )
+        found = {}
+        for prefix, ct in rows:
+            found.setdefault(prefix, set()).add(by_ct[ct])
+        cache.set(key, found, KINDS_CACHE_SECONDS)
+    labels = set()
+    for prefix, kinds in found.items():
+        if prefix.startswith(parent.path) or parent.path.startswith(prefix):
+            labels |= kinds
+    return [m for m in item_models() if m._meta.label_lower in labels]
+
+
+def forget_kinds(path: str) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_kinds_key(path))
+
+
+def latest_rows(
+    parent: Page, limit: int = BLOCK_ITEMS, models=None, children_only: bool = False
+) -> list[ItemRow]:
+    if parent is None:
+        return []
+    present = kinds_below(parent)
+    if present is not None:
+        models = [m for m in (models or item_models()) if m in present]
+        if not models:
+            return []
+    if children_only:
+        qs = item_rows(lambda q: q.child_of(parent), models)
+    else:
+        qs = item_rows(lambda q: q.descendant_of(parent), models)
+    return rows_of(qs[:limit], _root_path(parent))
+
+
 def paginate_items(request, filter_qs, models=None, per_page: int = ITEMS_PER_PAGE):
     qs = item_ids(filter_qs, models)
     if qs is None:
         qs = []
     page_obj = Paginator(qs, per_page).get_page(request.GET.get("page"))
     page_obj.items = specific_items([pk for pk, _ in page_obj.object_list])
+    return page_obj
+
+
+def paginate_rows(request, parent: Page, per_page: int = ITEMS_PER_PAGE):
+    """A column's own items, one page of rows (a count query and a page query)."""
+    present = kinds_below(parent)
+    if present == []:
+        page_obj = Paginator([], per_page).get_page(1)
+        page_obj.items = []
+        return page_obj
+    page_obj = Paginator(item_rows(lambda q: q.child_of(parent), present), per_page).get_page(
+        request.GET.get("page")
+    )
+    page_obj.items = rows_of(page_obj.object_list, _root_path(parent))
     return page_obj
 
 
@@ -132,58 +270,86 @@ def _find_column(home: Page, *words: str, depth: int | None = None):
 
 
 def home_context(home: Page) -> dict:
-    from .models import (
-        InterpretationPage,
-        PolicyDocumentPage,
-        ServiceGuidePage,
-        SpecialTopicPage,
-    )
+    """Everything the home page shows, in a fixed number of queries (about two dozen, whatever the number
+    of columns or items): the columns are read once and searched in memory; each list is one query."""
+    from .models import ColumnPage, InterpretationPage, PolicyDocumentPage, ServiceGuidePage, SpecialTopicPage
 
-    channels = list(channels_for(home))
-    news_channel = _find_column(home, "动态", "要闻", "新闻", depth=home.depth + 1)
-    news_columns = list(_children_columns(news_channel)[:4]) if news_channel else []
-    news_blocks = [{"column": c, "items": latest_items(c, 7)} for c in news_columns]
+    prefix = _subsite_prefix(home)
+    columns = [
+        c
+        for c in ColumnPage.objects.live()
+        .descendant_of(home)
+        .filter(depth__lte=home.depth + 3)
+        .order_by("path")
+        .only("title", "path", "depth", "url_path", "show_in_menus", "supply_method", "link_url")
+        if not c.path.startswith(prefix)
+    ]
+
+    def find(*words, depth=None):
+        for c in columns:
+            if (depth is None or c.depth == depth) and any(w in c.title for w in words):
+                return c
+        return None
+
+    def children(parent, menus_only=True):
+        if parent is None:
+            return []
+        return [
+            c
+            for c in columns
+            if c.depth == parent.depth + 1
+            and c.path.startswith(parent.path)
+            and (c.show_in_menus or not menus_only)
+        ]
+
+    top = home.depth + 1
+    channels = children(home)
+    news_channel = find("动态", "要闻", "新闻", depth=top)
+    news_blocks = [{"column": c, "items": latest_rows(c, 7)} for c in children(news_channel)[:4]]
     if news_channel and not news_blocks:
-        news_blocks = [{"column": news_channel, "items": latest_items(news_channel, 7)}]
-    notices = _find_column(home, "通知公告")
-    headline = _headline(news_channel or home)
-    interaction = _find_column(home, "互动", depth=home.depth + 1)
-    services = _find_column(home, "办事指南") or _find_column(
-        home, "政务服务", "办事服务", depth=home.depth + 1
-    )
-    disclosure = _find_column(home, "政府信息公开", "信息公开", "政务公开", depth=home.depth + 1)
-    topics_column = _find_column(home, "专题", depth=home.depth + 1)
-    # The rest of the channels (those not featured above), each with its latest items.
+        news_blocks = [{"column": news_channel, "items": latest_rows(news_channel, 7)}]
+    notices = find("通知公告")
+    interaction = find("互动", depth=top)
+    services = find("办事指南") or find("政务服务", "办事服务", depth=top)
+    disclosure = find("政府信息公开", "信息公开", "政务公开", depth=top)
+    topics_column = find("专题", depth=top)
     featured = (news_channel, interaction, services, disclosure, topics_column, notices)
     step = len(home.path) + Page.steplen
     shown = {c.path[:step] for c in featured if c}
     blocks = [
-        {"channel": ch, "items": latest_items(ch, BLOCK_ITEMS), "columns": list(_children_columns(ch)[:8])}
+        {"channel": ch, "items": latest_rows(ch, BLOCK_ITEMS), "columns": children(ch)[:8]}
         for ch in channels
         if ch.path not in shown
     ][:6]
+    guides = ServiceGuidePage.objects.live().descendant_of(home)
     return {
         "channels": channels,
-        "headline": headline,
+        "headline": _headline(news_channel or home),
         "news_blocks": news_blocks,
         "news_channel": news_channel,
         "notices_column": notices,
-        "notices": latest_items(notices, 7) if notices else [],
-        "policies": latest_items(home, 7, models=[PolicyDocumentPage]),
-        "interpretations": latest_items(home, 5, models=[InterpretationPage]),
+        "notices": latest_rows(notices, 7),
+        "policies": latest_rows(home, 7, models=[PolicyDocumentPage]),
+        "interpretations": latest_rows(home, 5, models=[InterpretationPage]),
         "disclosure": disclosure,
         "services": services,
-        "service_themes": _service_themes(home),
-        "guide_count": ServiceGuidePage.objects.live().descendant_of(home).count(),
+        "service_themes": list(guides.order_by("theme").values_list("theme", flat=True).distinct()[:8]),
         "interaction": interaction,
-        "interaction_columns": list(_children_columns(interaction)) if interaction else [],
+        "interaction_columns": children(interaction),
         "topics_column": topics_column,
         "topics": list(
             SpecialTopicPage.objects.live().descendant_of(home).select_related("banner").order_by("-date")[:4]
         ),
         "blocks": blocks,
-        "latest": latest_items(home, 8),
+        "latest": [] if news_blocks else latest_rows(home, 8),
     }
+
+
+def _subsite_prefix(home: Page) -> str:
+    from .models import SubsiteIndexPage
+
+    index = SubsiteIndexPage.objects.child_of(home).only("path").first()
+    return index.path if index else "~"
 
 
 def _headline(parent: Page):
@@ -200,18 +366,6 @@ def _headline(parent: Page):
     )
 
 
-def _service_themes(home: Page) -> list[str]:
-    from .models import ServiceGuidePage
-
-    return list(
-        ServiceGuidePage.objects.live()
-        .descendant_of(home)
-        .order_by("theme")
-        .values_list("theme", flat=True)
-        .distinct()
-    )
-
-
 # --- columns -------------------------------------------------------------------------------------------
 
 
@@ -219,7 +373,7 @@ def column_context(column: Page, request) -> dict:
     from .models import ServiceGuidePage
 
     subcolumns = list(_children_columns(column))
-    page_obj = paginate_items(request, lambda q: q.child_of(column))
+    page_obj = paginate_rows(request, column)
     context = {
         "subcolumns": subcolumns,
         "page_obj": page_obj,
@@ -253,30 +407,36 @@ def subcolumn_sections(column: Page, subcolumns: list, per_column: int = 5, scan
     """Each sub-column with its latest items, in a fixed number of queries: one scan of the newest
     ``scan`` items below the column, bucketed by sub-column; a sub-column left empty by the scan while
     older items exist is looked up on its own."""
-    buckets: dict[str, list[int]] = {c.path: [] for c in subcolumns}
+    buckets: dict[str, list[ItemRow]] = {c.path: [] for c in subcolumns}
     length = len(column.path) + Page.steplen
-    rows = _paths_for(column, scan)
-    for pk, path in rows:
+    root = _root_path(column)
+    present = kinds_below(column)
+    paths = _paths_for(column, scan, present) if present != [] else []
+    rows = (
+        {r.pk: r for r in rows_of(item_rows(lambda q: q.descendant_of(column), present)[:scan], root)}
+        if paths
+        else {}
+    )
+    for pk, path in paths:
         bucket = buckets.get(path[:length])
-        if bucket is not None and len(bucket) < per_column:
-            bucket.append(pk)
-    by_pk = {p.pk: p for p in specific_items([pk for ids in buckets.values() for pk in ids])}
+        if bucket is not None and len(bucket) < per_column and pk in rows:
+            bucket.append(rows[pk])
     sections = []
     for c in subcolumns:
-        items = [by_pk[pk] for pk in buckets[c.path] if pk in by_pk]
-        if not items and len(rows) >= scan:
-            items = latest_items(c, per_column)
+        items = buckets[c.path]
+        if not items and len(paths) >= scan:
+            items = latest_rows(c, per_column)
         sections.append({"column": c, "items": items})
     return sections
 
 
-def _paths_for(column: Page, limit: int):
+def _paths_for(column: Page, limit: int, models=None):
     parts = [
         m.objects.live().descendant_of(column).order_by().values_list("page_ptr_id", "path", "date")
-        for m in item_models()
+        for m in models or item_models()
     ]
     first, *rest = parts
-    qs = first.union(*rest, all=True).order_by("-date")
+    qs = first.union(*rest, all=True).order_by("-date", "-page_ptr_id")
     return [(pk, path) for pk, path, _ in qs[:limit]]
 
 
@@ -341,7 +501,7 @@ def disclosure_context(channel: Page, home) -> dict:
         tree = [(c, c.depth - statutory.depth) for c in descendants.descendant_of(statutory).order_by("path")]
     return {
         "column_layout": "disclosure",
-        "disclosure_recent": latest_items(channel, 8),
+        "disclosure_recent": latest_rows(channel, 8),
         "disclosure_parts": parts,
         "statutory": statutory,
         "statutory_tree": tree,

@@ -67,12 +67,12 @@ def model_name(page) -> str:
 @register.simple_tag
 def topic_section_items(value, page) -> list:
     """The latest items of a special-topic section: from its chosen column, else from the topic itself."""
-    from govportal.portal.views import latest_items
+    from govportal.portal.views import latest_rows
 
     source = value.get("source") or page
     if source is None:
         return []
-    return latest_items(source, value.get("count") or 6)
+    return latest_rows(source, value.get("count") or 6)
 
 
 @register.filter

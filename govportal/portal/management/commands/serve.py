@@ -679,6 +679,7 @@ class Command(BaseCommand):
             "gthread",
             "--threads",
             "4",
+            "--no-control-socket",
             "--access-logfile",
             "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
         ]

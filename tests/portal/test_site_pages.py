@@ -172,3 +172,21 @@ def test_demo_content_covers_every_kind_and_is_idempotent(qinzhou):
     assert add_demo_items(qinzhou) == 0
     repealed = PolicyDocumentPage.objects.get(document_number="钦政办规〔2024〕5号")
     assert repealed.validity == "已废止" and repealed.validity_changed_by is not None
+
+
+def test_a_new_kind_in_a_column_shows_at_once(client, qinzhou):
+    """Lists skip the kinds a column has no items of (a cached map); publishing drops the map at once."""
+    from govportal.portal.models import DataReleasePage
+
+    channel = column(qinzhou, "钦州数据")
+    client.get(channel.url)  # the map is now cached without this release
+    client.get("/")
+    publish(
+        column(qinzhou, "钦州数据", "数据发布", "统计公报"),
+        DataReleasePage,
+        "2026年国民经济和社会发展统计公报",
+        data_text="",
+        data={},
+    )
+    assert "2026年国民经济和社会发展统计公报" in client.get(channel.url).content.decode()
+    assert "2026年国民经济和社会发展统计公报" in client.get("/").content.decode()

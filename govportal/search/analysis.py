@@ -196,6 +196,11 @@ def facet_ancestor(page_id: int) -> str:
     return f"p{page_id}"
 
 
+def facet_parent(page_id: int) -> str:
+    """The item sits directly under this page (a column's own items)."""
+    return f"c{page_id}"
+
+
 def facet_unit(unit_id: int) -> str:
     return f"u{unit_id}"
 

@@ -73,12 +73,15 @@ class FTS5Engine(Engine):
 
     def _where(self, m: Match) -> tuple[str, list]:
         q = fts_expression(m.groups)
-        if m.part == "title":
+        facets = f"(facets : ({' AND '.join(_fts_phrase(f) for f in m.facets)}))" if m.facets else ""
+        if not m.groups:  # a listing: filters only
+            expr = facets
+        elif m.part == "title":
             expr = f"(title_seg : ({q}))"
         else:
             expr = f"({{title_seg body_seg}} : ({q}))"
-        if m.facets:
-            expr = f"({expr} AND (facets : ({' AND '.join(_fts_phrase(f) for f in m.facets)})))"
+        if m.groups and facets:
+            expr = f"({expr} AND {facets})"
         if m.part == "body":
             expr = f"({expr} NOT (title_seg : ({q})))"
         sql = f"{FTS_TABLE} MATCH %s"
@@ -135,9 +138,12 @@ class PostgresEngine(Engine):
     name = "postgresql"
 
     def _where(self, m: Match) -> tuple[str, list, str, list]:
-        tsq, tparams = pg_tsquery(m.groups)
+        tsq, tparams = pg_tsquery(m.groups) if m.groups else ("", [])
         clauses, params = [], []
-        if m.part == "title":
+        rank_vec = "doc_v"
+        if not m.groups:  # a listing: filters only
+            pass
+        elif m.part == "title":
             clauses.append(f"title_v @@ {tsq}")
             params += tparams
             rank_vec = "title_v"
@@ -161,7 +167,8 @@ class PostgresEngine(Engine):
         if m.exclude_keys:
             clauses.append("NOT (sort_key = ANY(%s))")
             params.append(list(m.exclude_keys))
-        return " AND ".join(clauses), params, f"ts_rank({rank_vec}, {tsq})", tparams
+        rank = f"ts_rank({rank_vec}, {tsq})" if m.groups else "0"
+        return " AND ".join(clauses) or "TRUE", params, rank, tparams
 
     def _run(self, sql: str, params: list, plan: str) -> list:
         """Run ``sql`` with the plan chosen from the real number of matches (the planner's guess for

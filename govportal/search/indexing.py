@@ -137,6 +137,8 @@ def build_entry(page, ancestor_ids: dict[str, int] | None = None) -> SearchEntry
     validity = str(getattr(page, "validity", "") or "")
     number = str(getattr(page, "document_number", "") or "").strip()
     facets = [analysis.facet_ancestor(ancestor_ids[p]) for p in paths if p in ancestor_ids]
+    if column_id:
+        facets.append(analysis.facet_parent(column_id))
     facets += [analysis.facet_unit(u) for u in dict.fromkeys([unit_id, *co_units]) if u]
     facets.append(analysis.facet_kind(page._meta.model_name))
     if validity:
@@ -227,8 +229,10 @@ def relocate_subtree(page) -> int:
     for e in entries:
         row = pages[e.page_id]
         paths = _ancestors(row["path"], steplen)
-        others = [f for f in e.facets.split() if not f.startswith("p")]
-        facets = [analysis.facet_ancestor(ancestor_ids[p]) for p in paths if p in ancestor_ids] + others
+        others = [f for f in e.facets.split() if not f.startswith(("p", "c"))]
+        facets = [analysis.facet_ancestor(ancestor_ids[p]) for p in paths if p in ancestor_ids]
+        parent_id = ancestor_ids.get(row["path"][:-steplen])
+        facets += ([analysis.facet_parent(parent_id)] if parent_id else []) + others
         e.path, e.url_path = row["path"], row["url_path"]
         e.column_id = ancestor_ids.get(row["path"][:-steplen])
         e.facets = f" {' '.join(facets)} "

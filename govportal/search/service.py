@@ -12,6 +12,7 @@ everything newest first. Counts are exact up to ``COUNT_CAP``, then shown as "mo
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -134,7 +135,12 @@ class Results:
 def _document_entries(lookup: tuple[str, bool], filters: Filters, using: str) -> list[SearchEntry]:
     key, whole = lookup
     qs = SearchEntry.objects.using(using)
-    qs = qs.filter(document_key=key) if whole else qs.filter(document_key__startswith=key)
+    # A range, not LIKE 'key%', so that the index on document_key is used on every database.
+    qs = (
+        qs.filter(document_key=key)
+        if whole
+        else qs.filter(document_key__gte=key, document_key__lt=key + "\U0010ffff")
+    )
     for f in filters.facets():
         qs = qs.filter(facets__contains=f" {f} ")
     lo, hi = filters.key_range()
@@ -240,6 +246,7 @@ def search(
 # --- presenting hits ---------------------------------------------------------------------------------------
 
 
+@functools.cache
 def kind_labels() -> dict[str, str]:
     """Model label (portal.policydocumentpage) → what the public calls it (政策文件)."""
     from .indexing import item_models
@@ -247,12 +254,12 @@ def kind_labels() -> dict[str, str]:
     return {m._meta.label_lower: str(m._meta.verbose_name) for m in item_models()}
 
 
-def entry_url(entry: SearchEntry, request=None) -> str:
+def entry_url(entry: SearchEntry, request=None, paths=None) -> str:
     """The public address of an entry, relative when it is on the site being browsed."""
     from wagtail.models import Site
 
     current = Site.find_for_request(request) if request is not None else None
-    paths = Site.get_site_root_paths()
+    paths = Site.get_site_root_paths() if paths is None else paths
     candidates = [srp for srp in paths if entry.url_path.startswith(srp.root_path)]
     if not candidates:
         return ""
@@ -265,7 +272,7 @@ def entry_url(entry: SearchEntry, request=None) -> str:
 
 
 def decorate_hits(results: Results, request=None, using: str = "default") -> None:
-    from wagtail.models import Page
+    from wagtail.models import Page, Site
 
     from govportal.accounts.models import Unit
 
@@ -281,11 +288,12 @@ def decorate_hits(results: Results, request=None, using: str = "default") -> Non
         dict(Unit.objects.using(using).filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
     )
     labels = kind_labels()
+    paths = Site.get_site_root_paths()
     for h in results.hits:
         e = h.entry
         h.title_html = analysis.highlight(e.title, terms)
         h.snippet_html = analysis.snippet(e.body, terms)
-        h.url = entry_url(e, request)
+        h.url = entry_url(e, request, paths)
         h.column_title = columns.get(e.column_id, "")
         h.unit_name = units.get(e.unit_id, "")
         h.kind_label = labels.get(e.kind, "")

@@ -477,3 +477,26 @@ def test_dates_ahead_are_refused_for_date_written(qinzhou):
     with pytest.raises(ValidationError) as exc:
         doc.clean()
     assert "成文日期不能晚于发布日期" in exc.value.message_dict["date_written"][0]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "articlepage",
+        "policydocumentpage",
+        "interpretationpage",
+        "serviceguidepage",
+        "leaderprofilepage",
+        "organisationpage",
+        "datareleasepage",
+        "pressconferencepage",
+        "specialtopicpage",
+        "repostpage",
+    ],
+)
+def test_every_kind_can_be_created_in_the_back_office(admin_client, qinzhou, model):
+    parent = column(qinzhou, "通知公告")
+    response = admin_client.get(reverse("wagtailadmin_pages:add", args=("portal", model, parent.pk)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "索引号" in html and "主题分类" in html  # the catalogue fields every item has

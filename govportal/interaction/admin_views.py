@@ -276,6 +276,7 @@ def letter_detail(request, pk: int):
             "show_contact": show_contact,
             "suggestions": suggestions,
             "similar": similar,
+            "merge_default": similar[0].query_code if similar else "",
             "units": routable_units(letter.locality),
             "preview": preview,
             "outcomes": ReplyOutcome.choices,

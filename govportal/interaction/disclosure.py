@@ -115,6 +115,7 @@ def submit(
                     password_hash=hash_password(password),
                     submit_token=token_nonce,
                     client_ip=client_ip,
+                    submitted_at=timezone.now(),
                     **fields,
                 )
                 event(
@@ -183,12 +184,12 @@ def confirm_receipt(req: DisclosureRequest, user, on: date | None = None) -> Non
 def request_correction(req: DisclosureRequest, user, notice: str, period_workdays: int | None = None) -> None:
     """Send an unclear application back once for correction (Art. 30); the clock stops."""
     _require_handler(user, req)
-    _require(req, DisclosureState.SUBMITTED, DisclosureState.PROCESSING, doing="要求补正")
     rules = disclosure_rules(req.locality)
     if req.correction_requested_on:
         raise WorkflowError(
             f"补正告知应当一次性提出（{rules.cite('correction_article')}），这件申请已经告知过补正。"
         )
+    _require(req, DisclosureState.SUBMITTED, DisclosureState.PROCESSING, doing="要求补正")
     notice = (notice or "").strip()
     if len(notice) < 6:
         raise WorkflowError("请在补正告知中写明需要作出补正的事项。")

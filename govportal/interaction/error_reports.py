@@ -45,13 +45,13 @@ def responsible_unit(page: Page | None):
             return p.unit
         if isinstance(p, ColumnPage):
             lead = list(p.lead_units.all())
-            if lead:
-                return lead[0]
             units = list(p.units.all())
+            if len(lead) == 1:
+                return lead[0]
             if len(units) == 1:
                 return units[0]
             if units:
-                return None  # many units keep this column: the centre decides
+                return None  # several units keep this column: the centre decides
     return None
 
 

@@ -9,15 +9,35 @@ Every step is a :class:`LetterEvent`; every look at a writer's personal data is 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
 
+def now():
+    """The current time (a function of this module, so that tests can move the clock)."""
+    return timezone.now()
+
+
+class PrivateStorage(FileSystemStorage):
+    """Attachments hold personal data: kept in ``$GOVPORTAL_HOME/private``, outside MEDIA_ROOT (which may be
+    served as is), and served only through the back office's permission-checked, logged view."""
+
+    @property
+    def base_location(self):
+        return os.fspath(Path(settings.DATA_DIR) / "private")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage() -> FileSystemStorage:
-    """Attachments hold personal data: kept outside MEDIA_ROOT, served only through permission checks."""
-    return FileSystemStorage(location=settings.DATA_DIR / "private")
+    return PrivateStorage()
 
 
 class LetterState(models.TextChoices):
@@ -83,7 +103,7 @@ class Letter(models.Model):
     hold_reason = models.CharField("待核验原因", max_length=300, blank=True)
 
     state = models.CharField("状态", max_length=20, choices=LetterState.choices, default=LetterState.RECEIVED)
-    received_at = models.DateTimeField("来信时间", default=timezone.now, db_index=True)
+    received_at = models.DateTimeField("来信时间", default=now, db_index=True)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     clock_start = models.DateField("期限起算日", null=True, blank=True)
@@ -149,6 +169,11 @@ class Letter(models.Model):
     def is_held(self) -> bool:
         return bool(self.hold_reason) and self.state == LetterState.RECEIVED
 
+    @property
+    def deadline_done(self) -> bool:
+        """True when no unit is running against the deadline (not dispatched yet, returned, answered, closed)."""
+        return self.answered_at is not None or self.state not in UNIT_OPEN_STATES
+
     def unit_answered(self) -> bool:
         return self.answered_at is not None
 
@@ -160,8 +185,8 @@ class Letter(models.Model):
 
 def attachment_path(instance: LetterAttachment, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    now = timezone.now()
-    return f"letters/{now:%Y/%m}/{instance.letter.query_code}-{timezone.now():%H%M%S%f}.{ext}"
+    at = timezone.now()
+    return f"letters/{at:%Y/%m}/{instance.letter.query_code}-{at:%H%M%S%f}.{ext}"
 
 
 class LetterAttachment(models.Model):
@@ -192,7 +217,7 @@ class WorkOrder(models.Model):
     unit = models.ForeignKey("accounts.Unit", verbose_name="责任单位", on_delete=models.PROTECT)
     is_lead = models.BooleanField("主办", default=True)
     state = models.CharField("状态", max_length=12, choices=OrderState.choices, default=OrderState.OPEN)
-    dispatched_at = models.DateTimeField("派单时间", default=timezone.now)
+    dispatched_at = models.DateTimeField("派单时间", default=now)
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -246,7 +271,7 @@ class Reply(models.Model):
         "办理结果", max_length=12, choices=ReplyOutcome.choices, default=ReplyOutcome.RESOLVED
     )
     state = models.CharField(max_length=12, choices=ReplyState.choices, default=ReplyState.DRAFT)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -271,7 +296,7 @@ class Extension(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(default=now)
     workdays = models.PositiveIntegerField("延期工作日")
     reason = models.TextField("延期理由")
     state = models.CharField(max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING)
@@ -290,7 +315,7 @@ class LetterEvent(models.Model):
     """One step in a letter's life. ``public`` steps are shown to the writer on the query page."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=30)
     text = models.TextField()
@@ -312,7 +337,7 @@ class Notice(models.Model):
     letter = models.ForeignKey(
         Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -324,7 +349,7 @@ class PersonalDataAccess(models.Model):
     """Who looked at which writer's or applicant's personal data, and when."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=now, db_index=True)
     letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     disclosure = models.ForeignKey(
         "DisclosureRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -364,7 +389,7 @@ class Faq(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -425,7 +450,7 @@ class ErrorReport(models.Model):
     contact = models.CharField("联系方式", max_length=100, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     state = models.CharField(max_length=12, choices=ErrorState.choices, default=ErrorState.RECEIVED)
-    received_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    received_at = models.DateTimeField("提交时间", default=now, db_index=True)
     forward_due = models.DateField("转办期限", null=True, blank=True)
     forwarded_at = models.DateTimeField("转办时间", null=True, blank=True)
     forwarded_by = models.ForeignKey(
@@ -504,7 +529,7 @@ class DisclosureRequest(models.Model):
     state = models.CharField(
         max_length=12, choices=DisclosureState.choices, default=DisclosureState.SUBMITTED
     )
-    submitted_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField("提交时间", default=now, db_index=True)
     received_on = models.DateField("收到申请之日", null=True, blank=True)
     clock_start = models.DateField("期限起算日", null=True, blank=True)
     paused_workdays = models.PositiveIntegerField("不计入期限的工作日", default=0)
@@ -552,7 +577,7 @@ class DisclosureRequest(models.Model):
 
 class DisclosureEvent(models.Model):
     request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=30)
     text = models.TextField()

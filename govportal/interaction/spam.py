@@ -130,7 +130,11 @@ def captcha_png(nonce: str) -> bytes:
             x += 8
             continue
         glyph = Image.new("RGBA", (36, 44), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text((4, 2), ch, font=font, fill=(20 + rnd.randint(0, 60), 40, 90, 255))
+        ink = (20 + rnd.randint(0, 60), 40, 90, 255)
+        if ch == "-":  # the font's hyphen is too small to read as a minus sign
+            ImageDraw.Draw(glyph).rectangle([6, 21, 22, 24], fill=ink)
+        else:
+            ImageDraw.Draw(glyph).text((4, 2), ch, font=font, fill=ink)
         glyph = glyph.rotate(rnd.randint(-18, 18), resample=Image.Resampling.BICUBIC, expand=False)
         img.paste(glyph, (x, 4 + rnd.randint(-3, 5)), glyph)
         x += 22

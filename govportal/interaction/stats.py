@@ -146,12 +146,22 @@ def error_report_stats(locality: str, year: int | None = None, unit=None) -> Err
 PALETTE = ("#0b4f8a", "#b3141b", "#2e7d32", "#8a5a00")
 
 
+def _nice_top(value: int) -> int:
+    """The top of a four-step axis whose step is 1, 2, 3 or 5 × 10ⁿ, at or above ``value``."""
+    k = 0
+    while True:
+        for m in (1, 2, 3, 5):
+            if 4 * m * 10**k >= value:
+                return 4 * m * 10**k
+        k += 1
+
+
 def bar_chart(
     title: str, labels: list[str], series: list[tuple[str, list[int]]], width: int = 640, height: int = 260
 ):
     """A grouped bar chart as inline SVG, with a title and a text description for screen readers."""
     n = max(1, len(labels))
-    top = max([max(values or [0]) for _, values in series] + [1])
+    top = _nice_top(max([max(values or [0]) for _, values in series] + [1]))
     left, bottom, right, head = 36, 40, 10, 34
     plot_w, plot_h = width - left - right, height - bottom - head
     group_w = plot_w / n

@@ -126,6 +126,7 @@ def submit_letter(
         content_key=fingerprint(f"{subject}\n{content}"),
         keywords=" ".join(keywords_for(f"{subject} {subject} {content}")),
         hold_reason="；".join(hold_reasons)[:300],
+        received_at=timezone.now(),
     )
     for _attempt in range(5):
         try:

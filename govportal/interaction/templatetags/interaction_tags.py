@@ -51,3 +51,11 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def person(user):
+    """A staff member's display name (full name, else username), or — ."""
+    if not user:
+        return "—"
+    return user.get_full_name() or user.get_username()

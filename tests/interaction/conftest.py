@@ -1,0 +1,117 @@
+"""Fixtures for the interaction tests: the people of the 钦州 demo roles, a movable clock, letters."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules(settings, tmp_path):
+    """Rules are cached per process; attachments go to a temporary folder."""
+    from govportal.interaction.rules import clear_cache
+
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clear_cache()
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    clear_cache()
+
+
+class Clock:
+    """Moves ``django.utils.timezone.now`` (and so ``localdate``) to a given Shanghai date and time."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.current = None
+
+    def set(self, day: date, hour: int = 10) -> datetime:
+        from django.utils import timezone
+
+        self.current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
+        self.monkeypatch.setattr(timezone, "now", lambda: self.current)
+        return self.current
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def people(make_person, qinzhou):
+    """One person per role that the letter workflow needs."""
+
+    class People:
+        centre = make_person("市12345热线管理中心", "hotline")
+        editor = make_person("市教育局", "editor")
+        editor2 = make_person("市教育局", "editor")
+        chief = make_person("市教育局", "section_chief")
+        leader = make_person("市教育局", "deputy_leader")
+        head = make_person("市教育局", "principal_leader")
+        other_editor = make_person("市卫生健康委", "editor")
+        other_leader = make_person("市卫生健康委", "deputy_leader")
+        host = make_person("市人民政府办公室", "host_office")
+        site_admin = make_person("市人民政府办公室电子政务中心", "site_admin")
+
+    return People
+
+
+@pytest.fixture
+def units(qinzhou):
+    from govportal.accounts.models import Unit
+
+    def unit(name):
+        return Unit.objects.get(locality="qinzhou", name=name)
+
+    return unit
+
+
+@pytest.fixture
+def new_letter(qinzhou):
+    """new_letter("complaint", subject=..., content=...) -> a stored letter (as the public form stores it)."""
+    from govportal.interaction.workflow import submit_letter
+
+    counter = iter(range(100_000))
+
+    def make(
+        type="complaint",
+        subject="学校周边道路拥堵",
+        content="每天上下学时学校门口道路拥堵，希望有关部门疏导交通。",
+        **kw,
+    ):
+        kw.setdefault("writer_name", "李明")
+        kw.setdefault("writer_contact", "13877700000")
+        kw.setdefault("consent_publish", True)
+        sub = submit_letter(
+            locality="qinzhou",
+            token_nonce=f"t{next(counter)}",
+            type=type,
+            subject=subject,
+            content=content,
+            **kw,
+        )
+        return sub.letter
+
+    return make
+
+
+def solve_form(html: str) -> tuple[str, str]:
+    """The form token and the CAPTCHA answer of a rendered public form (as a person reads the text question)."""
+    from govportal.interaction.spam import question_for, read_token
+
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    return token, str(question_for(read_token(token)).answer)
+
+
+def admin_client(client, user):
+    client.force_login(user)
+    return client

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from govportal.portal.models import ArticlePage
 from tests.conftest import column
@@ -14,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _add_item(client, parent, title="测试信息"):
+    """Post the add-item form as the back office sends it."""
     url = reverse("wagtailadmin_pages:add", args=("portal", "articlepage", parent.pk))
-    return client.post(
-        url,
+    data = nested_form_data(
         {
             "title": title,
             "slug": "",
@@ -24,24 +23,15 @@ def _add_item(client, parent, title="测试信息"):
             "source": "市教育局",
             "author": "",
             "info_category": "unit",
-            "body": json.dumps(
-                {
-                    "blocks": [
-                        {
-                            "key": "a1b2c",
-                            "type": "unstyled",
-                            "text": "正文",
-                            "depth": 0,
-                            "inlineStyleRanges": [],
-                            "entityRanges": [],
-                        }
-                    ],
-                    "entityMap": {},
-                }
-            ),
+            "topic": "",
+            "summary": "",
+            "video_url": "",
+            "body": rich_text("<p>正文</p>"),
+            "attachments": streamfield([]),
             "action-submit": "提交审核",
-        },
+        }
     )
+    return client.post(url, data)
 
 
 def test_editor_can_add_item_in_own_units_column(client, qinzhou, make_person):

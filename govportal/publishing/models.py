@@ -462,3 +462,43 @@ class JobRun(models.Model):
     class Meta:
         verbose_name = "定时任务"
         verbose_name_plural = "定时任务"
+
+
+class InterpretationDue(models.Model):
+    """A policy document whose interpretation (政策解读) is due: held until its interpretation is published
+    (同步, 钦州办法第十三条) or published with a deadline for the interpretation (象山: 文件印发后5个工作日内)."""
+
+    HOLD, WARN = "hold", "warn"
+    MODES = [(HOLD, "同步发布（解读通过前文件暂缓发布）"), (WARN, "限期补充解读")]
+
+    document = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="+", verbose_name="政策文件")
+    locality = models.CharField("地区配置", max_length=40, db_index=True)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="起草单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    mode = models.CharField("要求", max_length=10, choices=MODES)
+    article = models.TextField("依据", blank=True)
+    held_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_at = models.DateTimeField("解读期限", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    satisfied_at = models.DateTimeField("解读发布时间", null=True, blank=True)
+    interpretation = models.ForeignKey(
+        Page, verbose_name="解读", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_reminded_at = models.DateTimeField("最近提醒", null=True, blank=True)
+    reminders = models.PositiveIntegerField("提醒次数", default=0)
+
+    class Meta:
+        verbose_name = "政策解读跟踪"
+        verbose_name_plural = "政策解读跟踪"
+        ordering = ["satisfied_at", "due_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document.title}的解读"

@@ -96,7 +96,9 @@ def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
     if getattr(instance, "restarted_for", None):
         return
     page = instance.content_object.specific
-    if page.live:
+    if getattr(instance, "held_for_interpretation", False):
+        body = f"信息《{page.title}》已审核通过。按规定须与政策解读同步发布，目前暂缓发布，解读发布时将同步发布。"
+    elif page.live:
         body = f"信息《{page.title}》已审核通过并发布。"
     elif page.go_live_at and page.go_live_at > timezone.now():
         body = f"信息《{page.title}》已审核通过，将于 {timezone.localtime(page.go_live_at):%Y-%m-%d %H:%M} 定时发布。"

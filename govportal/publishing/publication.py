@@ -91,8 +91,14 @@ def on_published(sender, instance, revision=None, **kwargs):
     record_publication(instance)
     from .emergency import mark_release
     from .feeds_out import queue_event
+    from .interpretation import interpretation_published, track_published_document
 
     mark_release(instance)
+    from govportal.portal.models import InterpretationPage
+
+    if isinstance(instance, InterpretationPage):
+        interpretation_published(instance)
+    track_published_document(instance, locality_of(instance))
 
     queue_event(instance, "published")
 

@@ -23,7 +23,15 @@ from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
 from . import register as register_logic
 from .emergency import deadlines, emergency_rules
 from .forms import WithdrawForm
-from .models import FeedSubscription, Incident, Notice, RegisterEntry, ReviewDecision, Withdrawal
+from .models import (
+    FeedSubscription,
+    Incident,
+    InterpretationDue,
+    Notice,
+    RegisterEntry,
+    ReviewDecision,
+    Withdrawal,
+)
 from .publication import can_withdraw, is_item, withdraw
 from .review import (
     CATEGORY_LABELS,
@@ -167,7 +175,11 @@ def review(request, state_id: int):
     findings = findings_for(revision)
     blockers = approve_blockers(task, state, request.user) if can_act else []
     body = getattr(info.page, "body", "")
+    from .interpretation import status_text
+    from .publication import locality_of
+
     context = {
+        "interpretation_note": status_text(info.page, locality_of(ws.content_object)),
         "state": state,
         "task": task,
         "ws": ws,
@@ -360,6 +372,29 @@ def incident_done(request, pk: int, what: str):
         incident.save(update_fields=[field])
         messages.success(request, f"已登记：{incident.title}")
     return redirect("publishing_emergencies")
+
+
+# --- interpretations ---------------------------------------------------------------------------------------
+
+
+def interpretations(request):
+    locality = user_locality(request)
+    dues = InterpretationDue.objects.filter(locality=locality).select_related(
+        "document", "unit", "interpretation"
+    )
+    wide = is_site_admin(request.user) or roles_of(request.user) & {"host_office", "operator"}
+    if not wide:
+        unit = unit_of(request.user)
+        dues = dues.filter(unit=unit) if unit else dues.none()
+    now = timezone.now()
+    rows = [
+        {
+            "due": d,
+            "overdue": d.satisfied_at is None and d.due_at is not None and d.due_at < now,
+        }
+        for d in dues.order_by("satisfied_at", "due_at", "-created_at")[:200]
+    ]
+    return render(request, "publishing/interpretations.html", {"rows": rows})
 
 
 # --- feeds ------------------------------------------------------------------------------------------------

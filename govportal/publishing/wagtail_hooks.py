@@ -49,6 +49,7 @@ def urls():
             views.incident_done,
             name="publishing_incident_done",
         ),
+        path("publishing/interpretations/", views.interpretations, name="publishing_interpretations"),
         path("publishing/feeds/", views.feeds_overview, name="publishing_feeds"),
         path("publishing/feeds/<int:pk>/fetch/", views.feed_fetch, name="publishing_feed_fetch"),
     ]
@@ -196,6 +197,7 @@ def publishing_menu():
             roles={Role.HOST_OFFICE, Role.OPERATOR},
         ),
         MenuItem("突发事件时限", reverse("publishing_emergencies"), icon_name="warning", order=30),
+        MenuItem("政策解读跟踪", reverse("publishing_interpretations"), icon_name="doc-full", order=35),
         RoleMenuItem("信息采集订阅", reverse("publishing_feeds"), icon_name="download", order=40),
         RoleMenuItem("信息推送接口", reverse("webhooks:index"), icon_name="link-external", order=50),
     ]

@@ -124,4 +124,13 @@ def publish_approved(workflow_state, user=None):
         # The item is published as its unit's: record the unit it was reviewed in (the submitter's).
         revision.content["unit"] = info.unit.pk
         revision.save(update_fields=["content"])
+    from .interpretation import hold, should_hold
+    from .publication import locality_of
+
+    locality = locality_of(page)
+    if should_hold(info.page, locality):
+        # 同步: the document waits for its interpretation and is published with it.
+        workflow_state.held_for_interpretation = True
+        hold(page, revision, locality)
+        return
     revision.publish(user=user, skip_permission_checks=True)

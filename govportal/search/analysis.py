@@ -149,6 +149,11 @@ class Query:
         terms = set(self.tokens)
         for sub in self.alternatives.values():
             terms.update(sub)
+        # A run typed as one piece (钦政办) is marked whole; the single characters it fell apart into
+        # are not marked on their own everywhere they occur.
+        split = {ch for run in self.runs if len(run) > 1 and is_cjk(run) for ch in run}
+        terms = {t for t in terms if not (len(t) == 1 and t in split)}
+        terms.update(run for run in self.runs if len(run) > 1 and run not in STOPWORDS)
         # Longest first, so 义务教育 is marked whole rather than as 义务 + 教育.
         return sorted(terms, key=lambda t: (-len(t), t))
 

@@ -75,6 +75,12 @@ def _rich_text(value) -> str:
 
 
 def field_texts(page) -> list[str]:
+    """All the item's text, main text first (see ``split_field_texts``)."""
+    main, short = split_field_texts(page)
+    return main + short
+
+
+def split_field_texts(page) -> tuple[list[str], list[str]]:
     """The text of every text field of the item's own class (rich text, stream blocks, plain text),
     in declaration order; choice fields, links and contact details are left out."""
     from wagtail.fields import RichTextField, StreamField
@@ -106,7 +112,11 @@ def field_texts(page) -> list[str]:
             if _SKIP_NAME.search(f.name):
                 continue
             (texts if isinstance(f, models.TextField) else short).append(str(value))
-    return [" ".join(t.split()) for t in texts + short if t and t.strip()]
+
+    def clean(parts):
+        return [" ".join(t.split()) for t in parts if t and t.strip()]
+
+    return clean(texts), clean(short)
 
 
 # --- entries --------------------------------------------------------------------------------------------
@@ -143,8 +153,11 @@ def build_entry(page, ancestor_ids: dict[str, int] | None = None) -> SearchEntry
     facets.append(analysis.facet_kind(page._meta.model_name))
     if validity:
         facets.append(analysis.facet_validity(validity))
-    body_parts = field_texts(page)
-    body = "\n".join(body_parts)[:MAX_BODY_CHARS]
+    main, short = split_field_texts(page)
+    # Everything is searchable; the passage shown under a result comes from the main text (the one-line
+    # fields — source, index number, … — only when there is no main text).
+    searchable = "\n".join(main + short)[:MAX_BODY_CHARS]
+    body = "\n".join(main or short)[:MAX_BODY_CHARS]
     date = getattr(page, "date", None) or page.first_published_at or page.latest_revision_created_at
     if date is None:
         from django.utils import timezone
@@ -158,7 +171,7 @@ def build_entry(page, ancestor_ids: dict[str, int] | None = None) -> SearchEntry
         title=page.title,
         title_seg=analysis.segment(page.title, unigrams=True),
         body=body,
-        body_seg=analysis.segment(body),
+        body_seg=analysis.segment(searchable),
         facets=f" {' '.join(facets)} ",
         kind=page._meta.label_lower,
         unit_id=unit_id,

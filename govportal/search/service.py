@@ -271,12 +271,25 @@ def entry_url(entry: SearchEntry, request=None, paths=None) -> str:
     return best.root_url.rstrip("/") + rel
 
 
+def document_spellings(key: str) -> list[str]:
+    """How a document number (key form 钦政办〔2023〕24号) may be written in a text."""
+    out = [key]
+    for o, c in (("[", "]"), ("(", ")"), ("（", "）"), ("【", "】")):
+        out.append(key.replace("〔", o).replace("〕", c))
+    return out
+
+
 def decorate_hits(results: Results, request=None, using: str = "default") -> None:
     from wagtail.models import Page, Site
 
     from govportal.accounts.models import Unit
 
     terms = results.query.highlight_terms()
+    if results.document_lookup:
+        # A document number: mark the number itself, not its characters and digits one by one.
+        terms = [t for t in terms if len(t) > 1 and not t.isdigit()] + document_spellings(
+            results.document_lookup
+        )
     column_ids = {h.entry.column_id for h in results.hits if h.entry.column_id}
     unit_ids = {h.entry.unit_id for h in results.hits if h.entry.unit_id}
     columns = (
@@ -292,7 +305,7 @@ def decorate_hits(results: Results, request=None, using: str = "default") -> Non
     for h in results.hits:
         e = h.entry
         h.title_html = analysis.highlight(e.title, terms)
-        h.snippet_html = analysis.snippet(e.body, terms)
+        h.snippet_html = analysis.snippet(e.body, [] if h.tier == "document" else terms)
         h.url = entry_url(e, request, paths)
         h.column_title = columns.get(e.column_id, "")
         h.unit_name = units.get(e.unit_id, "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.shortcuts import render
 from wagtail.models import Page, Site
 
@@ -46,6 +47,13 @@ def search_context(request, root: Page | None, columns, units, admin: bool = Fal
         return context
     form.is_valid()
     filters = form.filters(root.pk if root is not None else None)
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is not None:
+            # Show exactly what was typed (a date box cannot display an invalid date), marked invalid.
+            if isinstance(field.widget, forms.DateInput):
+                field.widget.input_type = "text"
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
     raw = data.get("q", "")
     results = search(raw, filters, page=_page_number(data.get("page")), sort=form.sort_order, request=request)
     context.update(results=results, searched=True)

@@ -192,6 +192,8 @@ class FrontState:
                 rel = path[len(prefix) :]
                 if not rel or "\x00" in rel or any(part in ("..", ".") for part in rel.split("/")):
                     return None
+                if kind == "media" and rel.startswith("documents/"):
+                    return None  # documents go through Wagtail's view, which checks collection privacy
                 candidate = (root / rel).resolve()
                 if root not in candidate.parents or not candidate.is_file():
                     return None

@@ -6,9 +6,9 @@ def portal(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"site_name": "", "nav_channels": []}
-    from .views import channels_for
+    from .views import nav_for
 
     return {
         "site_name": site.site_name or site.root_page.title,
-        "nav_channels": channels_for(site.root_page),
+        "nav_channels": nav_for(site.root_page),
     }

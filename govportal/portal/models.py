@@ -84,7 +84,7 @@ class HomePage(Page):
         from .views import home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(self))
+        context.update(home_context(self, request))
         return context
 
 

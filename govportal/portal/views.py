@@ -245,6 +245,54 @@ def channels_for(site_root: Page):
     return _children_columns(site_root)
 
 
+class ColumnRef:
+    """What a link to a column needs (title, address, place in the tree), read with ``values_list``: a
+    page of the site's navigation costs no model instances."""
+
+    __slots__ = ("pk", "title", "path", "depth", "url", "show_in_menus", "kind")
+
+    def __init__(self, pk, title, path, depth, url_path, show_in_menus, kind, root_path):
+        self.pk, self.title, self.path, self.depth, self.show_in_menus, self.kind = (
+            pk,
+            title,
+            path,
+            depth,
+            show_in_menus,
+            kind,
+        )
+        self.url = "/" + url_path[len(root_path) :] if url_path.startswith(root_path) else url_path
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def tree_refs(root: Page, levels: int) -> list[ColumnRef]:
+    """The live pages ``levels`` deep below ``root`` that are columns or the sub-site index, in tree order."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ColumnPage, SubsiteIndexPage
+
+    cts = ContentType.objects.get_for_models(ColumnPage, SubsiteIndexPage)
+    kinds = {cts[ColumnPage].pk: "column", cts[SubsiteIndexPage].pk: "subsites"}
+    rows = (
+        Page.objects.live()
+        .filter(
+            path__startswith=root.path,
+            depth__gt=root.depth,
+            depth__lte=root.depth + levels,
+            content_type_id__in=list(kinds),
+        )
+        .order_by("path")
+        .values_list("pk", "title", "path", "depth", "url_path", "show_in_menus", "content_type_id")
+    )
+    root_path = _root_path(root) if root.depth > 1 else root.url_path
+    return [ColumnRef(pk, t, p, d, u, m, kinds[ct], root_path) for pk, t, p, d, u, m, ct in rows]
+
+
+def nav_for(site_root: Page) -> list[ColumnRef]:
+    return [c for c in tree_refs(site_root, 1) if c.kind == "column" and c.show_in_menus]
+
+
 def _home_of(page: Page):
     from .models import HomePage
 
@@ -269,21 +317,25 @@ def _find_column(home: Page, *words: str, depth: int | None = None):
 # --- home page -----------------------------------------------------------------------------------------
 
 
-def home_context(home: Page) -> dict:
-    """Everything the home page shows, in a fixed number of queries (about two dozen, whatever the number
-    of columns or items): the columns are read once and searched in memory; each list is one query."""
-    from .models import ColumnPage, InterpretationPage, PolicyDocumentPage, ServiceGuidePage, SpecialTopicPage
+def indexed_latest(parent: Page, limit: int, kind: str | None = None, request=None) -> list:
+    """The newest items below ``parent`` from the search app's listing (one lookup whatever the kinds,
+    columns or items; see ``govportal.search.listing``). Each has ``url``, ``title``, ``date``, ``validity``."""
+    from govportal.search.listing import latest
 
-    prefix = _subsite_prefix(home)
-    columns = [
-        c
-        for c in ColumnPage.objects.live()
-        .descendant_of(home)
-        .filter(depth__lte=home.depth + 3)
-        .order_by("path")
-        .only("title", "path", "depth", "url_path", "show_in_menus", "supply_method", "link_url")
-        if not c.path.startswith(prefix)
-    ]
+    if parent is None:
+        return []
+    return latest(parent, limit, kinds=[kind] if kind else None, request=request)
+
+
+def home_context(home: Page, request=None) -> dict:
+    """Everything the home page shows, in a fixed number of queries whatever the number of columns or
+    items: the columns are read once and searched in memory; each list is one lookup in the search app's
+    listing of published items."""
+    from .models import ServiceGuidePage, SpecialTopicPage
+
+    refs = tree_refs(home, 3)
+    prefix = next((r.path for r in refs if r.kind == "subsites"), "~")
+    columns = [c for c in refs if c.kind == "column" and not c.path.startswith(prefix)]
 
     def find(*words, depth=None):
         for c in columns:
@@ -305,9 +357,11 @@ def home_context(home: Page) -> dict:
     top = home.depth + 1
     channels = children(home)
     news_channel = find("动态", "要闻", "新闻", depth=top)
-    news_blocks = [{"column": c, "items": latest_rows(c, 7)} for c in children(news_channel)[:4]]
+    news_blocks = [
+        {"column": c, "items": indexed_latest(c, 7, request=request)} for c in children(news_channel)[:4]
+    ]
     if news_channel and not news_blocks:
-        news_blocks = [{"column": news_channel, "items": latest_rows(news_channel, 7)}]
+        news_blocks = [{"column": news_channel, "items": indexed_latest(news_channel, 7, request=request)}]
     notices = find("通知公告")
     interaction = find("互动", depth=top)
     services = find("办事指南") or find("政务服务", "办事服务", depth=top)
@@ -317,7 +371,11 @@ def home_context(home: Page) -> dict:
     step = len(home.path) + Page.steplen
     shown = {c.path[:step] for c in featured if c}
     blocks = [
-        {"channel": ch, "items": latest_rows(ch, BLOCK_ITEMS), "columns": children(ch)[:8]}
+        {
+            "channel": ch,
+            "items": indexed_latest(ch, BLOCK_ITEMS, request=request),
+            "columns": children(ch)[:8],
+        }
         for ch in channels
         if ch.path not in shown
     ][:6]
@@ -328,9 +386,9 @@ def home_context(home: Page) -> dict:
         "news_blocks": news_blocks,
         "news_channel": news_channel,
         "notices_column": notices,
-        "notices": latest_rows(notices, 7),
-        "policies": latest_rows(home, 7, models=[PolicyDocumentPage]),
-        "interpretations": latest_rows(home, 5, models=[InterpretationPage]),
+        "notices": indexed_latest(notices, 7, request=request),
+        "policies": indexed_latest(home, 7, "policydocumentpage", request),
+        "interpretations": _with_forms(indexed_latest(home, 5, "interpretationpage", request)),
         "disclosure": disclosure,
         "services": services,
         "service_themes": list(guides.order_by("theme").values_list("theme", flat=True).distinct()[:8]),
@@ -341,15 +399,18 @@ def home_context(home: Page) -> dict:
             SpecialTopicPage.objects.live().descendant_of(home).select_related("banner").order_by("-date")[:4]
         ),
         "blocks": blocks,
-        "latest": [] if news_blocks else latest_rows(home, 8),
+        "latest": [] if news_blocks else indexed_latest(home, 8, request=request),
     }
 
 
-def _subsite_prefix(home: Page) -> str:
-    from .models import SubsiteIndexPage
+def _with_forms(items: list) -> list:
+    """Interpretations listed with their form (图表图解, 视频解读, …): one query for the few shown."""
+    from .models import InterpretationPage
 
-    index = SubsiteIndexPage.objects.child_of(home).only("path").first()
-    return index.path if index else "~"
+    forms = dict(InterpretationPage.objects.filter(pk__in=[i.pk for i in items]).values_list("pk", "form"))
+    for item in items:
+        item.form = forms.get(item.pk, "")
+    return items
 
 
 def _headline(parent: Page):

@@ -142,18 +142,39 @@ def _historic(locality: str, rules, units: list[Unit], year: int) -> int:
     rnd = random.Random(2026)
     today = timezone.localdate()
     topics = [
-        ("咨询公积金贷款额度", "请问公积金贷款最高额度是多少？"),
-        ("建议增加公交线路", "建议开通高铁站至滨海新城的公交线路。"),
-        ("投诉路灯损坏", "某路段路灯损坏一个月无人维修。"),
-        ("求助办理居住证", "外地户籍如何办理居住证？"),
-        ("举报占道经营", "某菜市场周边长期占道经营。"),
+        (
+            "咨询公积金贷款额度",
+            "请问在钦州购房，公积金贷款最高额度是多少？",
+            "目前我市住房公积金个人贷款最高额度为单缴存职工40万元、双缴存职工60万元，具体以受理时政策为准。",
+        ),
+        (
+            "建议增加公交线路",
+            "建议开通高铁站至滨海新城的公交线路，方便市民出行。",
+            "感谢您的建议。我局已将该线路纳入公交线网优化方案，经客流调查后择期开通。",
+        ),
+        (
+            "路灯损坏无人维修",
+            "某路段路灯损坏一个月无人维修，夜间出行不安全。",
+            "经核查，该路段路灯因线路老化损坏，已于次日完成维修。",
+        ),
+        (
+            "外地户籍如何办理居住证",
+            "外地户籍在钦州工作，如何办理居住证？",
+            "在本市居住半年以上并有合法稳定就业、住所或连续就读的，可携带身份证到居住地派出所申领居住证。",
+        ),
+        (
+            "菜市场周边占道经营",
+            "某菜市场周边长期占道经营，影响通行。",
+            "已联合街道对该区域开展整治，清理占道摊点，并设置临时疏导点。",
+        ),
     ]
     made = 0
     for month in range(1, today.month + (0 if today.day < 5 else 1)):
         for i in range(rnd.randint(3, 7)):
             t = rnd.choice(rules.types)
             unit = rnd.choice(units)
-            subject, content = rnd.choice(topics)
+            subject, content, reply = rnd.choice(topics)
+            public = rnd.random() < 0.4
             received = timezone.make_aware(datetime(year, month, rnd.randint(1, 25), 9 + i % 8, 10))
             start = timezone.localdate(received)
             used = rnd.randint(1, t.deadline_workdays + (2 if i % 5 == 0 else 0))
@@ -168,7 +189,7 @@ def _historic(locality: str, rules, units: list[Unit], year: int) -> int:
                 subject=subject,
                 content=content,
                 writer_name="历史来信",
-                consent_publish=False,
+                consent_publish=public,
                 query_code=workflow.new_code("XJ"),
                 password_hash="!",
                 submit_token=f"{DEMO_TOKEN}h{year}{month}{i}",
@@ -182,10 +203,14 @@ def _historic(locality: str, rules, units: list[Unit], year: int) -> int:
                 concluded_at=answered + timedelta(hours=1),
                 lead_unit=unit,
                 reply_unit=unit,
-                reply_text="已按有关规定办理并答复来信人。",
-                publication=Publication.WITHHELD,
-                withheld_code="no_consent",
-                withheld_reason="来信人不同意公开",
+                reply_text=reply,
+                publication=Publication.PUBLISHED if public else Publication.WITHHELD,
+                withheld_code="" if public else "no_consent",
+                withheld_reason="" if public else "来信人不同意公开",
+                published_at=answered + timedelta(hours=1) if public else None,
+                public_subject=subject if public else "",
+                public_content=content if public else "",
+                public_reply=reply if public else "",
                 rating=rnd.choice([Rating.SATISFIED, Rating.SATISFIED, Rating.BASIC, Rating.UNSATISFIED]),
             )
             WorkOrder.objects.create(

@@ -111,6 +111,18 @@ def letter_stats(locality: str, year: int | None = None, unit=None, today: date 
     )
 
 
+PUBLIC_CACHE_SECONDS = 300
+
+
+def public_letter_stats(locality: str, year: int | None = None) -> LetterStats:
+    """The statistics shown on the public site, computed at most every five minutes per locality and year."""
+    from django.core.cache import cache
+
+    year = year or timezone.localdate().year
+    key = f"interaction:public-stats:{locality}:{year}:{timezone.localdate()}"
+    return cache.get_or_set(key, lambda: letter_stats(locality, year), PUBLIC_CACHE_SECONDS)
+
+
 @dataclass
 class ErrorStats:
     received: int

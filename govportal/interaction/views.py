@@ -37,7 +37,7 @@ from .spam import (
     question_for,
     read_token,
 )
-from .stats import charts_for, letter_stats
+from .stats import charts_for, error_report_stats, public_letter_stats
 from .text import contact_key, fingerprint
 from .workflow import WorkflowError, find_letter, rate, submit_letter
 
@@ -113,7 +113,7 @@ def mailbox(request):
     if q:
         letters = letters.filter(Q(public_subject__icontains=q) | Q(public_content__icontains=q))
     page_obj = Paginator(letters.order_by("-published_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
-    stats = letter_stats(locality)
+    stats = public_letter_stats(locality)
     return render(
         request,
         "interaction/mailbox.html",
@@ -152,9 +152,7 @@ def statistics(request):
     except ValueError:
         year = this_year
     year = min(max(year, 2000), this_year)
-    stats = letter_stats(locality, year)
-    from .stats import error_report_stats
-
+    stats = public_letter_stats(locality, year)
     return render(
         request,
         "interaction/statistics.html",

@@ -44,12 +44,12 @@ RESULTS = ROOT / "benchmarks/RESULTS-textcheck.md"
 START, END = "<!-- sitescan:start -->", "<!-- sitescan:end -->"
 
 
-def setup(home: Path) -> None:
+def setup(home: Path, reuse: bool) -> None:
     os.environ["GOVPORTAL_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings")
     os.environ.pop("DATABASE_URL", None)
     home.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm") if not reuse else ():
         (home / f"govportal.sqlite3{suffix}").unlink(missing_ok=True)
     import django
 
@@ -143,8 +143,11 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=None)
     parser.add_argument("--home", default="/tmp/govportal-bench-sitescan")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="scan the items a previous run inserted (skip building the site)"
+    )
     args = parser.parse_args()
-    setup(Path(args.home))
+    setup(Path(args.home), args.reuse)
 
     from django.core.management import call_command
     from textcheck_speed import build_lexicon
@@ -155,26 +158,34 @@ def main() -> None:
     from govportal.portal.columns import load
 
     rng = random.Random(20261123)
-    call_command("migrate", verbosity=0)
-    load("qinzhou")
-    ensure_seeded()
-    lexicon = build_lexicon(rng)
-    SensitiveWord.objects.bulk_create(
-        [SensitiveWord(term=t, category="基准", severity="warning") for t in lexicon], ignore_conflicts=True
-    )
-    from govportal.monitoring.models import RegistryVersion
+    from govportal.monitoring.models import RegistryVersion, TextScanRun
+    from govportal.portal.models import ArticlePage
 
-    RegistryVersion.bump()
-    t = time.perf_counter()
-    pool = body_pool(4000, rng, lexicon)
-    pool_s = time.perf_counter() - t
-    insert_s = insert_items(args.items, pool, rng)
+    if args.reuse and ArticlePage.objects.filter(slug__startswith="bench-").count() >= args.items:
+        TextScanRun.objects.all().delete()
+        pool = [ArticlePage.objects.filter(slug="bench-1").values_list("body", flat=True).first()]
+        pool_s = insert_s = 0.0
+    else:
+        call_command("migrate", verbosity=0)
+        load("qinzhou")
+        ensure_seeded()
+        lexicon = build_lexicon(rng)
+        SensitiveWord.objects.bulk_create(
+            [SensitiveWord(term=t, category="基准", severity="warning") for t in lexicon],
+            ignore_conflicts=True,
+        )
+        RegistryVersion.bump()
+        t = time.perf_counter()
+        pool = body_pool(4000, rng, lexicon)
+        pool_s = time.perf_counter() - t
+        insert_s = insert_items(args.items, pool, rng)
     chars = sum(len(re.sub(r"<[^>]+>", "", b)) for b in pool) / len(pool)
     load_before = os.getloadavg()[0]
     processes = args.processes or os.cpu_count() or 1
     marks = []
     t0 = time.perf_counter()
     cpu0 = time.process_time()
+    times0 = os.times()
 
     def progress(msg):
         marks.append((time.perf_counter() - t0, msg))
@@ -183,6 +194,11 @@ def main() -> None:
     run = scan_site("qinzhou", processes=processes, progress=progress)
     wall = time.perf_counter() - t0
     cpu_parent = time.process_time() - cpu0
+    times1 = os.times()
+    cpu_workers = (times1.children_user - times0.children_user) + (
+        times1.children_system - times0.children_system
+    )
+    cpu_total = cpu_parent + cpu_workers
     load_after = os.getloadavg()[0]
     findings = TextScanFinding.objects.filter(run=run).count()
     assert run.status == "done", run.message
@@ -200,11 +216,16 @@ def main() -> None:
         f"| findings written | {findings:,} ({findings / max(run.pages_checked, 1):.1f} per item: a pessimistic load) |",
         f"| **whole scan, wall clock, {processes} processes** | **{wall / 60:.1f} min** ({wall:.0f} s; "
         f"{run.pages_checked / wall:,.0f} items/s) |",
-        f"| CPU time of the parent process (reading, HTML to text, writing findings) | {cpu_parent:.0f} s |",
+        f"| CPU time: parent (reading, HTML to text, writing findings) + worker processes (checking) | "
+        f"{cpu_parent:.0f} s + {cpu_workers:.0f} s = {cpu_total:.0f} s |",
+        f"| **the same scan on {processes} otherwise idle cores (CPU time / {processes}, a lower bound "
+        f"on wall clock)** | **{cpu_total / processes / 60:.1f} min** |",
         f"| load average before / after | {load_before:.2f} / {load_after:.2f} |",
         f"| (not timed) building the 4,000-body pool / inserting the items | {pool_s:.0f} s / {insert_s:.0f} s |",
         "",
-        f"Target: under 5 minutes — {'met' if wall < 300 else 'NOT met'}.",
+        f"Target: under 5 minutes — wall clock {'met' if wall < 300 else 'NOT met'} on this run (load above); "
+        f"CPU-time bound {'met' if cpu_total / processes < 300 else 'NOT met'}. The machine is shared with other "
+        "engineers' test runs; the wall-clock figure depends on how much of the 2 cores they leave.",
     ]
     text = "\n".join(lines)
     print(text)

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from django.db import connections, transaction
 from django.db.models import Q
 
-from .fulltext import FTS_TABLE, TABLE, engine
+from .fulltext import FTS_TABLE, TABLE, TITLE_FTS_TABLE, engine
 from .models import SearchEntry
 
-# Above this many matches a tier is ordered by date rather than relevance (ranking reads every match).
+# Title matches are ranked (BM25 / ts_rank over the titles) while there are at most this many;
+# more, and they are newest first. Body matches are always newest first: ranking them needs the
+# frequency of every query word over all the text, which costs as much as the whole search.
 RANK_LIMIT = 1000
 # PostgreSQL: above this many matches, walk the date index and test each row; below, collect the
 # matches from the GIN index and sort them.
@@ -71,9 +73,11 @@ def fts_expression(groups) -> str:
 class FTS5Engine(Engine):
     name = "fts5"
 
-    def _where(self, m: Match) -> tuple[str, list]:
+    def _where(self, m: Match) -> tuple[str, str, list]:
+        """(table, WHERE clause, parameters): title questions go to the title index."""
         q = fts_expression(m.groups)
         facets = f"(facets : ({' AND '.join(_fts_phrase(f) for f in m.facets)}))" if m.facets else ""
+        table = TITLE_FTS_TABLE if m.part == "title" and m.groups else FTS_TABLE
         if not m.groups:  # a listing: filters only
             expr = facets
         elif m.part == "title":
@@ -84,7 +88,7 @@ class FTS5Engine(Engine):
             expr = f"({expr} AND {facets})"
         if m.part == "body":
             expr = f"({expr} NOT (title_seg : ({q})))"
-        sql = f"{FTS_TABLE} MATCH %s"
+        sql = f"{table} MATCH %s"
         params: list = [expr]
         lo, hi = m.key_range
         if lo is not None:
@@ -96,24 +100,21 @@ class FTS5Engine(Engine):
         if m.exclude_keys:
             sql += f" AND rowid NOT IN ({', '.join(['%s'] * len(m.exclude_keys))})"
             params += list(m.exclude_keys)
-        return sql, params
+        return table, sql, params
 
     def count(self, m: Match, cap: int) -> int:
-        where, params = self._where(m)
+        table, where, params = self._where(m)
         with connections[self.using].cursor() as c:
-            c.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*params, cap]
-            )
+            c.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s)", [*params, cap])
             return c.fetchone()[0]
 
     def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
-        where, params = self._where(m)
-        if order == "rank":
-            # Title words weigh ten times body words; the filter column not at all.
-            order_by = f"bm25({FTS_TABLE}, 10.0, 1.0, 0.0), rowid DESC"
+        table, where, params = self._where(m)
+        if order == "rank" and table == TITLE_FTS_TABLE:
+            order_by = f"bm25({TITLE_FTS_TABLE}, 1.0, 0.0), rowid DESC"
         else:
             order_by = "rowid DESC"
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {where} ORDER BY {order_by} LIMIT %s OFFSET %s"
+        sql = f"SELECT rowid FROM {table} WHERE {where} ORDER BY {order_by} LIMIT %s OFFSET %s"
         with connections[self.using].cursor() as c:
             c.execute(sql, [*params, limit, offset])
             return [r[0] for r in c.fetchall()]
@@ -203,7 +204,7 @@ class PostgresEngine(Engine):
 
     def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
         where, params, rank, rparams = self._where(m)
-        if order == "rank":
+        if order == "rank" and m.part == "title":
             sql = f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY {rank} DESC, sort_key DESC LIMIT %s OFFSET %s"
             rows = self._run(sql, [*params, *rparams, limit, offset], "bitmap")
         else:

@@ -12,31 +12,49 @@ logger = logging.getLogger(__name__)
 TABLE = "search_searchentry"
 FTS_TABLE = "search_fts"
 
-SQLITE_CREATE = [
-    # Contentless: the segmented text is stored once, in search_searchentry; rowid = sort_key.
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-    "title_seg, body_seg, facets, content='', tokenize='unicode61 remove_diacritics 2')",
+TITLE_FTS_TABLE = "search_title_fts"
+
+_SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER search_entry_ai AFTER INSERT ON {TABLE} BEGIN
         INSERT INTO {FTS_TABLE}(rowid, title_seg, body_seg, facets)
         VALUES (new.sort_key, new.title_seg, new.body_seg, new.facets);
+        INSERT INTO {TITLE_FTS_TABLE}(rowid, title_seg, facets) VALUES (new.sort_key, new.title_seg, new.facets);
     END""",
     f"""CREATE TRIGGER search_entry_ad AFTER DELETE ON {TABLE} BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_seg, body_seg, facets)
         VALUES ('delete', old.sort_key, old.title_seg, old.body_seg, old.facets);
+        INSERT INTO {TITLE_FTS_TABLE}({TITLE_FTS_TABLE}, rowid, title_seg, facets)
+        VALUES ('delete', old.sort_key, old.title_seg, old.facets);
     END""",
     f"""CREATE TRIGGER search_entry_au AFTER UPDATE OF sort_key, title_seg, body_seg, facets ON {TABLE}
     BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title_seg, body_seg, facets)
         VALUES ('delete', old.sort_key, old.title_seg, old.body_seg, old.facets);
+        INSERT INTO {TITLE_FTS_TABLE}({TITLE_FTS_TABLE}, rowid, title_seg, facets)
+        VALUES ('delete', old.sort_key, old.title_seg, old.facets);
         INSERT INTO {FTS_TABLE}(rowid, title_seg, body_seg, facets)
         VALUES (new.sort_key, new.title_seg, new.body_seg, new.facets);
+        INSERT INTO {TITLE_FTS_TABLE}(rowid, title_seg, facets) VALUES (new.sort_key, new.title_seg, new.facets);
     END""",
 ]
-SQLITE_DROP = [
+_SQLITE_DROP_TRIGGERS = [
     "DROP TRIGGER IF EXISTS search_entry_ai",
     "DROP TRIGGER IF EXISTS search_entry_ad",
     "DROP TRIGGER IF EXISTS search_entry_au",
+]
+# Contentless: the segmented text is stored once, in search_searchentry; rowid = sort_key. The titles
+# also have an index of their own: ranking the title matches (BM25 needs every query word's document
+# frequency) is cheap there, where in the whole text a common word's list is long.
+_FTS_OPTIONS = "content='', tokenize='unicode61 remove_diacritics 2'"
+SQLITE_CREATE = [
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title_seg, body_seg, facets, {_FTS_OPTIONS})",
+    f"CREATE VIRTUAL TABLE {TITLE_FTS_TABLE} USING fts5(title_seg, facets, {_FTS_OPTIONS})",
+    *_SQLITE_TRIGGERS,
+]
+SQLITE_DROP = [
+    *_SQLITE_DROP_TRIGGERS,
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    f"DROP TABLE IF EXISTS {TITLE_FTS_TABLE}",
 ]
 
 PG_COLUMNS = [
@@ -84,6 +102,29 @@ def create(connection) -> str:
                 cursor.execute(sql)
             return "fts5"
     return "fallback"
+
+
+def add_title_index(connection) -> None:
+    """Migration 0003: the separate title index (and triggers that fill it) where 0002 made only the
+    whole-text one; filled from the entries already there."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (%s, %s)",
+            [FTS_TABLE, TITLE_FTS_TABLE],
+        )
+        present = {r[0] for r in cursor.fetchall()}
+        if FTS_TABLE not in present or TITLE_FTS_TABLE in present:
+            return
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {TITLE_FTS_TABLE} USING fts5(title_seg, facets, {_FTS_OPTIONS})"
+        )
+        for sql in _SQLITE_DROP_TRIGGERS + _SQLITE_TRIGGERS:
+            cursor.execute(sql)
+        cursor.execute(
+            f"INSERT INTO {TITLE_FTS_TABLE}(rowid, title_seg, facets) SELECT sort_key, title_seg, facets FROM {TABLE}"
+        )
 
 
 def drop(connection) -> None:

@@ -4,10 +4,9 @@ Order of results ("相关度", the default):
 1. items whose document number (文号) is the one typed (钦政办〔2023〕24号, also typed with [] or ()),
    or, for 钦政办〔2023〕, every number of that organ and year;
 2. items whose title holds every word of the query;
-3. items whose body holds them.
-Within 2 and 3 the better match comes first (BM25 on SQLite, ts_rank on PostgreSQL) while a tier has
-at most ``RANK_LIMIT`` items; a larger tier (a very common word) is newest first. "按时间" sorts
-everything newest first. Counts are exact up to ``COUNT_CAP``, then shown as "more than".
+3. items whose body holds them, newest first.
+Within 2 the better match comes first (BM25 over the titles on SQLite, ts_rank on PostgreSQL) while
+there are at most ``RANK_LIMIT`` of them, else newest first. "按时间" sorts everything newest first. Counts are exact up to ``COUNT_CAP``, then shown as "more than".
 """
 
 from __future__ import annotations
@@ -30,6 +29,24 @@ COUNT_CAP = 10_000
 MAX_DOCUMENT_HITS = 50
 
 
+def _only_site(root_id: int) -> bool:
+    """Whether ``root_id`` is the root of the one and only site: then every public item is below it
+    and filtering on it would only cost time."""
+    from wagtail.models import Page, Site
+
+    paths = Site.get_site_root_paths()
+    if len(paths) != 1:
+        return False
+    key = (root_id, paths[0].root_path)
+    if key not in _ONLY_SITE:
+        root_path = Page.objects.filter(pk=root_id).values_list("url_path", flat=True).first()
+        _ONLY_SITE[key] = root_path == paths[0].root_path
+    return _ONLY_SITE[key]
+
+
+_ONLY_SITE: dict[tuple[int, str], bool] = {}
+
+
 @dataclass
 class Filters:
     site_root_id: int | None = None
@@ -42,7 +59,7 @@ class Filters:
 
     def facets(self) -> list[str]:
         out = []
-        if self.site_root_id:
+        if self.site_root_id and not _only_site(self.site_root_id):
             out.append(analysis.facet_ancestor(self.site_root_id))
         if self.column_id:
             out.append(analysis.facet_ancestor(self.column_id))
@@ -216,7 +233,9 @@ def search(
         if tier == "document":
             picked += [("document", e.sort_key) for e in documents[offset : offset + take]]
         else:
-            order = "rank" if results.sort == "relevance" and size <= RANK_LIMIT else "date"
+            order = (
+                "rank" if tier == "title" and results.sort == "relevance" and size <= RANK_LIMIT else "date"
+            )
             keys = eng.fetch(match, order, take, offset, size)
             picked += [(tier, k) for k in keys]
         need -= take

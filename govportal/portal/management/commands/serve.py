@@ -72,12 +72,17 @@ def application(environ, start_response):
     return _django_app(environ, start_response)
 
 
-def post_worker_init(worker):  # gunicorn hook (this module is also gunicorn's config)
+def on_starting(server):  # gunicorn hook (this module is also gunicorn's config)
+    """Load Django and the word-segmentation dictionary once, in the master: the workers forked from it
+    share those pages instead of each loading its own copy, and the first search is not slow."""
     try:
+        import django
+
+        django.setup()
         from govportal.search.analysis import warm
 
         warm()
-    except Exception:  # pragma: no cover - warming is only an optimisation
+    except Exception:  # pragma: no cover - an optimisation only; the workers load what they need
         pass
 
 
@@ -670,7 +675,10 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
-            "govportal.portal.management.commands.serve:application",
+            # Behind the front, the visitor's address comes from it; without the front, nobody may set it.
+            "govportal.wsgi:application"
+            if no_front
+            else "govportal.portal.management.commands.serve:application",
             "--config",
             "python:govportal.portal.management.commands.serve",
             "--bind",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from .routes import review_rules
+
 CHECKLIST_HELP = "逐项审查后勾选：勾选表示已审查该项，确认不存在所列问题、符合要求。"
 
 
@@ -18,7 +20,7 @@ class ReviewDecisionForm(forms.Form):
     comment = forms.CharField(
         label="审核意见",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "可填写修改意见、说明（退回时必填）"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "可填写审核意见（选填）"}),
     )
 
     def clean_comment(self):
@@ -45,9 +47,16 @@ class ReviewDecisionForm(forms.Form):
         return data
 
 
+def _checklist_cite(locality: str) -> str:
+    try:
+        rules = review_rules(locality)
+    except Exception:
+        return "本地区办法"
+    return rules.cite(rules.checklist_article)
+
+
 def review_form_class(task, action: str) -> type[ReviewDecisionForm]:
     """The decision form for ``task``'s stage and ``action`` (approve | reject)."""
-    from .review import task_rules_cite
 
     checklist = tuple(task.checklist or ())
     gates = tuple(task.gates or ())
@@ -55,7 +64,7 @@ def review_form_class(task, action: str) -> type[ReviewDecisionForm]:
         "action": action,
         "checklist_items": checklist if action == "approve" else (),
         "gate_items": gates if action == "approve" else (),
-        "regulation_cite": task_rules_cite(task).split("：")[0],
+        "regulation_cite": _checklist_cite(task.locality),
     }
     if checklist:
         attrs["checklist"] = forms.MultipleChoiceField(
@@ -72,6 +81,12 @@ def review_form_class(task, action: str) -> type[ReviewDecisionForm]:
             choices=[(g, g) for g in gates],
             widget=forms.CheckboxSelectMultiple,
             required=False,
+        )
+    if action == "reject":
+        attrs["comment"] = forms.CharField(
+            label="退回理由",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "写明需要修改的地方和理由"}),
         )
     name = "Approve" if action == "approve" else "Reject"
     form_class = type(f"{name}ReviewForm", (ReviewDecisionForm,), attrs)

@@ -109,8 +109,13 @@ def track_published_document(page, locality: str) -> InterpretationDue | None:
             existing.save(update_fields=["satisfied_at", "interpretation"])
         return existing
     due_at = None
+    mode = r.get("mode", InterpretationDue.WARN)
     days = r.get("due_workdays")
-    if days:
+    if mode == InterpretationDue.HOLD:
+        # Published without being held (before this rule applied, or by a path around the review): the
+        # interpretation was due with it, so it is overdue from the moment of publication.
+        mode, due_at = InterpretationDue.WARN, page.first_published_at or timezone.now()
+    elif days:
         from govportal.portal.calendar import workday_calendar
 
         start = getattr(page, "date_written", None) or timezone.localtime(page.first_published_at).date()
@@ -120,7 +125,7 @@ def track_published_document(page, locality: str) -> InterpretationDue | None:
         document=page,
         locality=locality,
         unit=_unit(page),
-        mode=r.get("mode", InterpretationDue.WARN),
+        mode=mode,
         article=r.get("article", ""),
         due_at=due_at,
         satisfied_at=timezone.now() if interp else None,

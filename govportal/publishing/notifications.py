@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
-from wagtail.signals import task_submitted
+from wagtail.signals import task_cancelled, task_submitted
 
 from .models import Notice, ReviewTaskState
 
@@ -121,3 +121,8 @@ def site_admins_of(page) -> list:
 
 def unread_count(user) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@receiver(task_cancelled, sender=ReviewTaskState)
+def stage_cancelled(sender, instance, user=None, **kwargs):
+    Notice.objects.filter(url=review_url(instance), read_at__isnull=True).update(read_at=timezone.now())

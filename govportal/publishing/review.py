@@ -405,14 +405,27 @@ def perform(task: ReviewStageTask, task_state, user, action_name, checklist=(), 
                 )
                 return None
         state.approve(user=user, comment=comment)
+        _close_notices(state)
     elif action_name == "reject":
         if not comment:
             raise ReviewRefused("退回修改须写明理由，以便信息员修改。")
         _record(task, state, user, ReviewDecision.REJECT, checklist, gates, comment)
         state.reject(user=user, comment=comment)
+        _close_notices(state)
     else:
         raise ReviewRefused(f"未知的审核操作：{action_name}")
     return None
+
+
+def _close_notices(state) -> None:
+    """The stage is done: the "waiting for you" notices about it are no longer news."""
+    from django.urls import reverse
+
+    from .models import Notice
+
+    Notice.objects.filter(url=reverse("publishing_review", args=[state.pk]), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def route_complete(workflow_state) -> list[str]:

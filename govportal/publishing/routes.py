@@ -48,6 +48,7 @@ class ReviewRules:
     regulation: str
     stages: tuple[Stage, ...]
     checklist: tuple[str, ...] = ()
+    checklist_article: str = ""
     gates: tuple[str, ...] = ()
     distinct_reviewers: bool = True
     withdraw_roles: tuple[str, ...] = DEFAULT_WITHDRAW_ROLES
@@ -128,6 +129,7 @@ def rules_from_sections(locality: str, regulation: str, review: dict, unit_codes
         regulation=regulation,
         stages=tuple(stages),
         checklist=checklist,
+        checklist_article=str(review.get("checklist_article", "")),
         gates=_strings(review.get("gates"), "gates", locality),
         distinct_reviewers=bool(review.get("distinct_reviewers", True)),
         withdraw_roles=_strings(review.get("withdraw_roles"), "withdraw_roles", locality)

@@ -105,17 +105,28 @@ def _rounds(page):
                 "steps": [
                     {"ts": ts, "task": ts.task, "decisions": by_state.get(ts.pk, []), "comment": ts.comment}
                     for ts in task_states
+                    if ts.status != TaskState.STATUS_SKIPPED
                 ],
+                "skipped": [ts.task.name for ts in task_states if ts.status == TaskState.STATUS_SKIPPED],
             }
         )
     return rounds
 
 
-def _route(workflow_state):
-    """The workflow's stages with their status in this round (for the progress strip)."""
+def _route(workflow_state, info=None):
+    """This item's route in this round (for the progress strip): the stages it passed or will pass;
+    stages that do not apply to it (skipped, or not started and not applicable) are left out."""
+    from .review import stage_applies
+
     out = []
     for task in workflow_state.all_tasks_with_state():
         ts = task.task_state
+        if ts is not None and ts.status == TaskState.STATUS_SKIPPED:
+            continue
+        if ts is None and info is not None:
+            specific = task.specific
+            if hasattr(specific, "stage_code") and not stage_applies(specific, info):
+                continue
         out.append(
             {
                 "name": task.name,
@@ -186,7 +197,7 @@ def review(request, state_id: int):
         "info": info,
         "page": info.page,
         "body": body,
-        "route": _route(ws),
+        "route": _route(ws, info),
         "decisions": ReviewDecision.objects.filter(task_state__workflow_state=ws),
         "findings": [(f, describe_finding(f)) for f in findings],
         "blocking_count": sum(1 for f in findings if f.get("severity") == "blocking"),
@@ -219,16 +230,38 @@ def inbox(request):
     notices = list(Notice.objects.filter(user=request.user)[:30])
     unread = [n.pk for n in notices if n.read_at is None]
     Notice.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    mine = (
-        WorkflowState.objects.filter(requested_by=request.user)
+    mine = [
+        (ws, _outcome(ws))
+        for ws in WorkflowState.objects.filter(requested_by=request.user)
         .exclude(status=WorkflowState.STATUS_CANCELLED)
+        .select_related("current_task_state__task")
         .order_by("-created_at")[:15]
-    )
+    ]
     return render(
         request,
         "publishing/inbox.html",
         {"rows": rows, "notices": notices, "unread": set(unread), "mine": mine},
     )
+
+
+def _outcome(ws) -> str:
+    """Where a submitted item stands, as its submitter would say it."""
+    if ws.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        return f"退回修改（{ws.current_task_state.task.name}）" if ws.current_task_state else "退回修改"
+    if ws.status == WorkflowState.STATUS_IN_PROGRESS:
+        return f"审核中（{ws.current_task_state.task.name}）" if ws.current_task_state else "审核中"
+    page = ws.content_object
+    if page is None:
+        return "已删除"
+    if page.live:
+        return "已发布"
+    if Withdrawal.objects.filter(page_id=page.pk).exists():
+        return "已撤回"
+    if InterpretationDue.objects.filter(document_id=page.pk, mode="hold", satisfied_at__isnull=True).exists():
+        return "已通过，待与政策解读同步发布"
+    if page.go_live_at and page.go_live_at > timezone.now():
+        return f"已通过，定时发布 {timezone.localtime(page.go_live_at):%m-%d %H:%M}"
+    return "已通过"
 
 
 def item_status(request, page_id: int):

@@ -324,6 +324,9 @@ def indexed_latest(parent: Page, limit: int, kind: str | None = None, request=No
 
     if parent is None:
         return []
+    present = kinds_below(parent)  # cached: a column with no items costs no lookup at all
+    if present is not None and not any(kind in (None, m._meta.model_name) for m in present):
+        return []
     return latest(parent, limit, kinds=[kind] if kind else None, request=request)
 
 
@@ -354,12 +357,13 @@ def home_context(home: Page, request=None) -> dict:
             and (c.show_in_menus or not menus_only)
         ]
 
+    by_pk = {c.pk: c for c in columns}
     top = home.depth + 1
     channels = children(home)
     news_channel = find("动态", "要闻", "新闻", depth=top)
-    news_blocks = [
-        {"column": c, "items": indexed_latest(c, 7, request=request)} for c in children(news_channel)[:4]
-    ]
+    news_columns = children(news_channel)[:4]
+    news_items = bucketed_latest(news_channel, news_columns, 7, by_pk, request)
+    news_blocks = [{"column": c, "items": news_items[c.path]} for c in news_columns]
     if news_channel and not news_blocks:
         news_blocks = [{"column": news_channel, "items": indexed_latest(news_channel, 7, request=request)}]
     notices = find("通知公告")
@@ -370,15 +374,11 @@ def home_context(home: Page, request=None) -> dict:
     featured = (news_channel, interaction, services, disclosure, topics_column, notices)
     step = len(home.path) + Page.steplen
     shown = {c.path[:step] for c in featured if c}
+    block_channels = [c for c in channels if c.path not in shown][:6]
+    block_items = bucketed_latest(home, block_channels, BLOCK_ITEMS, by_pk, request)
     blocks = [
-        {
-            "channel": ch,
-            "items": indexed_latest(ch, BLOCK_ITEMS, request=request),
-            "columns": children(ch)[:8],
-        }
-        for ch in channels
-        if ch.path not in shown
-    ][:6]
+        {"channel": ch, "items": block_items[ch.path], "columns": children(ch)[:8]} for ch in block_channels
+    ]
     guides = ServiceGuidePage.objects.live().descendant_of(home)
     return {
         "channels": channels,
@@ -401,6 +401,35 @@ def home_context(home: Page, request=None) -> dict:
         "blocks": blocks,
         "latest": [] if news_blocks else indexed_latest(home, 8, request=request),
     }
+
+
+HOME_SCAN = 300
+
+
+def bucketed_latest(
+    parent, targets: list, per: int, by_pk: dict, request=None, scan: int = HOME_SCAN
+) -> dict:
+    """The newest ``per`` items of each target column from one lookup of the newest ``scan`` items below
+    ``parent`` (so the number of queries does not depend on the number of columns). A target that gets
+    nothing from the scan while the scan was full is looked up on its own."""
+    out: dict[str, list] = {t.path: [] for t in targets}
+    if parent is None or not targets:
+        return out
+    items = indexed_latest(parent, scan, request=request)
+    for item in items:
+        ref = by_pk.get(item.column_id)
+        if ref is None:
+            continue
+        for t in targets:
+            if ref.path.startswith(t.path):
+                if len(out[t.path]) < per:
+                    out[t.path].append(item)
+                break
+    if len(items) >= scan:
+        for t in targets:
+            if not out[t.path]:
+                out[t.path] = indexed_latest(t, per, request=request)
+    return out
 
 
 def _with_forms(items: list) -> list:

@@ -141,39 +141,69 @@ def _historic(locality: str, rules, units: list[Unit], year: int) -> int:
     """Concluded letters of the past months (as migrated from an earlier system), for the statistics."""
     rnd = random.Random(2026)
     today = timezone.localdate()
+    # (type, unit, subject, content, reply)
     topics = [
         (
+            "consultation",
+            "市住房城乡建设局",
             "咨询公积金贷款额度",
             "请问在钦州购房，公积金贷款最高额度是多少？",
             "目前我市住房公积金个人贷款最高额度为单缴存职工40万元、双缴存职工60万元，具体以受理时政策为准。",
         ),
         (
+            "suggestion",
+            "市交通运输局",
             "建议增加公交线路",
             "建议开通高铁站至滨海新城的公交线路，方便市民出行。",
             "感谢您的建议。我局已将该线路纳入公交线网优化方案，经客流调查后择期开通。",
         ),
         (
+            "complaint",
+            "市住房城乡建设局",
             "路灯损坏无人维修",
             "某路段路灯损坏一个月无人维修，夜间出行不安全。",
             "经核查，该路段路灯因线路老化损坏，已于次日完成维修。",
         ),
         (
+            "consultation",
+            "市公安局",
             "外地户籍如何办理居住证",
             "外地户籍在钦州工作，如何办理居住证？",
             "在本市居住半年以上并有合法稳定就业、住所或连续就读的，可携带身份证到居住地派出所申领居住证。",
         ),
         (
+            "report",
+            "市市场监管局",
             "菜市场周边占道经营",
             "某菜市场周边长期占道经营，影响通行。",
             "已联合街道对该区域开展整治，清理占道摊点，并设置临时疏导点。",
         ),
+        (
+            "help",
+            "市人力资源社会保障局",
+            "失业保险金申领",
+            "单位裁员后如何申领失业保险金？",
+            "可通过广西人社App或到户籍所在地人社部门窗口申领，需提供身份证和解除劳动合同证明。",
+        ),
+        (
+            "suggestion",
+            "市教育局",
+            "建议延长图书馆开放时间",
+            "建议学校图书馆寒暑假向学生开放。",
+            "感谢您的建议，我局将指导有条件的学校在假期有序开放图书馆。",
+        ),
     ]
+    by_name = {u.name: u for u in units}
     made = 0
     for month in range(1, today.month + (0 if today.day < 5 else 1)):
         for i in range(rnd.randint(3, 7)):
-            t = rnd.choice(rules.types)
-            unit = rnd.choice(units)
-            subject, content, reply = rnd.choice(topics)
+            type_code, unit_name, subject, content, reply = rnd.choice(topics)
+            t = rules.type(type_code) if type_code in dict(rules.type_choices) else rnd.choice(rules.types)
+            unit = (
+                by_name.get(unit_name)
+                or Unit.objects.filter(locality=locality, name=unit_name).first()
+                or units[0]
+            )
             public = rnd.random() < 0.4
             received = timezone.make_aware(datetime(year, month, rnd.randint(1, 25), 9 + i % 8, 10))
             start = timezone.localdate(received)

@@ -38,7 +38,7 @@ from .permissions import (
     is_unit_leader,
     unit_order,
 )
-from .rules import EXCLUSION_NO_CONSENT, LetterRules, letter_rules
+from .rules import EXCLUSION_NO_CONSENT, EXCLUSION_OTHER, LetterRules, letter_rules
 from .spam import PASSWORD_ALPHABET, password_for
 from .text import contact_key, fingerprint, keywords_for, mask_personal_data
 
@@ -500,6 +500,13 @@ def publish(
             raise WorkflowError(
                 f"不公开的信件须选择不公开的情形（{rules.cite('publication_article')}），理由将被记录。"
             )
+        known = {e["code"] for e in rules.exclusions} | {EXCLUSION_NO_CONSENT, EXCLUSION_OTHER}
+        if exclusion not in known:
+            raise WorkflowError("请从列表中选择不公开的情形。")
+        if exclusion == EXCLUSION_OTHER and not note.strip():
+            raise WorkflowError("选择“其他”情形时，请在说明中写明不公开的理由。")
+    elif not rules.publish_if_eligible:
+        raise WorkflowError("本地区配置不在网站公开来信，答复仍会告知来信人。")
     now = timezone.now()
     texts = public_texts(letter)
     with transaction.atomic():

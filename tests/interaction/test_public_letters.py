@@ -182,10 +182,13 @@ def test_a_crash_before_the_commit_stores_nothing_and_the_retry_stores_once(clie
     assert Letter.objects.count() == 1
 
 
+@pytest.mark.parametrize("backend", ["db", "cache"])
 def test_floods_are_held_for_the_centre_and_then_refused_without_losing_the_text(
-    client, qinzhou, monkeypatch
+    client, qinzhou, monkeypatch, settings, backend
 ):
     from govportal.interaction import rules
+
+    settings.GOVPORTAL_LETTER_THROTTLE = backend
 
     r = rules.letter_rules("qinzhou")
     monkeypatch.setitem(r.values, "flood_hold_per_ip_hour", 2)

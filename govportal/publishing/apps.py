@@ -8,10 +8,13 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected
 
         from . import notifications, publication, workflow  # noqa: F401  (signal receivers)
+
+        post_migrate.connect(assign_workflows, sender=self, dispatch_uid="publishing_assign_workflows")
 
         # Our notices (in the back office and by e-mail, in Chinese, with the reasons and a link to the
         # phone review page) take the place of Wagtail's approval/rejection e-mails: connected under the
@@ -27,3 +30,25 @@ class PublishingConfig(AppConfig):
             sender=WorkflowState,
             dispatch_uid="workflow_state_approved_email_notification",
         )
+
+
+def assign_workflows(sender, using="default", verbosity=1, **kwargs):
+    """After ``migrate``: every existing locality site gets (or keeps in step) its review workflow, so a site
+    upgraded to this version is under review from the first request."""
+    from django.db import DatabaseError
+
+    from govportal.portal.models import HomePage
+
+    from .routes import RouteError
+    from .workflow import ensure_workflow
+
+    try:
+        homes = list(HomePage.objects.using(using).exclude(locality=""))
+    except DatabaseError:  # migrating only part of the way: the tables are not all there yet
+        return
+    for home in homes:
+        try:
+            ensure_workflow(home)
+        except (RouteError, FileNotFoundError, KeyError, DatabaseError) as exc:
+            if verbosity:
+                print(f"信息发布审核流程未能设置（{home.title}）：{exc}")

@@ -539,7 +539,7 @@ def run_one(db: str, items: int, passes: int, pg_url: str) -> str:
                 size = f"{c.fetchone()[0] / 1e6:.0f} MB (whole database file)"
         engine = fulltext.engine(connection)
         version = (
-            connection.cursor().connection.server_version
+            f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
             if db == "postgresql"
             else __import__("sqlite3").sqlite_version
         )

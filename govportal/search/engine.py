@@ -20,10 +20,10 @@ from django.db.models import Q
 from .fulltext import FTS_TABLE, TABLE, TITLE_FTS_TABLE, engine
 from .models import SearchEntry
 
-# Title matches are ranked (BM25 / ts_rank over the titles) while there are at most this many;
-# more, and they are newest first. Body matches are always newest first: ranking them needs the
-# frequency of every query word over all the text, which costs as much as the whole search.
-RANK_LIMIT = 1000
+# Title matches are ranked (service.title_score) while there are at most this many; more, and they are
+# newest first. Body matches are always newest first: ranking them by BM25 / ts_rank needs the
+# frequency of every query word over all the text, which costs more than the whole search.
+RANK_LIMIT = 500
 # PostgreSQL: above this many matches, walk the date index and test each row; below, collect the
 # matches from the GIN index and sort them.
 WALK_MIN = 10_000
@@ -180,13 +180,17 @@ class PostgresEngine(Engine):
             settings = {"enable_indexscan": "off", "enable_seqscan": "off", "work_mem": "32MB"}
         conn = connections[self.using]
         names = list(settings)
+        # set_config(..., true) lasts until the end of the transaction: inside a savepoint of the caller's
+        # transaction, so the old values are read (in the same statement) and put back afterwards.
         with transaction.atomic(using=self.using), conn.cursor() as c:
-            c.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
-            before = c.fetchone()
             c.execute(
-                "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                "SELECT "
+                + ", ".join(f"current_setting('{n}')" for n in names)
+                + ", "
+                + ", ".join("set_config(%s, %s, true)" for _ in names),
                 [x for n in names for x in (n, settings[n])],
             )
+            before = c.fetchone()[: len(names)]
             try:
                 c.execute(sql, params)
                 rows = c.fetchall()

@@ -5,8 +5,8 @@ Order of results ("相关度", the default):
    or, for 钦政办〔2023〕, every number of that organ and year;
 2. items whose title holds every word of the query;
 3. items whose body holds them, newest first.
-Within 2 the better match comes first (BM25 over the titles on SQLite, ts_rank on PostgreSQL) while
-there are at most ``RANK_LIMIT`` of them, else newest first. "按时间" sorts everything newest first. Counts are exact up to ``COUNT_CAP``, then shown as "more than".
+Within 2 the better match comes first (``title_score``: the query typed as one piece, then the share
+of the title it takes) while there are at most ``RANK_LIMIT`` of them, else newest first. "按时间" sorts everything newest first. Counts are exact up to ``COUNT_CAP``, then shown as "more than".
 """
 
 from __future__ import annotations
@@ -233,10 +233,10 @@ def search(
         if tier == "document":
             picked += [("document", e.sort_key) for e in documents[offset : offset + take]]
         else:
-            order = (
-                "rank" if tier == "title" and results.sort == "relevance" and size <= RANK_LIMIT else "date"
-            )
-            keys = eng.fetch(match, order, take, offset, size)
+            if tier == "title" and results.sort == "relevance" and size <= RANK_LIMIT:
+                keys = ranked_titles(eng, match, size, query, using)[offset : offset + take]
+            else:
+                keys = eng.fetch(match, "date", take, offset, size)
             picked += [(tier, k) for k in keys]
         need -= take
         offset = 0
@@ -260,6 +260,42 @@ def search(
             )
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+def title_score(title: str, query: analysis.Query) -> tuple:
+    """How well a title that holds every query word matches: the query typed as one piece first, then
+    the share of the title the query words take (a short title that is mostly the query beats a long
+    one that mentions it), then an earlier first mention."""
+    low = title.lower()
+    whole = "".join(query.text.lower().split())
+    terms = query.highlight_terms()
+    covered = sum(len(s) for s in _covered(low, terms))
+    first = min((i for i in (low.find(t) for t in terms) if i >= 0), default=len(low))
+    return (whole in low.replace(" ", ""), covered / max(1, len(low)), -first)
+
+
+def _covered(text: str, terms: list[str]) -> list[str]:
+    taken = [False] * len(text)
+    out = []
+    for t in terms:
+        start = text.find(t)
+        while start >= 0:
+            end = start + len(t)
+            if not any(taken[start:end]):
+                out.append(t)
+                for i in range(start, end):
+                    taken[i] = True
+            start = text.find(t, end)
+    return out
+
+
+def ranked_titles(eng, match: Match, size: int, query: analysis.Query, using: str) -> list[int]:
+    """Sort keys of all the title matches (at most RANK_LIMIT), best match first, then newest. The
+    same ranking on every database, computed here from the titles."""
+    keys = eng.fetch(match, "date", size, 0, size)
+    titles = dict(SearchEntry.objects.using(using).filter(sort_key__in=keys).values_list("sort_key", "title"))
+    order = {k: i for i, k in enumerate(keys)}  # newest first
+    return sorted(keys, key=lambda k: (title_score(titles.get(k, ""), query), -order[k]), reverse=True)
 
 
 # --- presenting hits ---------------------------------------------------------------------------------------

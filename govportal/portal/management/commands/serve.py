@@ -131,7 +131,7 @@ class PageLRU:
 class Prepared:
     """A cached page as bytes: header lines before/after the Date line, and the bodies."""
 
-    __slots__ = ("plain_head", "gzip_head", "body", "gz", "expires")
+    __slots__ = ("plain_head", "gzip_head", "body", "gz", "expires", "_full")
 
     def __init__(self, value):
         _, status, headers, body, gz, expires = value
@@ -153,6 +153,22 @@ class Prepared:
             else None
         )
         self.body, self.gz, self.expires = body, gz, expires
+        self._full: dict = {}
+
+    def response(self, use_gz: bool, keep_alive: bool, with_body: bool) -> bytes:
+        """The whole response, built once per second (the Date header) and variant."""
+        date = CLOCK.date()
+        variant = (use_gz, keep_alive, with_body)
+        built = self._full.get(variant)
+        if built is not None and built[0] is date:
+            return built[1]
+        head = self.gzip_head if use_gz else self.plain_head
+        parts = [head, b"Date: ", date, b"\r\n", b"" if keep_alive else b"Connection: close\r\n", b"\r\n"]
+        if with_body:
+            parts.append(self.gz if use_gz else self.body)
+        data = b"".join(parts)
+        self._full[variant] = (date, data)
+        return data
 
 
 class FrontState:
@@ -167,6 +183,37 @@ class FrontState:
         self.media_url = settings.MEDIA_URL
         self.media_root = Path(settings.MEDIA_ROOT).resolve()
         self.files: OrderedDict = OrderedDict()  # small static files: path -> (mtime, size, bytes)
+        self.file_prefixes = tuple(p.encode() for p in (self.static_url, self.media_url) if p)
+        self.enabled = cache.enabled()
+        self.blocking_cookies = tuple(c.encode() for c in cache.bypass_cookies())
+        # (generation, host, raw target) -> Prepared: the hit path without decoding or hashing.
+        self.fast: dict = {}
+
+    def cookie_blocks(self, header: bytes) -> bool:
+        for part in header.split(b";"):
+            if part.split(b"=", 1)[0].strip() in self.blocking_cookies:
+                return True
+        return False
+
+    def lookup_target(self, host: bytes, target: bytes) -> Prepared | None:
+        try:
+            gen = self.cache.generation()
+        except Exception:
+            return None
+        fast_key = (gen, host, target)
+        prepared = self.fast.get(fast_key)
+        if prepared is not None and prepared.expires > time.time():
+            return prepared
+        raw_path, _, raw_query = target.partition(b"?")
+        path = self.cache.path_from_target(raw_path)
+        if path is None or path.startswith(self.cache.excluded_prefixes()):
+            return None
+        prepared = self.lookup(host.decode("latin-1"), path, raw_query.decode("latin-1"))
+        if prepared is not None:
+            if len(self.fast) > 20_000:
+                self.fast.clear()
+            self.fast[fast_key] = prepared
+        return prepared
 
     def lookup(self, host: str, path: str, query: str) -> Prepared | None:
         cache = self.cache
@@ -291,44 +338,34 @@ class FrontProtocol(asyncio.Protocol):
         """Answer from the cache or the file system; False to pass the request to Django."""
         if method not in (b"GET", b"HEAD") or not target.startswith(b"/"):
             return False
-        if headers.get(b"transfer-encoding") or headers.get(b"content-length", b"0").strip() not in (
-            b"0",
-            b"",
-        ):
+        if b"transfer-encoding" in headers or headers.get(b"content-length", b"0").strip() not in (b"0", b""):
             return False
-        raw_path, _, raw_query = target.partition(b"?")
-        path = self.state.cache.path_from_target(raw_path)
-        if path is None:
-            return False
+        state = self.state
         keep_alive = _keep_alive(version, headers)
-        found = self.state.file_for(path)
-        if found is not None:
+        if target.startswith(state.file_prefixes):
+            path = state.cache.path_from_target(target.partition(b"?")[0])
+            found = state.file_for(path) if path is not None else None
+            if found is None:
+                return False
             del self.buf[: end + 4]
             self._send_file(found[0], found[1], method, headers, keep_alive)
             return True
-        if not self.state.cache.enabled():
+        if not state.enabled or b"authorization" in headers:
             return False
-        if not self.state.cache.may_use_cache(
-            method.decode(),
-            path,
-            headers.get(b"cookie", b"").decode("latin-1"),
-            b"authorization" in headers,
-        ):
+        cookie = headers.get(b"cookie")
+        if cookie and state.cookie_blocks(cookie):
             return False
-        host = headers.get(b"host", b"").decode("latin-1")
-        prepared = self.state.lookup(host, path, raw_query.decode("latin-1"))
+        prepared = state.lookup_target(headers.get(b"host", b""), target)
         if prepared is None:
             return False
         del self.buf[: end + 4]
-        use_gz = prepared.gz is not None and self.state.cache.accepts_gzip(
-            headers.get(b"accept-encoding", b"").decode("latin-1")
+        encoding = headers.get(b"accept-encoding")
+        use_gz = (
+            prepared.gz is not None
+            and encoding is not None
+            and state.cache.accepts_gzip(encoding.decode("latin-1"))
         )
-        head = prepared.gzip_head if use_gz else prepared.plain_head
-        conn = b"" if keep_alive else b"Connection: close\r\n"
-        out = [head, b"Date: ", CLOCK.date(), b"\r\n", conn, b"\r\n"]
-        if method == b"GET":
-            out.append(prepared.gz if use_gz else prepared.body)
-        self.transport.write(b"".join(out))
+        self.transport.write(prepared.response(use_gz, keep_alive, method == b"GET"))
         if not keep_alive:
             self.transport.close()
             self.closed = True

@@ -99,7 +99,7 @@ _ALNUM = frozenset(
     + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
 )
 _X = frozenset("XxＸｘ")
-_TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ＋", "0123456789XX+")
+_TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx＋", "0123456789XXX+")
 
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"

@@ -9,9 +9,10 @@ The rule, decided for issue #5 and tested both ways:
 * "保密期限：10年" (a filled-in period field) is a marker.
 * Distribution markers (内部资料, 内部文件, 不得外传, 注意保密, 此件不公开, …) are markers when
   they stand as a clause of their own: bounded on the left by the start of a line, a space, an
-  opening bracket, ★ or another marker (optionally after 此件/本件/请/仅供), and on the right by the
-  end of a line, a space, a closing bracket, ★ or punctuation. Inside a sentence ("严禁将内部资料上网",
-  "要求与会人员注意保密") they are prose and are not flagged.
+  opening bracket, ★, a clause-ending mark (，；：。) or another marker (optionally after
+  此件/本件/请/仅供), or introduced by "此件为/该材料系/本通知为/…" (a document saying what it is),
+  and on the right by the end of a line, a space, a closing bracket, ★ or punctuation. Inside a
+  sentence ("严禁将内部资料上网", "要求与会人员注意保密", "内部资料室") they are prose and are not flagged.
 
 Every marker found is blocking: "涉密信息不上网，上网信息不涉密".
 """
@@ -52,6 +53,12 @@ DISTRIBUTION_MARKERS = (
 )
 MARKER_PREFIXES = ("此件", "本件", "此文件", "本文件", "本材料", "此材料", "本资料", "请", "仅供", "严格")
 ANCHORS = (*LEVELS, "密级", "保密期限")
+# "此件为内部资料", "该材料系内部资料", "本通知为内部文件": the document says what it is.
+_SELF_PREFIX = re.compile(
+    r"(?:此件|本件|该件|此文件|本文件|该文件|此材料|本材料|该材料|本资料|该资料|本通知|此通知|本文|此文)"
+    r"(?:为|系|属于|属|是)$"
+)
+_CLAUSE_END = "，；：。,;:"
 
 RULE = "《中华人民共和国保守国家秘密法》；涉密信息不上网，上网信息不涉密"
 RULE_LEVEL = "密级标志“密级★保密期限”（《国家秘密文件、资料和其他物品标志的规定》）；" + RULE
@@ -158,11 +165,14 @@ def _left_boundary(text: str, s: int, flagged: list[tuple[int, int]]) -> int | N
             if starts[-1] >= len(p) and text.startswith(p, starts[-1] - len(p)):
                 starts.append(starts[-1] - len(p))
                 break
+    m = _SELF_PREFIX.search(text, max(0, s - 6), s)
+    if m:
+        return m.start()
     for st in sorted(starts):
         if st == 0 or _line_start(text, st):
             return st
         prev = text[st - 1]
-        if prev in " \t\u3000" or prev in _OPEN or prev in _STARS:
+        if prev in " \t\u3000" or prev in _OPEN or prev in _STARS or prev in _CLAUSE_END:
             return st
         # chained after another flagged marker: "内部资料，注意保密"
         j = st - 1

@@ -25,6 +25,15 @@ def test_example_from_the_standard_with_x_check_digit_is_an_id():
     assert personal("申请人身份证号码：11010519491231002X。") == [("身份证号", "11010519491231002X")]
 
 
+def test_id_ending_in_lowercase_x_in_a_text_is_an_id():
+    assert personal("身份证号码：11010519491231002x") == [("身份证号", "11010519491231002x")]
+    (f,) = find_personal_data("申请人张三（11010519491231002x）已受理。", today=TODAY)
+    assert (f.severity, f.suggestion) == (BLOCKING, "1101**********002X")
+    # a wrong check digit written as x is still not an ID, and a code glued to letters is not either
+    assert personal("身份证号码：11010519491231003x") == []
+    assert personal("编码11010519491231002xy") == []
+
+
 def test_valid_id_is_blocking_and_masked():
     (f,) = find_personal_data("公示名单：张三 450702198506121231", today=TODAY)
     assert (f.kind, f.severity, f.subkind) == (PERSONAL_DATA, BLOCKING, "身份证号")

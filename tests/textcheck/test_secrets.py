@@ -78,3 +78,32 @@ def test_chained_markers_are_each_reported():
 )
 def test_same_words_in_prose_are_not_flagged(text):
     assert secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,markers",
+    [
+        ("此件为内部资料，不得外传。", ["此件为内部资料", "不得外传"]),
+        ("该材料系内部资料，严禁外传。", ["该材料系内部资料", "严禁外传"]),
+        ("本通知为内部文件。", ["本通知为内部文件"]),
+        ("本材料属内部参考，请勿外传。", ["本材料属内部参考", "请勿外传"]),
+        ("附件：会议纪要；内部资料。", ["内部资料"]),
+        ("以上情况，注意保密。", ["注意保密"]),
+    ],
+)
+def test_a_marker_forming_a_clause_of_its_own_is_blocking(text, markers):
+    assert secrets(text) == markers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "他说这是一个秘密，谁也不能告诉。",  # after a comma, but prose
+        "市档案馆，内部资料室对公众开放。",  # after a comma, but 内部资料室 is a room
+        "该单位为加强内部控制，制定了本办法。",  # 该…为 + 内部控制 is not a marker
+        "本通知为内部资料管理提供依据。",  # the marker does not end its clause
+        "此件为内部资料汇编的第一部分，已解密公开。",
+    ],
+)
+def test_clause_markers_rule_leaves_prose_alone(text):
+    assert secrets(text) == []

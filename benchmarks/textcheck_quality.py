@@ -98,7 +98,9 @@ def run(show_errors: bool) -> list[str]:
         "",
         f"Held-out set: `tests/data/textcheck/holdout.jsonl`, {len(holdout)} sentences, "
         f"{sum(len(r['expected']) for r in holdout)} labelled findings, written after the detectors were frozen "
-        "and not used to tune them (the main corpus was used during development, so its figures are optimistic):",
+        "(the main corpus was used during development, so its figures are optimistic). Its two first-run misses "
+        "(#5 “住所地” address, #42 “群众反应强烈”) were then fixed, so those two items are no longer unseen; "
+        "the other 58 sentences were not used to tune anything:",
         "",
         *table(hscores),
     ]

@@ -118,6 +118,8 @@ ADDRESS_CONTEXT_WORDS = (
     "户籍所在地",
     "户口所在地",
     "户籍地",
+    "住所地",
+    "住所",
     "住址",
     "家住",
     "现住",
@@ -341,7 +343,7 @@ def find_addresses(text: str, anchors: list[tuple[int, int, str]] | None = None)
         return
     seen: list[tuple[int, int]] = []
     # context words ending at the same place ("现住址", "住址") are tried once
-    context_ends = sorted({e for s, e, w in anchors if w != "单元"})
+    context_ends = sorted({e for s, e, w in anchors if w != "单元" and not _organisation_seat(text, s, w)})
     for end in context_ends:
         m = _ADDR_CONTEXT.match(text, end)
         if not m:
@@ -370,6 +372,29 @@ def find_addresses(text: str, anchors: list[tuple[int, int, str]] | None = None)
                 continue
             seen.append((start, end))
             yield _address_finding(text, start, end)
+
+
+_ORGANISATION_BEFORE_SEAT = (
+    "公司",
+    "企业",
+    "单位",
+    "机构",
+    "机关",
+    "法人",
+    "注册",
+    "经营",
+    "社团",
+    "协会",
+    "中心",
+)
+
+
+def _organisation_seat(text: str, start: int, word: str) -> bool:
+    """ "公司住所", "企业住所地": the registered seat of an organisation, not a person's home."""
+    if not word.startswith("住所"):
+        return False
+    near = text[max(0, start - 6) : start]
+    return any(w in near for w in _ORGANISATION_BEFORE_SEAT)
 
 
 def _address_finding(text: str, start: int, end: int) -> Finding:

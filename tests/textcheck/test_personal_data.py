@@ -169,6 +169,17 @@ def test_home_address_after_personal_context():
     ]
 
 
+def test_residence_as_written_in_case_files_is_a_home_address_but_a_company_seat_is_not():
+    assert personal("住所地：浦北县寨圩镇新安村委会高岭村6号（当事人自述家住该处）。") == [
+        ("家庭住址", "浦北县寨圩镇新安村委会高岭村6号")
+    ]
+    assert personal("被申请人王某，住所：钦南区幸福路28号3栋501室。") == [
+        ("家庭住址", "钦南区幸福路28号3栋501室")
+    ]
+    assert personal("公司住所：钦州市钦南区扬帆大道8号。") == []
+    assert personal("企业住所地：钦州市钦南区扬帆大道8号") == []
+
+
 def test_residential_unit_without_context():
     assert personal("居民王某住在幸福小区3栋2单元501室") == [("家庭住址", "幸福小区3栋2单元501室")]
     assert personal("检查组来到金海湾花园5栋1单元1202") == [("家庭住址", "金海湾花园5栋1单元1202")]

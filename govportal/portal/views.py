@@ -49,11 +49,53 @@ def item_models() -> list:
     return [apps.get_model(label) for label in ITEM_KINDS]
 
 
+RESTRICTED_TTL = 1.0  # seconds another process may take to see a new view restriction
+_restricted: tuple[float, tuple[str, ...]] | None = None
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """The tree paths of the pages with a view restriction (password, login or groups): they and every
+    page below them are not public. Read once a second per process at most, and again at once in the
+    process that adds, changes or removes a restriction or moves or deletes a page (see signals)."""
+    import time as _time
+
+    from wagtail.models import PageViewRestriction
+
+    global _restricted
+    now = _time.monotonic()
+    if _restricted is None or now - _restricted[0] > RESTRICTED_TTL:
+        paths = tuple(sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))))
+        _restricted = (now, paths)
+    return _restricted[1]
+
+
+def forget_restricted() -> None:
+    global _restricted
+    _restricted = None
+
+
+def public_only(qs):
+    """``qs`` without the pages in a view-restricted section (what ``PageQuerySet.public()`` does,
+    without a query each time it is called)."""
+    paths = restricted_paths()
+    if not paths:
+        return qs
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return qs.exclude(q)
+
+
+def published(model):
+    """The live, public pages of ``model``: what a visitor without a password may see."""
+    return public_only(model.objects.live())
+
+
 def item_ids(filter_qs=None, models=None):
-    """A queryset of (page id, date) rows over every item kind, newest first."""
+    """A queryset of (page id, date) rows over every item kind, newest first (live and public only)."""
     parts = []
     for model in models or item_models():
-        qs = model.objects.live()
+        qs = published(model)
         if filter_qs is not None:
             qs = filter_qs(qs)
             if qs is None:
@@ -111,7 +153,7 @@ def item_rows(filter_qs=None, models=None):
     """Like ``item_ids`` but with what a list shows: (id, date, title, url_path, validity, form)."""
     parts = []
     for model in models or item_models():
-        qs = model.objects.live()
+        qs = published(model)
         if filter_qs is not None:
             qs = filter_qs(qs)
         parts.append(
@@ -379,7 +421,7 @@ def home_context(home: Page, request=None) -> dict:
     blocks = [
         {"channel": ch, "items": block_items[ch.path], "columns": children(ch)[:8]} for ch in block_channels
     ]
-    guides = ServiceGuidePage.objects.live().descendant_of(home)
+    guides = published(ServiceGuidePage).descendant_of(home)
     return {
         "channels": channels,
         "headline": _headline(news_channel or home),
@@ -396,7 +438,7 @@ def home_context(home: Page, request=None) -> dict:
         "interaction_columns": children(interaction),
         "topics_column": topics_column,
         "topics": list(
-            SpecialTopicPage.objects.live().descendant_of(home).select_related("banner").order_by("-date")[:4]
+            published(SpecialTopicPage).descendant_of(home).select_related("banner").order_by("-date")[:4]
         ),
         "blocks": blocks,
         "latest": [] if news_blocks else indexed_latest(home, 8, request=request),
@@ -447,7 +489,7 @@ def _headline(parent: Page):
     from .models import ArticlePage
 
     return (
-        ArticlePage.objects.live()
+        published(ArticlePage)
         .descendant_of(parent)
         .filter(image__isnull=False)
         .select_related("image")
@@ -473,7 +515,7 @@ def column_context(column: Page, request) -> dict:
     home = _home_of(column)
     if subcolumns and not page_obj.items:
         context["sections"] = subcolumn_sections(column, subcolumns)
-    guides = ServiceGuidePage.objects.live()
+    guides = published(ServiceGuidePage)
     theme = SERVICE_THEME_ALIASES.get(column.title, column.title)
     from .models import SERVICE_THEMES
 
@@ -522,7 +564,7 @@ def subcolumn_sections(column: Page, subcolumns: list, per_column: int = 5, scan
 
 def _paths_for(column: Page, limit: int, models=None):
     parts = [
-        m.objects.live().descendant_of(column).order_by().values_list("page_ptr_id", "path", "date")
+        published(m).descendant_of(column).order_by().values_list("page_ptr_id", "path", "date")
         for m in models or item_models()
     ]
     first, *rest = parts
@@ -777,7 +819,7 @@ def column_feed(request, column_id: int, kind: str = "rss"):
     from .models import ColumnPage, HomePage, SubsiteHomePage
 
     site = Site.find_for_request(request)
-    column = Page.objects.live().filter(pk=column_id).specific().first()
+    column = public_only(Page.objects.live()).filter(pk=column_id).specific().first()
     if (
         column is None
         or site is None

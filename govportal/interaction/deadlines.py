@@ -257,9 +257,29 @@ def check_all(on: date | None = None) -> dict[str, int]:
     return counts
 
 
+LABELS = {
+    "due_soon": "信件即将到期",
+    "overdue": "信件超期督办",
+    "approved_waiting": "答复待发布超期",
+    "error_overdue": "纠错超期",
+    "disclosure_due_soon": "依申请公开即将到期",
+    "disclosure_overdue": "依申请公开超期",
+    "disclosure_unconfirmed": "依申请公开未按时确认收到",
+    "disclosure_correction_overdue": "依申请公开补正期限已过",
+}
+
+
+def scheduled_check() -> str:
+    """The periodic job (``govportal.publishing.schedule.JOBS``): ``check_all`` with a one-line summary."""
+    counts = check_all()
+    parts = [f"{LABELS.get(k, k)} {v}" for k, v in counts.items() if v]
+    return "；".join(parts) if parts else "没有需要提醒的信件、纠错或依申请公开"
+
+
 __all__ = [
     "add_workdays",
     "check_all",
+    "scheduled_check",
     "deadline_status",
     "letter_due",
     "remaining_workdays",

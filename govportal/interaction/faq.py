@@ -70,3 +70,35 @@ def faq_from_letter(letter: Letter) -> Faq:
         unit=letter.reply_unit,
         source_letter=letter,
     )
+
+
+def page_locality(page) -> str:
+    """The locality of the site a page belongs to ("" when its site has loaded no profile)."""
+    site = page.get_site()
+    root = site.root_page.specific if site else None
+    return getattr(root, "locality", "") or ""
+
+
+def service_guide_faqs(page, limit: int = 5) -> list[dict]:
+    """FAQs shown beside a service guide (the portal's ``portal_service_guide_faqs`` hook): the public FAQs
+    of the guide's locality that match its title, then those of its theme (e.g. 教育)."""
+    from django.urls import reverse
+
+    locality = page_locality(page)
+    if not locality:
+        return []
+    found = faqs_for(page.title, limit, locality=locality)
+    theme = getattr(page, "theme", "") or ""
+    if theme and len(found) < limit:
+        seen = {f.pk for f in found}
+        found += [f for f in faqs_for(theme, limit, locality=locality) if f.pk not in seen][
+            : limit - len(found)
+        ]
+    return [
+        {
+            "question": f.question,
+            "answer": f.answer,
+            "url": reverse("interaction:faq_detail", args=[f.pk]),
+        }
+        for f in found
+    ]

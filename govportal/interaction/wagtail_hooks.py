@@ -155,3 +155,11 @@ def due_panel(request, panels):
     lines = due_lines(request.user)
     if lines:
         panels.append(DuePanel(lines))
+
+
+@hooks.register("portal_service_guide_faqs")
+def service_guide_faqs(page):
+    """常见问题 beside a service guide (钦州办法第十六条), from the knowledge base compiled from letters."""
+    from .faq import service_guide_faqs as faqs
+
+    return faqs(page)

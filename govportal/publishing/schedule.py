@@ -62,6 +62,12 @@ JOBS: list[Job] = [
         "govportal.publishing.interpretation.send_reminders",
         "政策文件的解读未同步发布时，提醒起草单位",
     ),
+    Job(
+        "letter_deadlines",
+        timedelta(hours=1),
+        "govportal.interaction.deadlines.scheduled_check",
+        "信件、网站纠错、依申请公开即将到期和超期的提醒，超期信件升级督办（钦州办法第二十条）",
+    ),
 ]
 
 

@@ -22,7 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def test_periodic_jobs_are_declared_in_one_place_and_run(client):
     names = {j.name for j in JOBS}
-    assert {"publish_scheduled", "send_webhooks", "poll_feeds", "emergency_warnings"} <= names
+    assert {
+        "publish_scheduled",
+        "send_webhooks",
+        "poll_feeds",
+        "emergency_warnings",
+        "letter_deadlines",
+    } <= names
     done = dict(run_due())
     assert set(done) == names
     assert all(JobRun.objects.get(name=n).ok for n in names), list(JobRun.objects.values("name", "message"))

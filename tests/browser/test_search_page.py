@@ -35,9 +35,6 @@ def test_search_page_has_no_serious_accessibility_violations(open_page, state, w
     ]
     assert not problems, f"{state} @ {width}px:\n" + "\n".join(problems)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    if (state, width) == ("bad filters", 375) and overflow > 1:
-        # Known defect, open in issue 3: with invalid filter values shown as typed the page is 40 px too wide.
-        pytest.xfail(f"bad filters @ 375px is {overflow}px wider than the window (open defect)")
     assert overflow <= 1, f"{state} @ {width}px is {overflow}px wider than the window"
 
 

@@ -687,6 +687,8 @@ def catalogue_context(request, home) -> dict:
     if f.get("document_number"):
         models = [m for m in models if hasattr(m, "document_number")]
 
+    chosen = next((u for u in units if u.pk == f.get("unit")), None) if f.get("unit") else None
+
     def narrow(qs):
         qs = qs.descendant_of(home).exclude(index_number="")
         if f.get("q"):
@@ -695,8 +697,18 @@ def catalogue_context(request, home) -> dict:
             qs = qs.filter(index_number__icontains=f["index_number"])
         if f.get("document_number"):
             qs = qs.filter(document_number__icontains=f["document_number"])
-        if f.get("unit"):
-            qs = qs.filter(unit_id=f["unit"])
+        if chosen is not None:
+            # 发布机构 as the list shows it: the issuing organ of a document (jointly issued ones name
+            # several), else the publishing unit, else the site's host office.
+            match = Q(unit_id=chosen.pk)
+            if hasattr(qs.model, "issuing_organ"):
+                match |= Q(issuing_organ__contains=chosen.name)
+                no_organ = Q(issuing_organ="")
+            else:
+                no_organ = Q()
+            if getattr(chosen, "kind", "") == "host_office":
+                match |= Q(unit__isnull=True) & no_organ
+            qs = qs.filter(match)
         if f.get("topic"):
             qs = qs.filter(topic=f["topic"])
         if f.get("date_from"):

@@ -166,6 +166,41 @@ def test_catalogue_filters_by_unit_and_index_number(client, catalogue_items):
     assert a.title in html and b.title not in html
 
 
+def test_unit_filter_finds_documents_by_the_organ_the_list_shows(client, qinzhou, catalogue_items):
+    """发布机构 shows the issuing organ (or the host office): filtering by it finds what the column shows,
+    jointly issued documents and documents without a publishing unit included."""
+    a, b, c = catalogue_items
+    edu, office = _unit("市教育局"), _unit("市人民政府办公室")
+    joint = _doc(
+        qinzhou,
+        "关于做好2026年学生资助工作的通知",
+        document_number="钦财教〔2026〕3号",
+        issuing_organ="钦州市财政局、钦州市教育局",
+        unit=_unit("市财政局"),
+    )
+    unitless = publish(
+        column(qinzhou, "政府信息公开", "政府信息公开制度"),
+        ArticlePage,
+        "钦州市政府信息公开工作考核制度",
+        body="<p>制度</p>",
+        unit=None,
+    )
+    listed = _rows(client).split("</form>", 1)[1]
+    assert "钦州市财政局、钦州市教育局" in listed and unitless.title in listed
+
+    html = _rows(client, f"?unit={edu.pk}").split("</form>", 1)[1]
+    assert b.title in html and joint.title in html
+    assert a.title not in html and unitless.title not in html
+    html = _rows(client, f"?unit={_unit('市财政局').pk}").split("</form>", 1)[1]
+    assert joint.title in html and b.title not in html
+    host = Unit.objects.filter(locality="qinzhou", kind="host_office").first()
+    if host is not None:
+        html = _rows(client, f"?unit={host.pk}").split("</form>", 1)[1]
+        assert unitless.title in html and b.title not in html
+    html = _rows(client, f"?unit={office.pk}").split("</form>", 1)[1]
+    assert a.title in html and c.title in html and joint.title not in html
+
+
 def test_bad_date_is_explained_and_other_filters_still_apply(client, catalogue_items):
     a, b, c = catalogue_items
     html = _rows(client, "?date_from=2026年5月&topic=科技、教育")

@@ -47,12 +47,26 @@ class ItemInfo:
     page: object  # the specific page as in its latest revision
     revision: object
     unit: Unit | None
-    category: str
+    category: str  # the category the item is reviewed in (never laxer than its kind requires)
     co_units: list[Unit] = field(default_factory=list)
+    chosen_category: str = ""  # what the editor picked
+    refused: list[str] = field(default_factory=list)  # why the chosen category cannot be used
 
     @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def raised_note(self) -> str:
+        """Said on the review page when the item is reviewed in a stricter category than the editor chose."""
+        from .routes import STRICTNESS
+
+        if STRICTNESS.get(self.category, 0) > STRICTNESS.get(self.chosen_category, 0) and (
+            self.chosen_category != "repost"
+        ):
+            chosen = CATEGORY_LABELS.get(self.chosen_category, self.chosen_category)
+            return f"编辑所选为“{chosen}”，按本信息的种类从严审核"
+        return ""
 
 
 def item_info(workflow_state) -> ItemInfo:
@@ -65,25 +79,152 @@ def item_info(workflow_state) -> ItemInfo:
         unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         unit = unit_of(workflow_state.requested_by)
-    category = getattr(page, "info_category", "") or "unit"
+    from .publication import locality_of
+
+    chosen = getattr(page, "info_category", "") or "unit"
+    locality = locality_of(base)
+    category = review_category(page, locality)
+    refused = []
+    if chosen == "repost" and not _is_repost(page):
+        refused.append(repost_refusal(page, locality))
     co_units: list[Unit] = []
     if hasattr(page, "co_units"):
         co_units = [u for u in page.co_units.all() if unit is None or u.pk != unit.pk]
-    return ItemInfo(page=page, revision=revision, unit=unit, category=category, co_units=co_units)
+    return ItemInfo(
+        page=page,
+        revision=revision,
+        unit=unit,
+        category=category,
+        co_units=co_units,
+        chosen_category=chosen,
+        refused=refused,
+    )
+
+
+# --- the category an item is reviewed in ------------------------------------------------------------
+
+
+def _is_repost(page) -> bool:
+    from govportal.portal.models import RepostPage
+
+    return isinstance(page, RepostPage)
+
+
+def item_kinds(page) -> set[str]:
+    """The kinds of information ``page`` is, in the words of the regulations' route tables (政府文件,
+    政策解读, 政府公告 …): its page type, a policy document's genre, and the titles of its columns."""
+    from govportal.portal.models import PolicyDocumentPage
+
+    kinds = {getattr(page, "kind_label", "")}
+    if isinstance(page, PolicyDocumentPage):
+        kinds |= {"政府文件", "政策文件"}
+        if getattr(page, "genre", "") in ("公告", "通告"):
+            kinds.add("政府公告")
+    if getattr(page, "path", None) and getattr(page, "depth", 0) > 3:
+        from wagtail.models import Page
+
+        kinds |= set(
+            Page.objects.filter(
+                path__in=[page.path[:n] for n in range(3 * Page.steplen, len(page.path), Page.steplen)]
+            ).values_list("title", flat=True)
+        )
+    kinds.discard("")
+    return kinds
+
+
+def least_category(page, locality: str) -> str:
+    """The least strict category ``page`` may be reviewed in, whatever its editor chose: a repost is a
+    repost; a policy document, or an item of a kind the profile's route table sends through the
+    government's route (000 Art. 28 (1): 政府公告、政府文件、领导讲话 …; 001 Art. 8 (1)), is at least
+    ``government``; of a kind it names as major or sensitive (000 Art. 28 (2)), ``major``."""
+    from govportal.portal.models import PolicyDocumentPage
+
+    from .routes import STRICTNESS, review_rules
+
+    least = "repost" if _is_repost(page) else "unit"
+    if isinstance(page, PolicyDocumentPage):
+        least = "government"
+    try:
+        table = review_rules(locality).kind_categories if locality else {}
+    except Exception:
+        table = {}
+    for kind in item_kinds(page) if table else ():
+        category = table.get(kind)
+        if category and STRICTNESS[category] > STRICTNESS[least]:
+            least = category
+    return least
+
+
+def review_category(page, locality: str) -> str:
+    """The stricter of the item's least category and the one its editor chose. ``repost`` chosen for an
+    item that is not a repost counts as ``unit`` (and the submission is refused, see ``repost_refusal``);
+    ``unit`` on a repost is the repost route (as the repost form does)."""
+    from .routes import STRICTNESS
+
+    chosen = getattr(page, "info_category", "") or "unit"
+    if chosen not in STRICTNESS:
+        chosen = "unit"
+    if chosen == "repost" and not _is_repost(page):
+        chosen = "unit"
+    if chosen == "unit" and _is_repost(page):
+        chosen = "repost"
+    least = least_category(page, locality)
+    return chosen if STRICTNESS[chosen] > STRICTNESS[least] else least
+
+
+def repost_refusal(page, locality: str) -> str:
+    from .routes import review_rules
+
+    try:
+        rules = review_rules(locality)
+        cite = rules.cite(rules.repost_article)
+    except Exception:
+        cite = "转载信息的审核规定"
+    kind = getattr(page, "kind_label", "") or "信息"
+    return (
+        f"“{CATEGORY_LABELS['repost']}”只适用于从其他媒体转载的信息（{cite}）；本条是{kind}，"
+        "不是转载信息，不能选择该类别而免去本单位的审核。请在“发布与审核”中改选信息类别，"
+        "或以“转载信息”发布并注明来源和原文地址后重新提交。"
+    )
 
 
 def findings_for(revision) -> list[dict]:
-    """The text check of a revision (cached by its content: the check is pure)."""
-    from govportal.monitoring.textcheck import check_item
+    """The text check of a revision and of the attachments it links (document blocks and document
+    links whose text can be extracted); an attachment's findings name its file in ``subkind`` and
+    ``attachment``. Cached by the revision's content, the attachments' files, the locality and the
+    version of the administrators' registries (a new sensitive word applies at the next check)."""
+    from wagtail.documents import get_document_model
+
+    from govportal.monitoring.models import RegistryVersion
+    from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
 
     if revision is None:
         return []
-    digest = hashlib.sha256(json.dumps(revision.content, sort_keys=True, default=str).encode()).hexdigest()
+    page = revision.as_object()
+    locality = locality_of(getattr(revision, "content_object", None) or page)
+    doc_ids = sorted(set(page_text(page).documents))
+    docs = list(
+        get_document_model()
+        .objects.filter(pk__in=doc_ids)
+        .order_by("pk")
+        .values_list("pk", "file", "file_hash")
+    )
+    content = json.dumps(revision.content, sort_keys=True, default=str)
+    digest = hashlib.sha256(
+        "\x1f".join([content, locality, RegistryVersion.current(), json.dumps(docs, default=str)]).encode()
+    ).hexdigest()
     key = f"publishing:findings:{digest}"
     found = cache.get(key)
     if found is None:
-        page = revision.as_object()
-        found = [f.to_dict() for f in check_item(page)]
+        found = [f.to_dict() for f in check_item(page, locality=locality, as_is=True)]
+        for doc, _extracted, doc_findings in check_item_attachments(page, locality=locality, as_is=True):
+            name = doc.filename or doc.title
+            for f in doc_findings:
+                d = f.to_dict()
+                d["attachment"] = name
+                d["document_id"] = doc.pk
+                d["subkind"] = f"附件“{name}”" + (f"·{d['subkind']}" if d.get("subkind") else "")
+                found.append(d)
         cache.set(key, found, 3600)
     return found
 
@@ -151,8 +292,8 @@ def stage_applies(task: ReviewStageTask, info: ItemInfo) -> bool:
 
 
 def route_problems(workflow, info: ItemInfo) -> list[str]:
-    """Why the item cannot go through its route (no unit, nobody to act at a stage)."""
-    problems = []
+    """Why the item cannot go through its route (a category it may not have, no unit, nobody to act)."""
+    problems = list(info.refused)
     for task in human_tasks(workflow):
         if not stage_applies(task, info):
             continue
@@ -430,10 +571,13 @@ def _close_notices(state) -> None:
 
 def route_complete(workflow_state) -> list[str]:
     """Stages the item's current route needs that were not approved in this round (empty = complete)."""
+    from django.conf import settings
+
     info = item_info(workflow_state)
-    approved = set(
-        workflow_state.task_states.filter(status=TaskState.STATUS_APPROVED).values_list("task_id", flat=True)
-    )
+    states = workflow_state.task_states.filter(status=TaskState.STATUS_APPROVED)
+    if getattr(settings, "WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT", False) and info.revision is not None:
+        states = states.filter(revision=info.revision)  # approvals of earlier text do not count
+    approved = set(states.values_list("task_id", flat=True))
     return [
         t.name
         for t in human_tasks(workflow_state.workflow)

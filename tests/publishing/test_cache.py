@@ -169,6 +169,38 @@ def test_withdrawal_removes_the_item_from_every_cached_page(
     assert client.get(url).status_code == 404
 
 
+def test_sitemap_feeds_catalogue_and_site_map_are_cached_and_refreshed_on_publish(
+    client, page_cache, news, django_capture_on_commit_callbacks
+):
+    from govportal.portal.models import PolicyDocumentPage
+
+    documents = column(news.get_parent().specific.get_parent().specific, "政府信息公开", "政策文件")
+    urls = ("/sitemap.xml", f"/feeds/{news.pk}.xml", f"/feeds/{news.pk}.atom", "/gkml/", "/sitemap/")
+    for url in urls:
+        first = client.get(url)
+        assert first.status_code == 200 and first["X-Cache"] == "MISS", url
+        second = client.get(url)
+        assert second["X-Cache"] == "HIT" and second.content == first.content, url
+    with committed(django_capture_on_commit_callbacks):
+        item = publish(news, "全市冬春季造林绿化动员会召开")
+        doc = PolicyDocumentPage(
+            title="钦州市城市绿化管理办法", body="<p>正文</p>", issuing_organ="钦州市人民政府"
+        )
+        documents.add_child(instance=doc)
+        doc.save_revision().publish()
+    slug = item.url_path.rstrip("/").rsplit("/", 1)[1]
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap["X-Cache"] == "MISS" and slug in sitemap.content.decode()
+    assert client.get("/sitemap.xml")["X-Cache"] == "HIT"
+    for url in urls[1:3]:
+        assert "全市冬春季造林绿化动员会召开" in client.get(url).content.decode(), url
+    assert "钦州市城市绿化管理办法" in client.get("/gkml/").content.decode()
+    with committed(django_capture_on_commit_callbacks):
+        item.unpublish()
+    assert slug not in client.get("/sitemap.xml").content.decode()
+    assert "全市冬春季造林绿化动员会召开" not in client.get(f"/feeds/{news.pk}.xml").content.decode()
+
+
 def test_unpublish_move_and_delete_invalidate(
     client, page_cache, qinzhou, news, django_capture_on_commit_callbacks
 ):

@@ -23,24 +23,9 @@ def forget_item_kinds(sender, instance=None, **kwargs) -> None:
         transaction.on_commit(lambda: forget_kinds(path))
 
 
-def forget_restrictions(sender, instance=None, **kwargs) -> None:
-    """A view restriction was added, changed or removed, or a page moved or was deleted: the paths of
-    the restricted sections (``views.restricted_paths``) are read again, now and after the commit."""
-    from wagtail.models import Page, PageViewRestriction
-
-    if isinstance(instance, Page | PageViewRestriction):
-        from django.db import transaction
-
-        from .views import forget_restricted
-
-        forget_restricted()
-        transaction.on_commit(forget_restricted)
-
-
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
         signal.connect(forget_item_kinds, dispatch_uid=f"portal-item-kinds-{id(signal)}")
-        signal.connect(forget_restrictions, dispatch_uid=f"portal-restrictions-{id(signal)}")

@@ -113,7 +113,10 @@ def centre_list(request):
         qs = qs.filter(type=f["type"])
     if f["unit"].isdigit():
         qs = qs.filter(lead_unit_id=int(f["unit"]))
-    qs = _due_filter(qs, f["due"])
+    # The centre's deadline runs until the answer is sent out (an approved reply still waits for it).
+    qs = _due_filter(qs, f["due"], done_field="concluded_at")
+    if f["due"]:
+        qs = qs.exclude(state=LetterState.MERGED)
     if f["q"]:
         qs = qs.filter(Q(query_code__iexact=f["q"].strip()) | Q(subject__icontains=f["q"].strip()))
     counts = dict(

@@ -54,9 +54,9 @@ def due_lines(user) -> list[tuple[str, str]]:
         if n:
             lines.append((centre + "?state=extension", f"延期申请待审批 {n} 件"))
         n = letters.filter(
-            state__in=[LetterState.DISPATCHED, LetterState.REVIEW],
+            state__in=[LetterState.DISPATCHED, LetterState.REVIEW, LetterState.APPROVED],
             due_date__lt=today,
-            answered_at__isnull=True,
+            concluded_at__isnull=True,
         ).count()
         if n:
             lines.append((centre + "?due=overdue", f"超期未答复 {n} 件"))

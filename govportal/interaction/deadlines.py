@@ -49,9 +49,36 @@ def workdays_used(start: date, end: date) -> int:
     return workday_calendar().workdays_between(start, end) if end > start else 0
 
 
+FALLBACK_ADVICE = "请管理员录入节假日安排"
+
+
 def fallback_warning(start: date, n: int) -> str:
-    """「2027年无节假日数据…」 when the period reaches a year without holiday data, else ""."""
-    return workday_calendar().add_workdays_checked(start, n).warning
+    """「2027年尚无法定节假日数据，期限按周一至周五计算，请管理员录入节假日安排」 when the period reaches a year
+    without holiday data, else ""."""
+    years = workday_calendar().add_workdays_checked(start, n).fallback_years
+    return _fallback_text(years)
+
+
+def _fallback_text(years) -> str:
+    ys = sorted(set(years))
+    if not ys:
+        return ""
+    return f"{'、'.join(str(y) for y in ys)}年尚无法定节假日数据，期限按周一至周五计算，{FALLBACK_ADVICE}"
+
+
+def due_date_warning(due: date | None) -> str:
+    """The fallback warning for a due date that falls in a year without holiday data ("" otherwise)."""
+    if not due or workday_calendar().has_data(due.year):
+        return ""
+    return _fallback_text([due.year])
+
+
+def letter_due_warning(letter: Letter) -> str:
+    """The fallback warning for a letter's current deadline ("" when every year it touches has data)."""
+    if not letter.clock_start:
+        return ""
+    base = letter_rules(letter.locality).type(letter.type).deadline_workdays
+    return fallback_warning(letter.clock_start, base + letter.extended_workdays)
 
 
 def letter_due(letter: Letter) -> date | None:
@@ -127,15 +154,18 @@ def unit_people(letter: Letter) -> tuple[list, list]:
 
 def check_letters(on: date | None = None) -> dict[str, int]:
     on = on or today()
-    counts = {"due_soon": 0, "overdue": 0}
+    counts = {"due_soon": 0, "overdue": 0, "approved_waiting": 0}
     letters = Letter.objects.filter(
-        state__in=[LetterState.DISPATCHED, LetterState.REVIEW],
+        state__in=[LetterState.DISPATCHED, LetterState.REVIEW, LetterState.APPROVED],
         due_date__isnull=False,
-        answered_at__isnull=True,
+        concluded_at__isnull=True,
     ).select_related("lead_unit")
     for letter in letters.iterator():
         rules = letter_rules(letter.locality)
         left = remaining_workdays(letter.due_date, on)
+        if letter.state == LetterState.APPROVED:
+            counts["approved_waiting"] += _flag_approved(letter, left, on, rules)
+            continue
         if left < 0 and letter.overdue_notified_on is None:
             with transaction.atomic():
                 handlers, leaders = unit_people(letter)
@@ -177,6 +207,40 @@ def check_letters(on: date | None = None) -> dict[str, int]:
             letter.save(update_fields=["due_soon_notified_on"])
             counts["due_soon"] += 1
     return counts
+
+
+def _flag_approved(letter: Letter, left: int, on: date, rules) -> int:
+    """A reply approved by the unit's leader reaches the writer only when the centre sends it out: flag the
+    centre (and, once overdue, the host office) against the letter's due date."""
+    if left < 0 and letter.overdue_notified_on is None:
+        text = (
+            f"信件 {letter.query_code}「{letter.subject}」的答复已经{letter.reply_unit or letter.lead_unit or '办理单位'}"
+            f"负责领导审核通过，但尚未发布给来信人，已超过办理期限（{letter.due_date:%Y年%m月%d日}，"
+            f"{rules.cite('deadline_article')}）。请立即发布答复。"
+        )
+        people = centre_users(letter.locality) + staff_users(
+            locality=letter.locality, roles=[Role.HOST_OFFICE]
+        )
+        notify(people, "approved_overdue", text, url=letter_url(letter), letter=letter)
+        letter.overdue_notified_on = on
+        letter.save(update_fields=["overdue_notified_on"])
+        LetterEvent.objects.create(
+            letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
+        )
+        return 1
+    if 0 <= left <= int(rules.due_soon_workdays) and letter.due_soon_notified_on is None:
+        when = "今天" if left == 0 else f"还剩 {left} 个工作日"
+        text = (
+            f"信件 {letter.query_code}「{letter.subject}」的答复已审核，办理期限 {letter.due_date:%Y年%m月%d日}"
+            f"（{when}），请及时发布答复（{rules.cite('deadline_article')}）。"
+        )
+        notify(
+            centre_users(letter.locality), "approved_due_soon", text, url=letter_url(letter), letter=letter
+        )
+        letter.due_soon_notified_on = on
+        letter.save(update_fields=["due_soon_notified_on"])
+        return 1
+    return 0
 
 
 def error_centre_users(locality: str) -> list:

@@ -171,16 +171,31 @@ class Letter(models.Model):
 
     @property
     def deadline_done(self) -> bool:
-        """True when no unit is running against the deadline (not dispatched yet, returned, answered, closed)."""
+        """True when nobody is running against the deadline (not dispatched yet, returned, closed). A reply
+        approved by the unit's leader but not yet sent out by the centre still runs: the writer sees it only
+        once it is published."""
+        return self.state not in (*UNIT_OPEN_STATES, LetterState.APPROVED)
+
+    @property
+    def unit_done(self) -> bool:
+        """True when the lead unit's part is over (its reply was approved, or it holds no open order)."""
         return self.answered_at is not None or self.state not in UNIT_OPEN_STATES
+
+    @property
+    def due_warning(self) -> str:
+        """The warning shown when the due date falls in a year without holiday data ("" otherwise)."""
+        from .deadlines import due_date_warning
+
+        return due_date_warning(self.due_date) if not self.deadline_done else ""
 
     def unit_answered(self) -> bool:
         return self.answered_at is not None
 
     def answered_on_time(self) -> bool | None:
-        if not self.answered_at or not self.due_date:
+        """On time means the answer reached the writer (concluded) by the due date."""
+        if not self.concluded_at or not self.due_date or self.state != LetterState.CONCLUDED:
             return None
-        return timezone.localdate(self.answered_at) <= self.due_date
+        return timezone.localdate(self.concluded_at) <= self.due_date
 
 
 def attachment_path(instance: LetterAttachment, filename: str) -> str:

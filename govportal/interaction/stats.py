@@ -23,12 +23,13 @@ class Row:
     concluded: int = 0
     answered: int = 0
     on_time: int = 0
+    timed: int = 0  # concluded letters that had a deadline (the base of the on-time rate)
     overdue_open: int = 0
     workdays: list[int] = field(default_factory=list)
 
     @property
     def on_time_rate(self) -> str:
-        return f"{100 * self.on_time / self.answered:.1f}%" if self.answered else "—"
+        return f"{100 * self.on_time / self.timed:.1f}%" if self.timed else "—"
 
     @property
     def avg_workdays(self) -> str:
@@ -85,17 +86,25 @@ def letter_stats(locality: str, year: int | None = None, unit=None, today: date 
         published += rec["publication"] == "published"
         if rec["rating"]:
             ratings[rec["rating"]] += 1
-        answered_on = timezone.localdate(rec["answered_at"]) if rec["answered_at"] else None
+        # On time and handling time are measured to the conclusion (the answer reaching the writer), not to
+        # the unit leader's approval: an approved reply the centre has not sent out is still running.
+        concluded_on = (
+            timezone.localdate(rec["concluded_at"])
+            if state == LetterState.CONCLUDED and rec["concluded_at"]
+            else None
+        )
         for row in rows:
             row.received += 1
             if state == LetterState.CONCLUDED:
                 row.concluded += 1
-            if answered_on:
+            if rec["answered_at"]:
                 row.answered += 1
-                if rec["due_date"] and answered_on <= rec["due_date"]:
+            if concluded_on and rec["due_date"]:
+                row.timed += 1
+                if concluded_on <= rec["due_date"]:
                     row.on_time += 1
                 if rec["clock_start"]:
-                    row.workdays.append(workdays_used(rec["clock_start"], answered_on))
+                    row.workdays.append(workdays_used(rec["clock_start"], concluded_on))
             elif state in OPEN_STATES and rec["due_date"] and remaining_workdays(rec["due_date"], today) < 0:
                 row.overdue_open += 1
     return LetterStats(

@@ -268,6 +268,13 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
         letter.due_soon_notified_on = None
         letter.overdue_notified_on = None
         letter.save()
+        # An extension the previous lead unit asked for does not carry over to the new one.
+        letter.extensions.filter(state=ExtensionState.PENDING).update(
+            state=ExtensionState.REFUSED,
+            decided_at=now,
+            decision_note="信件已重新派单，原主办单位的延期申请不再审批。",
+        )
+        warning = deadlines.letter_due_warning(letter)
         names = lead.name + (
             "（主办），" + "、".join(u.name for u in co_units) + "（协办）" if co_units else ""
         )
@@ -279,11 +286,14 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
             user,
             public=True,
         )
+        if warning:
+            event(letter, "calendar_warning", f"办理期限提示：{warning}。", user)
         people = deadlines.staff_users(unit=lead, roles=[Role.EDITOR]) if handler is None else [handler]
         deadlines.notify(
             people + deadlines.staff_users(unit=lead, roles=rules.reply_approver_roles),
             "dispatched",
-            f"新工单：{letter.type_name}「{letter.subject}」，请于 {letter.due_date:%Y年%m月%d日} 前答复（{rules.cite('deadline_article')}）。",
+            f"新工单：{letter.type_name}「{letter.subject}」，请于 {letter.due_date:%Y年%m月%d日} 前答复（{rules.cite('deadline_article')}）。"
+            + (f"注意：{warning}。" if warning else ""),
             url=deadlines.letter_url(letter),
             letter=letter,
         )
@@ -591,7 +601,11 @@ def request_extension(letter: Letter, user, workdays: int, reason: str) -> Exten
     if not is_lead_handler(user, letter):
         raise WorkflowError("只有主办单位可以申请延期。")
     _require_state(letter, LetterState.DISPATCHED, LetterState.REVIEW, doing="申请延期")
-    used = letter.extensions.filter(state__in=[ExtensionState.PENDING, ExtensionState.APPROVED]).count()
+    used = letter.extensions.filter(state__in=[ExtensionState.PENDING, ExtensionState.APPROVED])
+    if rules.clock_starts == "dispatch" and letter.dispatched_at:
+        # Re-dispatch restarts the clock for the new lead unit, and with it its one extension.
+        used = used.filter(requested_at__gte=letter.dispatched_at)
+    used = used.count()
     if used >= int(rules.max_extensions):
         raise WorkflowError(f"每件信件最多申请延期 {rules.max_extensions} 次（{article}），已申请过。")
     limit = int(ltype.deadline_workdays * float(rules.extension_max_factor))
@@ -637,7 +651,10 @@ def decide_extension(ext: Extension, user, approve: bool, note: str = "") -> Non
             letter.extended_workdays += ext.workdays
             letter.due_date = deadlines.letter_due(letter)
             letter.due_soon_notified_on = None
-            letter.save(update_fields=["extended_workdays", "due_date", "due_soon_notified_on"])
+            letter.overdue_notified_on = None
+            letter.save(
+                update_fields=["extended_workdays", "due_date", "due_soon_notified_on", "overdue_notified_on"]
+            )
             event(
                 letter,
                 "extended",

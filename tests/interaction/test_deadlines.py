@@ -151,5 +151,9 @@ def test_answering_before_the_deadline_counts_as_on_time(people, units, new_lett
     workflow.save_draft(letter, people.editor, "请拨打咨询电话 0777-2822222。", submit=True)
     workflow.review_reply(letter, people.leader, True)
     letter.refresh_from_db()
-    assert letter.answered_on_time() is True
-    assert check_all(date(2026, 10, 12))["overdue"] == 0
+    assert letter.answered_on_time() is None  # approved, but the writer has not got it yet
+    workflow.publish(letter, people.centre, make_public=True)
+    letter.refresh_from_db()
+    assert letter.answered_on_time() is True  # sent out on the last day
+    counts = check_all(date(2026, 10, 12))
+    assert counts["overdue"] == 0 and counts["approved_waiting"] == 0

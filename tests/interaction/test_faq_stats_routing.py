@@ -109,13 +109,14 @@ def test_statistics_count_received_concluded_on_time_and_handling_time(
     clock.set(date(2026, 4, 30))  # beyond 10 working days (the 5 April holiday counted)
     workflow.save_draft(late, people.editor, "答复内容答复内容答复内容。", submit=True)
     workflow.review_reply(late, people.leader, True)
+    workflow.publish(late, people.centre, make_public=True)  # sent out late: on time counts the conclusion
 
     open_overdue = new_letter("help", subject="四月的求助信", content="四月份的一封求助信。")
     workflow.dispatch(open_overdue, people.centre, units("市卫生健康委"))
     new_letter("suggestion", subject="一封待分拣的建议", content="尚未派单的建议信。")
 
     s = letter_stats("qinzhou", 2026, today=date(2026, 5, 20))
-    assert (s.total.received, s.total.concluded, s.total.answered, s.total.on_time) == (4, 1, 2, 1)
+    assert (s.total.received, s.total.concluded, s.total.answered, s.total.on_time) == (4, 2, 2, 1)
     assert s.total.on_time_rate == "50.0%"
     assert s.total.overdue_open == 1
     assert s.total.avg_workdays == f"{(2 + 20) / 2:.1f}"  # 2 and 20 working days (1–30 April has one holiday)

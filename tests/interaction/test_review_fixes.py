@@ -54,3 +54,104 @@ def test_the_deadline_check_is_a_periodic_job_and_flags_an_overdue_letter(people
     letter.refresh_from_db()
     assert letter.escalated_at is not None
     assert Notice.objects.filter(user=people.centre, kind="overdue", letter=letter).exists()
+
+
+def test_an_approved_reply_not_sent_out_is_flagged_to_the_centre_and_counts_late(
+    client, people, units, new_letter, clock
+):
+    from govportal.interaction.deadlines import check_all
+    from govportal.interaction.stats import letter_stats
+
+    clock.set(date(2026, 11, 2))
+    letter = new_letter("consultation", subject="办理居住证要带什么", content="办理居住证需要什么材料？")
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    workflow.save_draft(letter, people.editor, "携带身份证和租房合同到派出所办理。", submit=True)
+    workflow.review_reply(letter, people.leader, True)
+    letter.refresh_from_db()
+    assert letter.due_date == date(2026, 11, 4)
+    # The last working day: the centre is reminded to send it out.
+    assert check_all(date(2026, 11, 4))["approved_waiting"] == 1
+    assert Notice.objects.filter(user=people.centre, kind="approved_due_soon", letter=letter).exists()
+    # Past the due date, still not sent: the centre (and the host office) are told, once.
+    assert check_all(date(2026, 11, 5))["approved_waiting"] == 1
+    assert check_all(date(2026, 11, 6))["approved_waiting"] == 0
+    notice = Notice.objects.get(user=people.centre, kind="approved_overdue", letter=letter)
+    assert "尚未发布给来信人" in notice.text and "第二十条" in notice.text
+    assert Notice.objects.filter(user=people.host, kind="approved_overdue").exists()
+    # The centre's list shows it overdue, and the dashboard counts it.
+    client.force_login(people.centre)
+    clock.set(date(2026, 11, 6))
+    html = client.get("/admin/letters/centre/?due=overdue").content.decode()
+    assert letter.query_code in html and "已超期" in html
+    # Sent out late: the statistics count it late (conclusion, not approval, is what the writer sees).
+    workflow.publish(
+        letter, people.centre, make_public=False, exclusion="privacy_trade_secret", note="个人事项"
+    )
+    s = letter_stats("qinzhou", 2026, today=date(2026, 11, 6))
+    assert (s.total.concluded, s.total.on_time, s.total.on_time_rate) == (1, 0, "0.0%")
+
+
+def test_a_deadline_into_a_year_without_holiday_data_carries_a_warning(
+    client, people, units, new_letter, clock
+):
+    from govportal.interaction.models import LetterEvent
+
+    clock.set(date(2026, 12, 28))
+    letter = new_letter("complaint")
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    letter.refresh_from_db()
+    assert letter.due_date.year == 2027
+    warning = "2027年尚无法定节假日数据，期限按周一至周五计算，请管理员录入节假日安排"
+    assert LetterEvent.objects.filter(letter=letter, text__contains=warning).exists()
+    assert Notice.objects.filter(user=people.editor, kind="dispatched", text__contains=warning).exists()
+    client.force_login(people.centre)
+    html = client.get("/admin/letters/centre/").content.decode()
+    assert warning in html
+    # A deadline inside 2026 carries no such warning.
+    clock.set(date(2026, 12, 1))
+    other = new_letter("consultation", subject="十二月的咨询", content="十二月份的一封咨询信。")
+    workflow.dispatch(other, people.centre, units("市教育局"))
+    assert not LetterEvent.objects.filter(letter=other, action="calendar_warning").exists()
+
+
+def test_a_new_lead_unit_after_re_dispatch_can_ask_for_its_own_extension(people, units, new_letter, clock):
+    from govportal.interaction.models import Extension, ExtensionState
+    from govportal.interaction.workflow import WorkflowError
+
+    clock.set(date(2026, 11, 2))
+    letter = new_letter("complaint")
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    ext = workflow.request_extension(letter, people.editor, 5, "涉及多个部门，需要会商。")
+    workflow.decide_extension(ext, people.centre, True)
+    letter.refresh_from_db()
+    assert letter.extended_workdays == 5
+    with pytest.raises(WorkflowError, match="最多申请延期 1 次"):
+        workflow.request_extension(letter, people.editor, 2, "还需要更多时间。")
+    # Misrouted: returned and dispatched to another unit, whose clock starts afresh.
+    clock.set(date(2026, 11, 4))
+    workflow.return_order(letter, people.editor, "本事项属于卫生健康部门职责。")
+    workflow.dispatch(letter, people.centre, units("市卫生健康委"))
+    letter.refresh_from_db()
+    assert letter.extended_workdays == 0
+    ext2 = workflow.request_extension(letter, people.other_editor, 10, "需要现场核查并征求意见。")
+    assert ext2.state == ExtensionState.PENDING
+    assert Extension.objects.filter(letter=letter).count() == 2
+
+
+def test_an_extension_approved_after_the_overdue_flag_lets_the_letter_be_flagged_again(
+    people, units, new_letter, clock
+):
+    from govportal.interaction.deadlines import check_all
+
+    clock.set(date(2026, 11, 2))
+    letter = new_letter("help")  # 5 working days: due 9 November
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    clock.set(date(2026, 11, 6))
+    ext = workflow.request_extension(letter, people.editor, 5, "需要现场核查。")
+    assert check_all(date(2026, 11, 10))["overdue"] == 1  # the centre has not decided yet
+    clock.set(date(2026, 11, 10))
+    workflow.decide_extension(ext, people.centre, True)
+    letter.refresh_from_db()
+    assert letter.due_date == date(2026, 11, 16) and letter.overdue_notified_on is None
+    # Overdue again after the new due date: flagged again.
+    assert check_all(date(2026, 11, 17))["overdue"] == 1

@@ -72,13 +72,14 @@ def test_each_type_through_triage_return_reply_approval_and_publication(
     )
     workflow.review_reply(letter, people.leader, True)
     letter.refresh_from_db()
-    assert letter.state == LetterState.APPROVED and letter.answered_on_time()
+    assert letter.state == LetterState.APPROVED and letter.answered_on_time() is None  # not sent out yet
 
     # the centre publishes: writer agreed, so it goes public, masked
     clock.set(date(2026, 11, 5))
     workflow.publish(letter, people.centre, make_public=True)
     letter.refresh_from_db()
     assert letter.state == LetterState.CONCLUDED and letter.publication == Publication.PUBLISHED
+    assert letter.answered_on_time()
     assert "13877712345" not in letter.public_content and "138****2345" in letter.public_content
     assert "450702199001011234" not in letter.public_content
     assert "张晓红" not in letter.public_content

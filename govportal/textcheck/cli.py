@@ -1,5 +1,10 @@
 """``govportal textcheck FILE|-``: print one JSON object per finding.
 
+Without ``--locality`` the shipped starter lists are used (this module imports no Django). With
+``--locality NAME`` the platform's command (``govportal textcheck``, see ``govportal/cli.py``) passes a
+*checker_factory* that builds the checker of that locality's site from the registries administrators
+maintain (sensitive words, fixed expressions, leaders, link block and allow lists, the profile's link rule).
+
 Exit status: 0 when nothing blocks publication, 1 when a blocking finding was printed, 2 on a
 usage error (message in Chinese on standard error).
 """
@@ -9,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .findings import KINDS
 
@@ -31,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(prog: str = "govportal textcheck") -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog,
-        usage=f"{prog} [--forbid-non-gov] [--only 类别] [--no-homophones] FILE|-",
+        usage=f"{prog} [--locality 地区] [--forbid-non-gov] [--only 类别] [--no-homophones] FILE|-",
         description="发布前文字检查：个人信息、涉密标识、严重表述错误、领导人职务、错别字、敏感词、链接。"
         "每条问题输出一行 JSON；有“阻止发布”（blocking）的问题时退出码为 1。",
         add_help=False,
@@ -49,7 +54,21 @@ def build_parser(prog: str = "govportal textcheck") -> argparse.ArgumentParser:
         help=f"只检查这些类别，逗号分隔：{','.join(KINDS)}",
     )
     parser.add_argument("--no-homophones", action="store_true", help="不做同音别字（拼音比对）检查，启动更快")
+    parser.add_argument(
+        "--locality",
+        metavar="地区",
+        help="按该地区网站的后台词库检查（敏感词、规范表述、领导人职务、链接黑白名单及地区配置的链接规定），"
+        "如 qinzhou；需在平台环境中运行（govportal textcheck）",
+    )
     return parser
+
+
+class LocalityError(Exception):
+    """Raised by a checker factory for a locality it cannot build (message in Chinese)."""
+
+
+# (locality, forbid_non_gov or None for the profile's rule) -> a Checker
+CheckerFactory = Callable[[str, "bool | None"], object]
 
 
 def _read(path: str) -> str:
@@ -67,7 +86,7 @@ def _read(path: str) -> str:
             raise ValueError("无法识别文件编码，请保存为 UTF-8 后重试") from exc
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, checker_factory: CheckerFactory | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -95,12 +114,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .checker import Checker
 
-    checker = Checker.default(
-        forbid_non_gov=args.forbid_non_gov, homophones=not args.no_homophones, detectors=detectors
-    )
+    if args.locality:
+        if checker_factory is None:
+            sys.stderr.write(
+                "用法错误：--locality 要读取平台后台的词库，请用“govportal textcheck”运行"
+                "（python -m govportal.textcheck 只用随程序提供的起步清单）\n"
+            )
+            return USAGE_ERROR
+        try:
+            checker = checker_factory(args.locality, True if args.forbid_non_gov else None)
+        except LocalityError as exc:
+            sys.stderr.write(f"用法错误：{exc}\n")
+            return USAGE_ERROR
+    else:
+        checker = Checker.default(
+            forbid_non_gov=args.forbid_non_gov, homophones=not args.no_homophones, detectors=detectors
+        )
     blocking = False
     out = sys.stdout
     for finding in checker.check(text):
+        if detectors is not None and finding.kind not in detectors:
+            continue
         out.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
         blocking = blocking or finding.blocking
     out.flush()

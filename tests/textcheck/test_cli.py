@@ -69,3 +69,10 @@ def test_gb18030_file_is_read(tmp_path, capsys, monkeypatch):
     path.write_bytes("内部资料\n正文".encode("gb18030"))
     code, lines, _ = run([str(path), "--no-homophones"], capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1 and lines[0]["text"] == "内部资料"
+
+
+def test_locality_needs_the_platform_command(capsys, monkeypatch):
+    """The pure module has no registries: it says where to run it instead of silently using the starter lists."""
+    code, lines, err = run(["-", "--locality", "qinzhou"], "截止目前", monkeypatch, capsys)
+    assert code == 2 and lines == []
+    assert "govportal textcheck" in err and "--locality" in err

@@ -68,6 +68,12 @@ JOBS: list[Job] = [
         "govportal.interaction.deadlines.scheduled_check",
         "信件、网站纠错、依申请公开即将到期和超期的提醒，超期信件升级督办（钦州办法第二十条）",
     ),
+    Job(
+        "textcheck_site_scan",
+        timedelta(days=1),
+        "govportal.monitoring.scan.scheduled_scan",
+        "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
+    ),
 ]
 
 

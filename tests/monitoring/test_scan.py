@@ -215,3 +215,20 @@ def test_scan_on_two_processes_finds_the_same(site):
     two = scan_site("qinzhou", processes=2)
     key = lambda run: sorted((f.page_id, f.kind, f.start, f.text) for f in findings(run))  # noqa: E731
     assert key(one) == key(two)
+
+
+def test_the_daily_scan_is_a_scheduled_job(site):
+    """002 Art. 18 asks units to correct 错敏信息: the whole-site scan runs every day from the job list."""
+    from datetime import timedelta
+
+    from govportal.monitoring.models import TextScanRun
+    from govportal.publishing.models import JobRun
+    from govportal.publishing.schedule import job, run_job
+
+    j = job("textcheck_site_scan")
+    assert j.every == timedelta(days=1) and "第十八条" in j.description and "错敏信息整改" in j.description
+    said = run_job("textcheck_site_scan")
+    assert "qinzhou：" in said and "发现问题" in said
+    assert JobRun.objects.get(name="textcheck_site_scan").ok
+    run = TextScanRun.objects.get(locality="qinzhou")
+    assert {f.text for f in findings(run)} >= {"机密★10年", "13877712345"}

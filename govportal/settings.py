@@ -206,6 +206,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # An item approved at the last review stage is published by the review itself (govportal.publishing):
 # the approval chain is the authority, whichever stage signed last.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "govportal.publishing.finish.publish_approved"
+# Text changed during review (by a reviewer, or by the editor after a return) is reviewed again from the
+# start: an approval covers the revision it was given on (三审三校, 酉阳办法第二十二条).
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govportal@localhost")

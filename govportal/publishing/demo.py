@@ -133,7 +133,7 @@ def prepare(home) -> str:
             co_units=[civil],
         )[1]
 
-    made += _policy_held(home, column, editor, chief, leader)
+    made += _policy_held(home, column, editor, chief, leader, u["host_office"], u["host_leader"])
     made += _withdrawn(column, editor, chief, leader)
     made += _feed(home, u["site_admin"])
     made += _incident(home, edu)
@@ -155,7 +155,7 @@ def _co_unit_leader(unit):
     return user
 
 
-def _policy_held(home, column, editor, chief, leader) -> int:
+def _policy_held(home, column, editor, chief, leader, host_office, host_leader) -> int:
     from govportal.portal.models import PolicyDocumentPage
 
     title = "钦州市教育局关于规范中小学课后服务的通知（待同步发布解读）"
@@ -163,7 +163,7 @@ def _policy_held(home, column, editor, chief, leader) -> int:
         column,
         title,
         editor,
-        [editor, chief, leader],
+        [editor, chief, leader, host_office, host_leader],  # a policy document: the host office reviews too
         model=PolicyDocumentPage,
         issuing_organ="钦州市教育局",
         document_number="钦教规〔2026〕1号",

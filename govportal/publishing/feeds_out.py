@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
@@ -30,6 +31,9 @@ FEED_SIZE = 50
 RETRY_AFTER = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 TIMEOUT = 10
+# A delivery being sent is claimed for this long (its next attempt is moved past it), so the job queued on
+# publish and the one-minute job never both send it; if the sender dies, the delivery is retried after it.
+CLAIM_LEASE = timedelta(minutes=5)
 
 
 def item_models() -> list:
@@ -164,8 +168,23 @@ def _enqueue(task) -> None:
         logger.warning("推送任务未能入队，将由定时任务发送。", exc_info=True)
 
 
+def claim(delivery, now) -> bool:
+    """Take ``delivery`` for sending with one conditional UPDATE: only if it is still pending, due and
+    untouched since it was read (same attempt count). Two senders running at once cannot both win."""
+    taken = WebhookDelivery.objects.filter(
+        pk=delivery.pk,
+        status=WebhookDelivery.PENDING,
+        attempts=delivery.attempts,
+        next_attempt_at__lte=now,
+    ).update(attempts=F("attempts") + 1, next_attempt_at=max(now, timezone.now()) + CLAIM_LEASE)
+    if taken:
+        delivery.attempts += 1
+    return bool(taken)
+
+
 def send_pending(post=None, now=None) -> dict:
-    """Send every delivery that is due; returns counts. ``post`` defaults to ``requests.post``."""
+    """Send every delivery that is due, each claimed first (see ``claim``); returns counts. ``post``
+    defaults to ``requests.post``."""
     import requests
 
     post = post or requests.post
@@ -174,7 +193,9 @@ def send_pending(post=None, now=None) -> dict:
     due = WebhookDelivery.objects.filter(
         status=WebhookDelivery.PENDING, next_attempt_at__lte=now, endpoint__active=True
     ).select_related("endpoint")
-    for delivery in due:
+    for delivery in list(due):
+        if not claim(delivery, now):
+            continue  # another sender has it
         body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
         timestamp = str(int(now.timestamp()))
         headers = {
@@ -185,7 +206,6 @@ def send_pending(post=None, now=None) -> dict:
             "X-GovPortal-Timestamp": timestamp,
             "X-GovPortal-Signature": sign(delivery.endpoint.secret, timestamp, body),
         }
-        delivery.attempts += 1
         try:
             response = post(delivery.endpoint.url, data=body, headers=headers, timeout=TIMEOUT)
             delivery.response_code = response.status_code
@@ -203,5 +223,8 @@ def send_pending(post=None, now=None) -> dict:
             delivery.last_error = error
             delivery.next_attempt_at = now + RETRY_AFTER[delivery.attempts - 1]
             counts["retry"] += 1
-        delivery.save()
+        fields = ["status", "sent_at", "last_error", "response_code", "next_attempt_at"]
+        if delivery.status != WebhookDelivery.PENDING:
+            fields.remove("next_attempt_at")  # sent or given up: the lease no longer matters
+        delivery.save(update_fields=fields)
     return counts

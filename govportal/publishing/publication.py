@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from wagtail.signals import page_published, page_unpublished
 
 from govportal.accounts.models import Role
-from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.accounts.permissions import roles_of, unit_of
 
 from .models import Withdrawal
 from .register import home_of, record_publication, record_withdrawal
@@ -40,16 +40,32 @@ def withdraw_roles(page) -> tuple[str, ...]:
         return DEFAULT_WITHDRAW_ROLES
 
 
+def same_locality(user, page) -> bool:
+    """Is ``user`` staff of the locality ``page`` belongs to? (A superuser belongs everywhere.) A site
+    administrator or host office of one locality has no say over another's items."""
+    if getattr(user, "is_superuser", False):
+        return True
+    unit = unit_of(user)
+    return unit is not None and bool(unit.locality) and unit.locality == locality_of(page)
+
+
+def is_locality_admin(user, page) -> bool:
+    """A site administrator or the host office of ``page``'s own locality (or a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = roles_of(user)
+    return bool(roles & {Role.SITE_ADMIN, Role.HOST_OFFICE}) and same_locality(user, page)
+
+
 def can_withdraw(user, page) -> bool:
-    """Site administrators and the host office, or the publishing unit's responsible people (per profile)."""
+    """Site administrators and the host office of the item's locality, or the publishing unit's
+    responsible people (per profile)."""
     if not getattr(user, "is_authenticated", False) or not page.live:
         return False
-    if is_site_admin(user):
+    if is_locality_admin(user, page):
         return True
     roles = roles_of(user)
     unit = unit_of(user)
-    if Role.HOST_OFFICE in roles and unit is not None and unit.locality == locality_of(page):
-        return True
     return bool(unit and item_unit_id(page) == unit.pk and roles & set(withdraw_roles(page)))
 
 

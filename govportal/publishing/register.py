@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
@@ -76,18 +76,43 @@ def chain_text(chain: list[dict]) -> str:
 
 
 def belongs(page, locality: str) -> bool:
-    category = getattr(page, "info_category", None)
-    if category is None:
+    if not hasattr(page, "info_category"):
         return False
+    from .review import review_category
+
+    category = review_category(page, locality)
     try:
         return category in review_rules(locality).register_categories
     except Exception:
         return category == "government"
 
 
-@transaction.atomic
+SERIAL_RETRIES = 5
+
+
 def record_publication(page) -> RegisterEntry | None:
-    """Write or refresh the register line of a published item in the government's name."""
+    """Write or refresh the register line of a published item in the government's name.
+
+    A new entry takes the next serial of its locality and year (MAX + 1). Two publications at the same
+    moment may read the same MAX: the second insert breaks the unique serial, inside the publication's
+    own transaction. Each try therefore runs in a savepoint and, on that conflict, takes the next number
+    again instead of aborting the publication."""
+    for attempt in range(SERIAL_RETRIES):
+        try:
+            with transaction.atomic():  # a savepoint when called inside the publication's transaction
+                return _record_publication(page)
+        except IntegrityError:
+            if attempt == SERIAL_RETRIES - 1:
+                raise
+    return None
+
+
+def next_serial(locality: str, year: int) -> int:
+    last = RegisterEntry.objects.filter(locality=locality, year=year).aggregate(m=Max("serial"))["m"]
+    return (last or 0) + 1
+
+
+def _record_publication(page) -> RegisterEntry | None:
     home = home_of(page)
     if home is None or not belongs(page, home.locality):
         return None
@@ -108,11 +133,10 @@ def record_publication(page) -> RegisterEntry | None:
     entry = RegisterEntry.objects.select_for_update().filter(page_ref=page.pk).first()
     if entry is None:
         year = timezone.localtime(now).year
-        last = RegisterEntry.objects.filter(locality=home.locality, year=year).aggregate(m=Max("serial"))["m"]
         return RegisterEntry.objects.create(
             locality=home.locality,
             year=year,
-            serial=(last or 0) + 1,
+            serial=next_serial(home.locality, year),
             page_ref=page.pk,
             first_published_at=page.first_published_at or now,
             **values,
@@ -173,6 +197,13 @@ def export_xlsx(entries, title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows(entries):
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            # Every cell is text: a title such as "=HYPERLINK(…)" must not become a formula in the office
+            # software of whoever opens the export.
+            if isinstance(cell.value, str) and cell.value:
+                cell.data_type = "s"
+                if cell.value[0] in "=+-@\t\r":
+                    cell.quotePrefix = True
     for letter, width in zip("ABCDEFGHIJKL", [11, 40, 20, 18, 28, 12, 17, 17, 8, 60, 36, 24], strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):

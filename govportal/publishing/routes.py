@@ -15,6 +15,9 @@ from functools import lru_cache
 from govportal.rules.profile import load_profile
 
 CATEGORIES = ("unit", "government", "major", "repost")
+# How strict a category's route is: an item goes through the stricter of its least category (from its
+# page type and kind, see ``review.least_category``) and the one its editor chose.
+STRICTNESS = {"repost": 0, "unit": 1, "government": 2, "major": 3}
 OWN, CO, ANY = "own", "co", "*"
 DEFAULT_WITHDRAW_ROLES = ("section_chief", "deputy_leader", "principal_leader")
 
@@ -53,6 +56,9 @@ class ReviewRules:
     distinct_reviewers: bool = True
     withdraw_roles: tuple[str, ...] = DEFAULT_WITHDRAW_ROLES
     register_categories: tuple[str, ...] = ("government",)
+    # Kinds of information the profile's ``[[review.routes]]`` name (政府文件, 领导讲话 …) → category.
+    kind_categories: dict[str, str] = field(default_factory=dict)
+    repost_article: str = ""
     notes: list[str] = field(default_factory=list)
 
     def stage(self, code: str) -> Stage:
@@ -115,6 +121,12 @@ def rules_from_sections(locality: str, regulation: str, review: dict, unit_codes
                 article=str(item.get("article", "")),
             )
         )
+    kind_categories, repost_article = _kind_routes(review.get("routes"), locality)
+    if not repost_article:
+        repost_stage = next((st for st in stages if st.categories == ("repost",)), None) or next(
+            (st for st in stages if "repost" in st.categories), None
+        )
+        repost_article = repost_stage.article.split("：")[0] if repost_stage else ""
     checklist = _strings(review.get("checklist") or review.get("checks"), "checklist", locality)
     notes = []
     if not checklist:
@@ -136,8 +148,32 @@ def rules_from_sections(locality: str, regulation: str, review: dict, unit_codes
         or DEFAULT_WITHDRAW_ROLES,
         register_categories=_strings(review.get("register_categories"), "register_categories", locality)
         or ("government",),
+        kind_categories=kind_categories,
+        repost_article=repost_article,
         notes=notes,
     )
+
+
+def _kind_routes(raw, locality: str) -> tuple[dict[str, str], str]:
+    """Kind → category from the regulation's own route table (``[[review.routes]]`` with ``category`` and
+    ``kinds``); a kind named by two routes takes the stricter category. Also the article of the repost route."""
+    kinds: dict[str, str] = {}
+    repost_article = ""
+    for route in raw or []:
+        if not isinstance(route, dict) or "category" not in route:
+            continue
+        category = str(route["category"])
+        if category not in CATEGORIES:
+            raise RouteError(
+                f"地区配置 {locality} 的审核路线 {route.get('code', '')} 的信息类别“{category}”"
+                f"不在 {', '.join(CATEGORIES)} 之中。"
+            )
+        if category == "repost" and route.get("article"):
+            repost_article = str(route["article"])
+        for kind in _strings(route.get("kinds"), f"routes.{route.get('code', '')}.kinds", locality):
+            if STRICTNESS[category] > STRICTNESS.get(kinds.get(kind, ""), -1):
+                kinds[kind] = category
+    return kinds, repost_article
 
 
 @lru_cache(maxsize=32)

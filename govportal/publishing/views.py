@@ -32,7 +32,8 @@ from .models import (
     ReviewDecision,
     Withdrawal,
 )
-from .publication import can_withdraw, is_item, withdraw
+from .publication import can_withdraw, is_item, is_locality_admin, withdraw
+from .publication import locality_of as page_locality
 from .review import (
     CATEGORY_LABELS,
     ReviewRefused,
@@ -41,6 +42,7 @@ from .review import (
     findings_for,
     item_info,
     may_act,
+    review_category,
     role_labels,
 )
 
@@ -62,14 +64,12 @@ def user_locality(request) -> str:
 
 
 def _can_view_item(user, page, workflow_state=None) -> bool:
-    if is_site_admin(user) or user.is_superuser:
+    if is_locality_admin(user, page):  # site administrators and the host office: of this locality only
         return True
     if workflow_state is not None and workflow_state.requested_by_id == user.pk:
         return True
     unit = unit_of(user)
     if unit and getattr(page, "unit_id", None) == unit.pk:
-        return True
-    if "host_office" in roles_of(user):
         return True
     if ReviewDecision.objects.filter(page_id=page.pk, user=user).exists():
         return True
@@ -279,7 +279,7 @@ def item_status(request, page_id: int):
         {
             "page": page,
             "rounds": rounds,
-            "category": CATEGORY_LABELS.get(getattr(page, "info_category", ""), ""),
+            "category": CATEGORY_LABELS.get(review_category(page, page_locality(page)), ""),
             "findings": [(f, describe_finding(f)) for f in findings],
             "withdrawals": Withdrawal.objects.filter(page=page),
             "register": RegisterEntry.objects.filter(page_ref=page.pk).first(),
@@ -385,13 +385,14 @@ def emergencies(request):
 def incident_done(request, pk: int, what: str):
     incident = get_object_or_404(Incident, pk=pk)
     unit = unit_of(request.user)
-    allowed = (
+    same_place = request.user.is_superuser or (unit is not None and unit.locality == incident.locality)
+    allowed = same_place and (
         is_site_admin(request.user)
         or "host_office" in roles_of(request.user)
         or (unit is not None and incident.units.filter(pk=unit.pk).exists())
     )
     if not allowed:
-        raise PermissionDenied("只有责任单位、主办单位或网站管理员可以登记完成情况。")
+        raise PermissionDenied("只有本地区的责任单位、主办单位或网站管理员可以登记完成情况。")
     field = {
         "first_release": "first_release_at",
         "press_conference": "press_conference_at",
@@ -439,7 +440,9 @@ def feed_fetch(request, pk: int):
         raise PermissionDenied("只有网站管理员可以抓取采集订阅。")
     from .feeds_in import import_feed
 
-    sub = get_object_or_404(FeedSubscription, pk=pk)
+    sub = get_object_or_404(FeedSubscription.objects.select_related("column"), pk=pk)
+    if not is_locality_admin(request.user, sub.column):
+        raise PermissionDenied("只能抓取本地区网站的采集订阅。")
     log = import_feed(sub)
     (messages.success if log.status == "ok" else messages.error)(request, f"{sub.name}：{log.message}")
     return redirect(request.POST.get("next") or reverse("publishing_feeds"))
@@ -449,6 +452,11 @@ def feeds_overview(request):
     if not (is_site_admin(request.user) or request.user.is_superuser):
         raise PermissionDenied("只有网站管理员可以管理信息采集订阅。")
     subs = FeedSubscription.objects.select_related("column").prefetch_related("logs")
+    if not request.user.is_superuser:
+        from govportal.portal.columns import home_for
+
+        home = home_for(user_locality(request))
+        subs = subs.filter(column__path__startswith=home.path) if home else subs.none()
     return render(request, "publishing/feeds.html", {"subs": subs})
 
 

@@ -120,9 +120,17 @@ def publish_approved(workflow_state, user=None):
         return
     revision = page.get_latest_revision()
     info = item_info(workflow_state)
+    changed = False
     if info.unit is not None and "unit" in revision.content and not revision.content.get("unit"):
         # The item is published as its unit's: record the unit it was reviewed in (the submitter's).
         revision.content["unit"] = info.unit.pk
+        changed = True
+    if "info_category" in revision.content and revision.content.get("info_category") != info.category:
+        # Record the category it was reviewed in (stricter than the editor's choice when its kind needs it):
+        # the register, the feeds and the item's record read it.
+        revision.content["info_category"] = info.category
+        changed = True
+    if changed:
         revision.save(update_fields=["content"])
     from .interpretation import hold, should_hold
     from .publication import locality_of

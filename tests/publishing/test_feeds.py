@@ -211,3 +211,33 @@ def test_signed_webhook_on_publish_and_withdrawal(client, people, draft):
     withdrawn.refresh_from_db()
     assert counts["retry"] == 1 and withdrawn.status == "pending" and "503" in withdrawn.last_error
     assert withdrawn.next_attempt_at > withdrawn.created_at
+
+
+def test_a_delivery_is_sent_once_when_two_senders_run_at_the_same_time(client, people, draft):
+    """The task queued on publish and the one-minute job may run together: each delivery is claimed
+    before it is sent, so the receiver gets it once."""
+    endpoint = WebhookEndpoint.objects.create(
+        locality="qinzhou", name="省级平台", url="https://prov.example/hook", secret="s3cret-s3cret-s3cret"
+    )
+    publish(client, people, draft)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    received = []
+    inner_counts = []
+
+    class Ok:
+        status_code = 200
+
+    def post(url, data, headers, timeout):
+        received.append(headers["X-GovPortal-Delivery"])
+        if len(received) == 1:
+            # The other sender starts while this one waits for the receiver.
+            inner_counts.append(send_pending(post=post))
+        return Ok()
+
+    counts = send_pending(post=post)
+    assert received == [str(delivery.pk)]
+    assert counts["sent"] == 1 and inner_counts == [{"sent": 0, "retry": 0, "failed": 0}]
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 1
+    assert send_pending(post=post) == {"sent": 0, "retry": 0, "failed": 0}
+    assert received == [str(delivery.pk)]

@@ -48,7 +48,10 @@ def test_policy_document_is_held_until_its_interpretation_is_published_with_it(c
     client.force_login(people.editor)
     review_page = text(client.get(reverse("publishing_review", args=[current(doc).pk])))
     assert "须同步发布政策解读" in review_page and "第十三条" in review_page
-    approve_all(client, doc, people.editor, people.chief, people.leader)
+    # A policy document is published in the government's name: the host office reviews it too.
+    approve_all(
+        client, doc, people.editor, people.chief, people.leader, people.host_office, people.host_leader
+    )
     doc.refresh_from_db()
     assert not doc.live  # approved but held: 同步推出
     due = InterpretationDue.objects.get(document=doc)
@@ -60,7 +63,10 @@ def test_policy_document_is_held_until_its_interpretation_is_published_with_it(c
 
     interp = interpretation(edu_column, doc)
     submit(interp, people.editor)
-    approve_all(client, interp, people.editor, people.chief, people.leader)
+    # 政策解读 is among the kinds 000 Art. 28 (1) sends through the host office.
+    approve_all(
+        client, interp, people.editor, people.chief, people.leader, people.host_office, people.host_leader
+    )
     interp.refresh_from_db()
     doc.refresh_from_db()
     assert interp.live and doc.live  # published together
@@ -74,10 +80,11 @@ def test_policy_document_is_held_until_its_interpretation_is_published_with_it(c
 def test_a_document_with_its_interpretation_already_out_is_published_at_once(client, people, edu_column):
     doc = policy(edu_column)
     interp = interpretation(edu_column, doc)
+    chain = (people.editor, people.chief, people.leader, people.host_office, people.host_leader)
     submit(interp, people.editor)
-    approve_all(client, interp, people.editor, people.chief, people.leader)
+    approve_all(client, interp, *chain)
     submit(doc, people.editor)
-    approve_all(client, doc, people.editor, people.chief, people.leader)
+    approve_all(client, doc, *chain)
     doc.refresh_from_db()
     assert doc.live
 
@@ -85,7 +92,9 @@ def test_a_document_with_its_interpretation_already_out_is_published_at_once(cli
 def test_a_notice_genre_needs_no_interpretation(client, people, edu_column):
     doc = policy(edu_column, title="钦州市教育局关于2026年清明节放假的通知", genre="通知")
     submit(doc, people.editor)
-    approve_all(client, doc, people.editor, people.chief, people.leader)
+    approve_all(
+        client, doc, people.editor, people.chief, people.leader, people.host_office, people.host_leader
+    )
     doc.refresh_from_db()
     assert doc.live and not InterpretationDue.objects.filter(document=doc).exists()
 
@@ -104,11 +113,15 @@ def test_xiangshan_publishes_the_document_and_gives_five_working_days(client, ma
     editor = make_person(unit_name, "editor", locality="xiangshan")
     head = make_person(unit_name, "principal_leader", locality="xiangshan")
     admin = make_person("区政府网站管理部", "site_admin", locality="xiangshan")
+    host = make_person("象山区人民政府办公室", "host_office", locality="xiangshan")
     col = main_columns(home).filter(units=unit).first() or main_columns(home).first()
     doc = policy(col, title="象山区统计局关于规范统计调查工作的通知")
     submit(doc, editor)
     assert current(doc).task.name == "信息员初审"
-    approve_all(client, doc, editor, head, admin)
+    # 001 Art. 8 (1): a government document is reviewed by the district government office.
+    approve_all(client, doc, editor, head)
+    assert current(doc).task.name == "区政府办公室审核"
+    approve_all(client, doc, host, admin)
     doc.refresh_from_db()
     assert doc.live  # warn mode: the document goes out
     due = InterpretationDue.objects.get(document=doc)

@@ -230,8 +230,19 @@ def test_a_co_unit_refusal_returns_the_item(client, people, draft):
     assert "暂不同意" in Notice.objects.get(user=people.editor, kind="returned").body
 
 
-def test_repost_route_is_reviewed_by_the_site_administrator(client, people, draft):
-    page = draft(title="国务院常务会议部署稳就业工作", info_category="repost", source="中国政府网")
+def test_repost_route_is_reviewed_by_the_site_administrator(client, people, edu_column):
+    from govportal.portal.models import RepostPage
+
+    page = RepostPage(
+        title="国务院常务会议部署稳就业工作",
+        body="<p>会议指出，要多措并举稳定和扩大就业。</p>",
+        source="中国政府网",
+        original_url="https://www.gov.cn/yaowen/liebiao/0001.htm",
+        info_category="repost",
+        live=False,
+    )
+    edu_column.add_child(instance=page)
+    page.save_revision(user=people.editor)
     submit(page, people.editor)
     state = current(page)
     assert state.task.name == "网站管理员审核（网上采集）"

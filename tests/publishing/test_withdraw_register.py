@@ -145,3 +145,44 @@ def test_register_is_for_the_host_office_not_for_units(client, people):
     client.force_login(people.editor)
     response = client.get(reverse("publishing_register"), follow=True)
     assert "没有权限" in text(response)
+
+
+def test_two_publications_at_once_both_go_out_with_their_own_numbers(client, people, draft, monkeypatch):
+    """Two publications may read the same last number; the second is renumbered, not aborted."""
+    from govportal.publishing import register
+
+    first = publish_government_item(client, people, draft, title="关于做好2026年义务教育招生工作的通知")
+    real = register.next_serial
+    stale = iter([1])  # what the second publication read before the first one's entry was written
+
+    def racing(locality, year):
+        return next(stale, None) or real(locality, year)
+
+    monkeypatch.setattr(register, "next_serial", racing)
+    second = publish_government_item(client, people, draft, title="关于进一步加强校园安全管理工作的通知")
+    assert second.live
+    numbers = {e.page_ref: e.number[-4:] for e in RegisterEntry.objects.filter(locality="qinzhou")}
+    assert numbers == {first.pk: "0001", second.pk: "0002"}
+
+
+def test_register_export_keeps_a_title_that_looks_like_a_formula_as_text(client, people, qinzhou):
+    from django.utils import timezone
+
+    title = '=HYPERLINK("http://evil.example/","关于做好招生工作的通知")'
+    now = timezone.now()
+    RegisterEntry.objects.create(
+        locality="qinzhou",
+        year=now.year,
+        serial=1,
+        page_ref=999_999,
+        title=title,
+        document_number="+钦政发〔2026〕1号",
+        first_published_at=now,
+        last_published_at=now,
+    )
+    client.force_login(people.host_office)
+    export = client.get(reverse("publishing_register") + "?format=xlsx")
+    ws = load_workbook(io.BytesIO(export.content)).active
+    title_cell, number_cell = ws["B3"], ws["C3"]
+    assert title_cell.value == title and title_cell.data_type == "s"  # shown as typed, never run
+    assert number_cell.value == "+钦政发〔2026〕1号" and number_cell.data_type == "s"

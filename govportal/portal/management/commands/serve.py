@@ -10,8 +10,13 @@ Three kinds of process, all started and stopped by this command:
   the visitor's address.
 - **gunicorn** (threaded workers) running Django behind the front.
 - the **job worker** (``db_worker``) when jobs use the database backend.
+- the **periodic job runner** (``govportal jobs``: scheduled publication and expiry, webhooks, feeds,
+  emergency warnings, interpretation and letter-deadline reminders — ``govportal/publishing/schedule.py``),
+  restarted if it exits. Several runners on several machines are safe: each job is claimed per interval.
 
 ``--no-front`` runs gunicorn directly on the port (for a deployment that has its own nginx in front).
+``--no-worker`` starts neither the job worker nor the periodic job runner; ``--no-jobs`` leaves out only
+the runner (when ``govportal jobs`` runs elsewhere, or from cron with ``--once``).
 """
 
 from __future__ import annotations
@@ -668,9 +673,12 @@ class Command(BaseCommand):
             help="前端进程数（默认 CPU 数）",
         )
         parser.add_argument("--no-front", action="store_true", help="不启动前端进程，gunicorn 直接监听端口")
-        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程和定时任务进程")
+        parser.add_argument(
+            "--no-jobs", action="store_true", help="不启动定时任务进程（定时任务由其他进程或 cron 运行时）"
+        )
 
-    def handle(self, port, host, workers, front, no_front, no_worker, **options):
+    def handle(self, port, host, workers, front, no_front, no_worker, no_jobs=False, **options):
         from govportal.publishing import cache
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -697,6 +705,10 @@ class Command(BaseCommand):
                 "0",
             ]
             children.append(subprocess.Popen(worker, env=env))
+        jobs_cmd = [sys.executable, "-m", "govportal.cli", "jobs"]
+        jobs = None if no_worker or no_jobs else subprocess.Popen(jobs_cmd, env=env)
+        if jobs is not None:
+            children.append(jobs)
         run_dir = Path(settings.DATA_DIR) / "run"
         run_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(run_dir, 0o700)
@@ -765,6 +777,12 @@ class Command(BaseCommand):
                 if any(c.poll() is not None for c in children if c is web):
                     self.stderr.write("gunicorn 已退出，服务停止。")
                     break
+                if jobs is not None and jobs.poll() is not None and not stopping:
+                    self.stderr.write(f"定时任务进程已退出（{jobs.returncode}），重新启动。")
+                    time.sleep(1)
+                    children.remove(jobs)
+                    jobs = subprocess.Popen(jobs_cmd, env=env)
+                    children.append(jobs)
                 for pid in list(fronts):
                     try:
                         done, _ = os.waitpid(pid, os.WNOHANG)

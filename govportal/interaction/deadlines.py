@@ -312,12 +312,53 @@ def check_disclosures(on: date | None = None) -> dict[str, int]:
     return counts
 
 
+def check_unconfirmed_disclosures(on: date | None = None) -> dict[str, int]:
+    """The clock cannot be dodged by leaving an application unconfirmed or a correction unanswered: flag
+    SUBMITTED requests not confirmed within ``confirm_within_workdays`` of submission (Art. 31) and
+    CORRECTION requests whose correction period has passed (Art. 30)."""
+    from django.urls import reverse
+
+    on = on or today()
+    counts = {"disclosure_unconfirmed": 0, "disclosure_correction_overdue": 0}
+    qs = DisclosureRequest.objects.filter(
+        state__in=[DisclosureState.SUBMITTED, DisclosureState.CORRECTION], overdue_notified_on__isnull=True
+    )
+    for req in qs.select_related("unit").iterator():
+        rules = disclosure_rules(req.locality)
+        url = reverse("interaction_admin:disclosure", args=[req.pk])
+        if req.state == DisclosureState.SUBMITTED:
+            submitted = timezone.localdate(req.submitted_at)
+            due = add_workdays(submitted, int(rules.confirm_within_workdays))
+            if remaining_workdays(due, on) >= 0:
+                continue
+            text = (
+                f"依申请公开 {req.code} 于 {submitted:%Y年%m月%d日} 在网上提交，未在 {rules.confirm_within_workdays} "
+                f"个工作日内（{due:%Y年%m月%d日} 前）确认收到。网上申请以双方确认之日为收到申请之日"
+                f"（{rules.cite('receipt_article')}），请立即确认收到或告知补正。"
+            )
+            key = "disclosure_unconfirmed"
+        else:
+            if not req.correction_due or remaining_workdays(req.correction_due, on) >= 0:
+                continue
+            text = (
+                f"依申请公开 {req.code} 的补正期限（{req.correction_due:%Y年%m月%d日}）已过，申请人未补正。"
+                f"请按“逾期不补正”答复办结（{rules.cite('correction_article')}）。"
+            )
+            key = "disclosure_correction_overdue"
+        notify(staff_users(unit=req.unit), key, text, url=url)
+        req.overdue_notified_on = on
+        req.save(update_fields=["overdue_notified_on"])
+        counts[key] += 1
+    return counts
+
+
 def check_all(on: date | None = None) -> dict[str, int]:
     """Flag and escalate everything due; safe to run as often as wanted (each flag is raised once)."""
     counts = {}
     counts.update(check_letters(on))
     counts.update(check_error_reports(on))
     counts.update(check_disclosures(on))
+    counts.update(check_unconfirmed_disclosures(on))
     return counts
 
 

@@ -170,6 +170,7 @@ def confirm_receipt(req: DisclosureRequest, user, on: date | None = None) -> Non
     req.received_on = req.clock_start = on
     req.state = DisclosureState.PROCESSING
     req.due_date = compute_due(req)
+    req.due_soon_notified_on = req.overdue_notified_on = None  # a late-confirmation flag does not carry over
     req.save()
     event(
         req,
@@ -205,6 +206,7 @@ def request_correction(req: DisclosureRequest, user, notice: str, period_workday
     req.state = DisclosureState.CORRECTION
     req.clock_start = None
     req.due_date = None
+    req.due_soon_notified_on = req.overdue_notified_on = None
     req.save()
     event(
         req,

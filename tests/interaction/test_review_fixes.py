@@ -155,3 +155,62 @@ def test_an_extension_approved_after_the_overdue_flag_lets_the_letter_be_flagged
     assert letter.due_date == date(2026, 11, 16) and letter.overdue_notified_on is None
     # Overdue again after the new due date: flagged again.
     assert check_all(date(2026, 11, 17))["overdue"] == 1
+
+
+def _disclosure(units, token="rv"):
+    from govportal.interaction import disclosure as flow
+    from govportal.interaction.models import ApplicantKind
+
+    req, _password, _created = flow.submit(
+        locality="qinzhou",
+        token_nonce=token,
+        unit=units("市教育局"),
+        applicant_kind=ApplicantKind.PERSON,
+        name="刘芳",
+        id_number="450702199001011234",
+        phone="13877700001",
+        email="",
+        address="钦州市钦南区文峰路1号",
+        contact_person="",
+        description="2025年市本级义务教育阶段学校招生计划。",
+        form_wanted="纸质",
+        delivery="邮寄",
+    )
+    return req
+
+
+def test_an_application_left_unconfirmed_is_flagged_and_the_real_deadline_still_counts(people, units, clock):
+    from govportal.interaction import disclosure as flow
+    from govportal.interaction.deadlines import check_all
+
+    clock.set(date(2026, 11, 2))  # Monday
+    req = _disclosure(units)
+    assert check_all(date(2026, 11, 3))["disclosure_unconfirmed"] == 0  # within 1 working day
+    assert check_all(date(2026, 11, 4))["disclosure_unconfirmed"] == 1
+    assert check_all(date(2026, 11, 5))["disclosure_unconfirmed"] == 0  # once
+    notice = Notice.objects.get(user=people.editor, kind="disclosure_unconfirmed")
+    assert req.code in notice.text and "《政府信息公开条例》第三十一条" in notice.text
+    clock.set(date(2026, 11, 5))
+    req.refresh_from_db()
+    flow.confirm_receipt(req, people.editor)
+    req.refresh_from_db()
+    assert req.overdue_notified_on is None
+    # The 20-working-day answer deadline is still flagged when it passes.
+    assert check_all(date(2026, 12, 10))["disclosure_overdue"] == 1
+
+
+def test_a_correction_period_that_passed_is_flagged(people, units, clock):
+    from govportal.interaction import disclosure as flow
+    from govportal.interaction.deadlines import check_all
+
+    clock.set(date(2026, 11, 2))
+    req = _disclosure(units, "rv2")
+    flow.request_correction(req, people.editor, "请说明所需信息的文号或年份。")
+    req.refresh_from_db()
+    due = req.correction_due
+    assert check_all(due)["disclosure_correction_overdue"] == 0
+    from govportal.interaction.deadlines import add_workdays
+
+    assert check_all(add_workdays(due, 1))["disclosure_correction_overdue"] == 1
+    notice = Notice.objects.get(user=people.editor, kind="disclosure_correction_overdue")
+    assert "逾期不补正" in notice.text and "第三十条" in notice.text

@@ -1168,6 +1168,12 @@ class PortalSettings(BaseSiteSetting):
         help_text="如 广西数字政务一体化平台（钦州办法第七条（三））",
     )
     service_platform_url = models.CharField("政务服务平台地址", max_length=300, blank=True)
+    error_report_url = models.CharField(
+        "“我为政府网站找错”地址",
+        max_length=300,
+        default="/jiucuo/",
+        help_text="页脚找错入口的地址（本站纠错页 /jiucuo/，或上级平台的纠错地址）；链接会带上当前页面地址（url 参数）",
+    )
 
     class Meta:
         verbose_name = "网站信息（页脚）"

@@ -71,7 +71,10 @@ def test_home_page_has_news_policies_services_interaction_and_footer(client, qin
     html = client.get("/").content.decode()
     assert "全市经济运行稳中向好" in html and "钦州市促进消费若干措施" in html
     assert (
-        "政务服务" in html and "互动交流" in html and "我为政府网站找错" in html and 'href="/jiucuo/"' in html
+        "政务服务" in html
+        and "互动交流" in html
+        and "我为政府网站找错" in html
+        and 'href="/jiucuo/?url=/"' in html
     )
     for text in (
         "网站标识码：4507000099",
@@ -190,3 +193,24 @@ def test_a_new_kind_in_a_column_shows_at_once(client, qinzhou):
     )
     assert "2026年国民经济和社会发展统计公报" in client.get(channel.url).content.decode()
     assert "2026年国民经济和社会发展统计公报" in client.get("/").content.decode()
+
+
+def test_error_report_link_carries_the_page_and_follows_the_site_setting(client, qinzhou):
+    """页脚“我为政府网站找错”: the form opens with the page the visitor was reading already filled in."""
+    news = column(qinzhou, "动态信息", "政务要闻")
+    item = publish(news, ArticlePage, "全市城乡环境整治推进会召开", body="<p>x</p>")
+    html = client.get(item.url).content.decode()
+    link = f'href="/jiucuo/?url={item.url}"'
+    assert link in html and "我为政府网站找错" in html
+    form = client.get(f"/jiucuo/?url={item.url}").content.decode()
+    assert item.url in form  # the error-report form shows the page it is about
+
+    html = client.get(news.url + "?page=2").content.decode()
+    assert f'href="/jiucuo/?url={news.url}%3Fpage%3D2"' in html
+
+    settings = PortalSettings.for_site(Site.objects.get(root_page=qinzhou))
+    assert settings.error_report_url == "/jiucuo/"
+    settings.error_report_url = "https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteId.action"
+    settings.save()
+    html = client.get(item.url).content.decode()
+    assert f'href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteId.action?url={item.url}"' in html

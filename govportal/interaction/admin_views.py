@@ -42,8 +42,10 @@ from .models import (
     WorkOrder,
 )
 from .permissions import (
+    can_download_attachments,
     can_handle_disclosure,
     can_see_contact,
+    can_see_full_letter,
     can_view_letter,
     centre_locality,
     error_centre_locality,
@@ -63,6 +65,7 @@ from .permissions import (
 from .routing import routable_units, suggest_units
 from .rules import letter_rules
 from .stats import charts_for, error_report_stats, letter_stats
+from .text import mask_personal_data
 
 PER_PAGE = 30
 
@@ -236,6 +239,9 @@ def letter_detail(request, pk: int):
                 messages.error(request, str(exc))
             else:
                 messages.success(request, message)
+                letter.refresh_from_db()
+                if not can_view_letter(user, letter):  # e.g. the unit returned a misrouted order
+                    return redirect("interaction_admin:home")
                 return redirect("interaction_admin:letter", pk=letter.pk)
         letter.refresh_from_db()
     acts = _letter_actions(user, letter)
@@ -262,6 +268,12 @@ def letter_detail(request, pk: int):
     if acts["assign"] and unit:
         handlers = deadlines.staff_users(unit=unit)
     ltype = rules.type(letter.type)
+    masked = mask_personal_data(letter.content, names=(letter.writer_name,), extra=(letter.writer_contact,))
+    letter_text = masked
+    if can_see_full_letter(user, letter):
+        letter_text = letter.content
+        if masked != letter.content:  # the text holds personal data: every view of it is logged
+            log_access(request, user, "来信内容（含个人信息）", letter=letter)
     return render(
         request,
         "interaction/admin/letter.html",
@@ -276,6 +288,9 @@ def letter_detail(request, pk: int):
             "events": letter.events.select_related("actor"),
             "extensions": letter.extensions.select_related("unit", "requested_by", "decided_by"),
             "attachments": letter.attachments.all(),
+            "letter_text": letter_text,
+            "text_masked": letter_text != letter.content,
+            "may_download": can_download_attachments(user, letter),
             "show_contact": show_contact,
             "suggestions": suggestions,
             "similar": similar,
@@ -385,8 +400,8 @@ def _do_letter_action(request, letter: Letter, action: str) -> str:
 
 def attachment(request, pk: int):
     att = get_object_or_404(LetterAttachment.objects.select_related("letter"), pk=pk)
-    if not can_view_letter(request.user, att.letter):
-        raise PermissionDenied("您没有查看这件信件附件的权限。")
+    if not can_download_attachments(request.user, att.letter):
+        raise PermissionDenied("您没有查看这件信件附件的权限：附件仅热线中心和主办单位可查看。")
     log_access(request, request.user, f"附件：{att.name}", letter=att.letter)
     try:
         handle = att.file.open("rb")

@@ -68,20 +68,48 @@ def visible_letters(user) -> QuerySet[Letter]:
     if loc:
         qs = Letter.objects.filter(locality=loc)
     if is_unit_staff(user):
-        mine = Letter.objects.filter(orders__unit=unit_of(user)).distinct()
-        qs = (
-            mine
-            if not loc
-            else Letter.objects.filter(Q(locality=loc) | Q(orders__unit=unit_of(user))).distinct()
-        )
+        own = Q(orders__unit=unit_of(user), orders__state__in=VISIBLE_ORDER_STATES)
+        mine = Letter.objects.filter(own).distinct()
+        qs = mine if not loc else Letter.objects.filter(Q(locality=loc) | own).distinct()
     return qs
+
+
+# A unit sees a letter while its order is being worked on or after it answered; not once it returned a
+# misrouted order or the centre cancelled its order (then the letter, and its later reply, belong to others).
+VISIBLE_ORDER_STATES = (OrderState.OPEN, OrderState.DONE)
+
+
+def visible_order(user, letter: Letter) -> WorkOrder | None:
+    unit = unit_of(user)
+    if not unit or not is_unit_staff(user):
+        return None
+    return letter.orders.filter(unit=unit, state__in=VISIBLE_ORDER_STATES).order_by("-is_lead").first()
 
 
 def can_view_letter(user, letter: Letter) -> bool:
     if is_centre(user, letter.locality):
         return True
-    unit = unit_of(user)
-    return bool(unit and is_unit_staff(user) and letter.orders.filter(unit=unit).exists())
+    return visible_order(user, letter) is not None
+
+
+def can_see_full_letter(user, letter: Letter) -> bool:
+    """The letter's text unmasked and its attachments: the centre; the lead unit unless the type is
+    confidential (举报: the writer is protected). Co-units see the text with personal data hidden."""
+    if is_centre(user, letter.locality):
+        return True
+    if letter.type in letter_rules(letter.locality).confidential_writer_types:
+        return False
+    order = visible_order(user, letter)
+    return bool(order and order.is_lead)
+
+
+def can_download_attachments(user, letter: Letter) -> bool:
+    """Attachments (evidence, often with personal data): the centre and the lead unit (every download is
+    logged); never co-units."""
+    if is_centre(user, letter.locality):
+        return True
+    order = visible_order(user, letter)
+    return bool(order and order.is_lead)
 
 
 def unit_order(user, letter: Letter) -> WorkOrder | None:

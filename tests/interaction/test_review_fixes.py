@@ -214,3 +214,83 @@ def test_a_correction_period_that_passed_is_flagged(people, units, clock):
     assert check_all(add_workdays(due, 1))["disclosure_correction_overdue"] == 1
     notice = Notice.objects.get(user=people.editor, kind="disclosure_correction_overdue")
     assert "逾期不补正" in notice.text and "第三十条" in notice.text
+
+
+def _detail(client, user, letter, **post):
+    client.force_login(user)
+    url = f"/admin/letters/letter/{letter.pk}/"
+    return client.post(url, post) if post else client.get(url)
+
+
+def test_a_unit_that_returned_an_order_no_longer_sees_the_letter_or_its_later_reply(
+    client, people, units, new_letter
+):
+    from govportal.interaction.permissions import can_view_letter, visible_letters
+
+    letter = new_letter(subject="医院挂号难", content="市人民医院挂号难，请协调。")
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    assert _detail(client, people.editor, letter).status_code == 200
+    response = _detail(client, people.editor, letter, action="return", reason="本事项属于卫生健康部门职责。")
+    assert response.status_code == 302 and f"/letter/{letter.pk}/" not in response["Location"]
+    letter.refresh_from_db()
+    assert not can_view_letter(people.editor, letter)
+    workflow.dispatch(letter, people.centre, units("市卫生健康委"))
+    workflow.save_draft(letter, people.other_editor, "已协调医院增加号源。", submit=True)
+    workflow.review_reply(letter, people.other_leader, True)
+    # Refused (Wagtail's "no permission" redirect), and the letter is not in its lists any more.
+    assert _detail(client, people.editor, letter).status_code == 302
+    assert list(visible_letters(people.editor)) == []
+    assert "已协调医院增加号源" not in client.get("/admin/letters/unit/").content.decode()
+    # The unit that answered still sees it.
+    assert _detail(client, people.other_editor, letter).status_code == 200
+
+
+def test_a_cancelled_order_no_longer_opens_the_letter(client, people, units, new_letter):
+    letter = new_letter()
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    workflow.return_order(letter, people.editor, "不属于本单位职责。")
+    letter.refresh_from_db()
+    workflow.dispatch(letter, people.centre, units("市卫生健康委"), co_units=[units("市教育局")])
+    letter.refresh_from_db()
+    assert _detail(client, people.editor, letter).status_code == 200  # co-unit now: open order again
+    workflow.return_order(letter, people.other_editor, "应由市教育局主办。")
+    letter.refresh_from_db()
+    workflow.dispatch(letter, people.centre, units("市人民政府办公室"))  # the co-order is cancelled
+    assert _detail(client, people.editor, letter).status_code == 302
+
+
+def test_a_co_unit_sees_the_letter_with_personal_data_hidden_and_the_lead_view_is_logged(
+    client, people, units, new_letter
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govportal.interaction.models import LetterAttachment, PersonalDataAccess
+
+    content = "我是王强，电话13877712345，身份证450702199001011234，学校门口每天拥堵。"
+    letter = new_letter("suggestion", content=content)
+    LetterAttachment.objects.create(
+        letter=letter, file=SimpleUploadedFile("photo.jpg", b"x"), name="现场照片.jpg", size=1
+    )
+    workflow.dispatch(letter, people.centre, units("市教育局"), co_units=[units("市卫生健康委")])
+    html = _detail(client, people.other_editor, letter).content.decode()
+    assert "13877712345" not in html and "450702199001011234" not in html
+    assert "学校门口每天拥堵" in html and "个人信息已隐去" in html
+    assert "仅热线中心和主办单位可查看" in html
+    att = letter.attachments.get()
+    assert client.get(f"/admin/letters/attachment/{att.pk}/").status_code == 302
+    assert not PersonalDataAccess.objects.exists()
+    # The lead unit sees it in full, and that view is logged.
+    html = _detail(client, people.editor, letter).content.decode()
+    assert "13877712345" in html
+    assert PersonalDataAccess.objects.filter(
+        user=people.editor, letter=letter, what__contains="来信内容"
+    ).exists()
+
+
+def test_a_report_letter_is_masked_even_for_the_lead_unit(client, people, units, new_letter):
+    letter = new_letter("report", content="举报人电话13877712345，某单位违规收费。")
+    workflow.dispatch(letter, people.centre, units("市教育局"))
+    html = _detail(client, people.editor, letter).content.decode()
+    assert "13877712345" not in html and "违规收费" in html and "举报类信件保护来信人" in html
+    html = _detail(client, people.centre, letter).content.decode()
+    assert "13877712345" in html

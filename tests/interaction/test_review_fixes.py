@@ -294,3 +294,9 @@ def test_a_report_letter_is_masked_even_for_the_lead_unit(client, people, units,
     assert "13877712345" not in html and "违规收费" in html and "举报类信件保护来信人" in html
     html = _detail(client, people.centre, letter).content.decode()
     assert "13877712345" in html
+
+
+@pytest.mark.parametrize("path", ["/xinjian/xie/", "/jiucuo/", "/yishenqing/"])
+def test_the_form_script_is_loaded_once(client, qinzhou, path):
+    html = client.get(path).content.decode()
+    assert html.count("interaction/interaction.js") == 1

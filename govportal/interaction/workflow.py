@@ -658,7 +658,8 @@ def decide_extension(ext: Extension, user, approve: bool, note: str = "") -> Non
             event(
                 letter,
                 "extended",
-                f"经热线中心批准延期 {ext.workdays} 个工作日，办理期限至 {letter.due_date:%Y年%m月%d日}。",
+                f"经热线中心批准延期 {ext.workdays} 个工作日，办理期限至 {letter.due_date:%Y年%m月%d日}。"
+                + (f"（{w}）" if (w := deadlines.letter_due_warning(letter)) else ""),
                 user,
                 public=True,
             )

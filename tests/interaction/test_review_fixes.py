@@ -107,6 +107,7 @@ def test_a_deadline_into_a_year_without_holiday_data_carries_a_warning(
     client.force_login(people.centre)
     html = client.get("/admin/letters/centre/").content.decode()
     assert warning in html
+    assert warning in client.get(f"/admin/letters/letter/{letter.pk}/").content.decode()
     # A deadline inside 2026 carries no such warning.
     clock.set(date(2026, 12, 1))
     other = new_letter("consultation", subject="十二月的咨询", content="十二月份的一封咨询信。")

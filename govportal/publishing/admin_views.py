@@ -65,6 +65,44 @@ class LocalityIndexView(generic.IndexView):
         return qs.filter(column__path__startswith=home.path) if home else qs.none()
 
 
+def _object_locality(obj) -> str:
+    if isinstance(obj, FeedSubscription):
+        from .publication import locality_of
+
+        return locality_of(obj.column) if obj.column_id else ""
+    return getattr(obj, "locality", "")
+
+
+class LocalityObjectMixin:
+    """Edit, delete, copy, inspect, history and usage views: only objects of the user's own locality (a
+    site administrator of one locality has no say over another's incidents, feeds or receivers)."""
+
+    def get_object(self, *args, **kwargs):
+        from django.http import Http404
+
+        obj = super().get_object(*args, **kwargs)
+        user = self.request.user
+        if obj is None or (user.is_superuser and not _locality(user)):
+            return obj
+        if _object_locality(obj) != _locality(user):
+            raise Http404("不是本地区的记录")
+        return obj
+
+
+def _scoped(view_class):
+    return type(view_class.__name__, (LocalityObjectMixin, view_class), {})
+
+
+class LocalityViewSet(ModelViewSet):
+    index_view_class = LocalityIndexView
+    edit_view_class = _scoped(generic.EditView)
+    delete_view_class = _scoped(generic.DeleteView)
+    copy_view_class = _scoped(generic.CopyView)
+    inspect_view_class = _scoped(generic.InspectView)
+    history_view_class = _scoped(ModelViewSet.history_view_class)
+    usage_view_class = _scoped(ModelViewSet.usage_view_class)
+
+
 class LocalityForm(WagtailAdminModelForm):
     """Sets ``locality`` from the user's unit and offers only that locality's units."""
 
@@ -143,7 +181,7 @@ class WebhookEndpointForm(LocalityForm):
 MANAGERS = {Role.HOST_OFFICE, Role.OPERATOR}
 
 
-class IncidentViewSet(ModelViewSet):
+class IncidentViewSet(LocalityViewSet):
     model = Incident
     icon = "warning"
     menu_label = "突发事件与舆情"
@@ -158,7 +196,7 @@ class IncidentViewSet(ModelViewSet):
         return IncidentForm
 
 
-class FeedSubscriptionViewSet(ModelViewSet):
+class FeedSubscriptionViewSet(LocalityViewSet):
     model = FeedSubscription
     icon = "download"
     menu_label = "信息采集订阅"
@@ -173,7 +211,7 @@ class FeedSubscriptionViewSet(ModelViewSet):
         return FeedSubscriptionForm
 
 
-class WebhookEndpointViewSet(ModelViewSet):
+class WebhookEndpointViewSet(LocalityViewSet):
     model = WebhookEndpoint
     icon = "link-external"
     menu_label = "信息推送接口"

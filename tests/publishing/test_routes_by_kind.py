@@ -209,3 +209,27 @@ def test_another_localitys_administrators_cannot_close_incidents_or_fetch_feeds(
     client.post(reverse("publishing_incident_done", args=[incident.pk, "first_release"]))
     incident.refresh_from_db()
     assert incident.first_release_at is not None
+
+
+def test_another_localitys_site_admin_cannot_open_this_localitys_records(client, people, xiangshan_admins):
+    from govportal.publishing.models import WebhookEndpoint
+
+    incident = Incident.objects.create(
+        locality="qinzhou", title="强降雨致我市部分学校停课", event_time=timezone.now()
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        locality="qinzhou",
+        name="市教育局微信公众号",
+        url="https://wx.example/hook",
+        secret="s3cret-s3cret-s3cret",
+    )
+    edits = [reverse("incidents:edit", args=[incident.pk]), reverse("webhooks:edit", args=[endpoint.pk])]
+    client.force_login(xiangshan_admins.site_admin)
+    for url in edits:
+        response = client.get(url)
+        assert response.status_code == 404 and "s3cret" not in response.content.decode(), url
+    client.post(reverse("incidents:delete", args=[incident.pk]))
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    client.force_login(people.site_admin)
+    for url in edits:
+        assert client.get(url).status_code == 200, url

@@ -266,6 +266,22 @@ def channels_for(site_root: Page):
     return _children_columns(site_root)
 
 
+def column_tree(site_root: Page, levels: int = 3) -> list[tuple[ColumnRef, int]]:
+    """The site's columns shown in menus, ``levels`` deep, in tree order, each with its level (1 = channel);
+    sub-sites left out, and a column only when its parents are shown too (one query)."""
+    refs = tree_refs(site_root, levels)
+    out, shown = [], set()
+    for ref in refs:
+        if ref.kind != "column" or not ref.show_in_menus:
+            continue
+        level = (ref.depth - site_root.depth) if site_root.depth > 1 else ref.depth - 1
+        if level > 1 and ref.path[: -Page.steplen] not in shown:
+            continue
+        shown.add(ref.path)
+        out.append((ref, level))
+    return out
+
+
 class ColumnRef:
     """What a link to a column needs (title, address, place in the tree), read with ``values_list``: a
     page of the site's navigation costs no model instances."""

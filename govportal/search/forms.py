@@ -35,6 +35,33 @@ def _kind_choices() -> list[tuple[str, str]]:
     return [(m._meta.model_name, str(m._meta.verbose_name)) for m in item_models()]
 
 
+INDENT = "\u3000"  # a full-width space per level below the channel
+
+
+def column_groups(columns) -> list:
+    """The column choices: a column tree as ``(ref, level)`` pairs becomes one group per channel (labelled
+    with the channel's name) holding the channel itself (全部) and its columns, indented by level; plain
+    columns (no level) stay a flat list."""
+    groups: list = []
+    for item in columns:
+        ref, level = item if isinstance(item, tuple) else (item, None)
+        if level is None:
+            groups.append((str(ref.pk), ref.title))
+        elif level == 1:
+            groups.append((ref.title, [(str(ref.pk), f"{ref.title}（全部）")]))
+        elif groups and isinstance(groups[-1][1], list):
+            groups[-1][1].append((str(ref.pk), INDENT * (level - 1) + ref.title))
+    return groups
+
+
+def _flat(choices):
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        else:
+            yield value, label
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="关键词", required=False, strip=True)
     column = forms.TypedChoiceField(label="栏目", required=False, coerce=int, empty_value=None)
@@ -47,8 +74,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, data=None, *, columns=(), units=(), extra_column=None, **kwargs):
         super().__init__(data, **kwargs)
-        column_choices = [("", "全部栏目")] + [(str(c.pk), c.title) for c in columns]
-        if extra_column is not None and str(extra_column.pk) not in {v for v, _ in column_choices}:
+        column_choices = [("", "全部栏目")] + column_groups(columns)
+        offered = {v for v, label in _flat(column_choices)}
+        if extra_column is not None and str(extra_column.pk) not in offered:
             column_choices.append((str(extra_column.pk), extra_column.title))
         self.fields["column"].choices = column_choices
         self.fields["column"].error_messages["invalid_choice"] = (

@@ -12,6 +12,8 @@ from . import analysis
 from .forms import SearchForm
 from .service import search
 
+COLUMN_LEVELS = 3  # the column filter offers channels and two levels of columns below them
+
 
 def _page_number(value) -> int:
     try:
@@ -82,11 +84,11 @@ def search_context(request, root: Page | None, columns, units, admin: bool = Fal
 
 def search_view(request):
     from govportal.accounts.models import Unit
-    from govportal.portal.views import channels_for
+    from govportal.portal.views import column_tree
 
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
-    columns = list(channels_for(root).only("pk", "title")) if root is not None else []
+    columns = column_tree(root, COLUMN_LEVELS) if root is not None else []
     locality = getattr(root, "locality", "") if root is not None else ""
     units = Unit.objects.filter(locality=locality) if locality else Unit.objects.none()
     units = list(units.order_by("sort_order", "pk").only("pk", "name"))
@@ -100,11 +102,11 @@ def search_view(request):
 def admin_search_view(request):
     """全站信息检索 in the back office: every site's published items, same search and filters."""
     from govportal.accounts.models import Unit
-    from govportal.portal.views import channels_for
+    from govportal.portal.views import column_tree
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     root = site.root_page.specific if site else None
-    columns = list(channels_for(root).only("pk", "title")) if root is not None else []
+    columns = column_tree(root, COLUMN_LEVELS) if root is not None else []
     units = list(Unit.objects.order_by("locality", "sort_order", "pk").only("pk", "name"))
     context = search_context(request, None, columns, units, admin=True)
     return render(request, "search/admin_search.html", context)

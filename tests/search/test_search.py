@@ -351,3 +351,25 @@ def test_site_filter_keeps_search_within_the_site(news):
     other_root = Filters(site_root_id=999_999)
     assert search("防汛", other_root).total == 0
     assert search("防汛").total == 1
+
+
+def test_column_filter_offers_lower_columns_under_their_channel(client, qinzhou, news, documents):
+    """栏目 filter: a citizen can pick a column below a channel (grouped under the channel's name)."""
+    import re
+
+    county = column(qinzhou, "动态信息", "县区动态")
+    article(news, "全市防汛工作会议召开", "部署防汛工作。")
+    article(county, "灵山县防汛演练", "开展防汛演练。")
+    html = client.get("/search/", {"q": "防汛"}).content.decode()
+    select = html[html.index('name="column"') : html.index("</select>", html.index('name="column"'))]
+    assert '<optgroup label="动态信息">' in select and '<optgroup label="政府信息公开">' in select
+    assert f'<option value="{news.pk}">\u3000政务要闻</option>' in select
+    assert f'<option value="{documents.pk}">\u3000政策文件</option>' in select
+    assert re.search(rf'<option value="{news.get_parent().pk}">动态信息（全部）</option>', select)
+
+    assert titles(client, q="防汛", column=county.pk) == ["灵山县防汛演练"]
+    html = client.get("/search/", {"q": "防汛", "column": county.pk}).content.decode()
+    assert f'<option value="{county.pk}" selected>\u3000县区动态</option>' in html
+    assert sorted(titles(client, q="防汛", column=news.get_parent().pk)) == sorted(
+        ["全市防汛工作会议召开", "灵山县防汛演练"]
+    )

@@ -190,10 +190,12 @@ WAGTAILDOCS_EXTENSIONS = [
     "doc",
     "docx",
     "et",
+    "mp4",  # videos of items and interpretations: uploaded as documents, served by the site itself
     "ofd",
     "pdf",
     "pptx",
     "txt",
+    "webm",
     "wps",
     "xls",
     "xlsx",

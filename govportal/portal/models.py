@@ -254,7 +254,7 @@ class ItemPage(PinyinSlugMixin, Page):
         "视频地址",
         max_length=500,
         blank=True,
-        help_text="本站视频文件地址（如 /media/video/xxx.mp4）。不得嵌入第三方播放器。",
+        help_text="本站视频文件地址：在“文档”中上传 mp4 或 webm 文件后填写其文件地址（如 /media/documents/xxx.mp4，可拖动进度播放）。不得嵌入第三方播放器。",
     )
     attachments = StreamField(
         [("attachment", portal_blocks.AttachmentBlock())], blank=True, verbose_name="附件"

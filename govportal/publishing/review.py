@@ -284,7 +284,10 @@ def people(units, roles):
 
 
 def stage_applies(task: ReviewStageTask, info: ItemInfo) -> bool:
-    if info.category not in task.categories:
+    wanted = {info.category}
+    if info.category != "repost" and _is_repost(info.page):
+        wanted.add("repost")  # a repost reviewed more strictly still gets its repost check (001 Art. 8 (3))
+    if not wanted & set(task.categories):
         return False
     if task.unit_spec == CO:
         return bool(info.co_units)

@@ -92,6 +92,30 @@ def test_an_ordinary_article_marked_repost_is_refused(client, people, draft):
     assert current(page).task.name == "初审初校"
 
 
+def test_a_repost_marked_government_also_gets_the_repost_check(client, people, edu_column):
+    from govportal.portal.models import RepostPage
+
+    page = RepostPage(
+        title="国务院办公厅关于优化政务服务提升行政效能的意见",
+        body="<p>意见提出，推动更多政务服务事项网上办、掌上办、一次办。</p>",
+        source="中国政府网",
+        original_url="https://www.gov.cn/zhengce/content/0002.htm",
+        info_category="government",
+        live=False,
+    )
+    edu_column.add_child(instance=page)
+    page.save_revision(user=people.editor)
+    submit(page, people.editor)
+    approve_all(
+        client, page, people.editor, people.chief, people.leader, people.host_office, people.host_leader
+    )
+    page.refresh_from_db()
+    assert not page.live and current(page).task.name == "网站管理员审核（网上采集）"
+    approve_all(client, page, people.site_admin)
+    page.refresh_from_db()
+    assert page.live
+
+
 def test_the_refusal_names_each_regulations_article(people, draft):
     page = draft(user=people.editor, info_category="repost")
     assert "《象山区人民政府门户网站信息管理制度》第八条（三）" in repost_refusal(page, "xiangshan")

@@ -12,6 +12,7 @@ for FTS5 and passed as parameters to PostgreSQL's ``plainto_tsquery``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connections, transaction
@@ -53,6 +54,10 @@ class Engine:
     def fetch(self, m: Match, order: str, limit: int, offset: int, hint: int) -> list[int]:
         """Sort keys of one page of matches; ``order`` is "rank" or "date"; ``hint`` = the count."""
         raise NotImplementedError
+
+    def latest_keys(self, m: Match, limit: int) -> list[int]:
+        """Sort keys of the ``limit`` newest matches (a listing)."""
+        return self.fetch(m, "date", limit, 0, 0)
 
 
 # --- SQLite FTS5 ------------------------------------------------------------------------------------------
@@ -171,35 +176,67 @@ class PostgresEngine(Engine):
         rank = f"ts_rank({rank_vec}, {tsq})" if m.groups else "0"
         return " AND ".join(clauses) or "TRUE", params, rank, tparams
 
-    def _run(self, sql: str, params: list, plan: str) -> list:
-        """Run ``sql`` with the plan chosen from the real number of matches (the planner's guess for
-        segmented Chinese text is often wrong by orders of magnitude)."""
-        if plan == "walk":
-            settings = {"enable_bitmapscan": "off", "enable_seqscan": "off"}
-        else:
-            settings = {"enable_indexscan": "off", "enable_seqscan": "off", "work_mem": "32MB"}
+    PLANS = {
+        "walk": {"enable_bitmapscan": "off", "enable_seqscan": "off"},
+        "bitmap": {"enable_indexscan": "off", "enable_seqscan": "off", "work_mem": "32MB"},
+    }
+    PLAN_SETTINGS = ("enable_bitmapscan", "enable_indexscan", "enable_seqscan", "work_mem")
+
+    @contextmanager
+    def _planned(self, plan: str):
+        """A cursor running with the planner settings of ``plan`` (the planner's guess for segmented
+        Chinese text is often wrong by orders of magnitude, so the plan is chosen from the real number
+        of matches), and ``switch(plan)`` to change plan for the next statement.
+
+        set_config(..., true) lasts until the end of the transaction: inside a savepoint of the caller's
+        transaction, so the old values are read (in the same statement that sets the new ones) and put
+        back afterwards. On PostgreSQL a lookup therefore costs savepoint, set, the statements, reset and
+        release; several statements under one savepoint share that cost."""
         conn = connections[self.using]
-        names = list(settings)
-        # set_config(..., true) lasts until the end of the transaction: inside a savepoint of the caller's
-        # transaction, so the old values are read (in the same statement) and put back afterwards.
+        names = self.PLAN_SETTINGS
         with transaction.atomic(using=self.using), conn.cursor() as c:
+            wanted = self.PLANS[plan]
+            chosen = [n for n in names if n in wanted]
             c.execute(
                 "SELECT "
                 + ", ".join(f"current_setting('{n}')" for n in names)
                 + ", "
-                + ", ".join("set_config(%s, %s, true)" for _ in names),
-                [x for n in names for x in (n, settings[n])],
+                + ", ".join("set_config(%s, %s, true)" for _ in chosen),
+                [x for n in chosen for x in (n, wanted[n])],
             )
-            before = c.fetchone()[: len(names)]
-            try:
-                c.execute(sql, params)
-                rows = c.fetchall()
-            finally:
+            before = dict(zip(names, c.fetchone()[: len(names)], strict=True))
+
+            def apply(values: dict) -> None:
                 c.execute(
                     "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-                    [x for n, v in zip(names, before, strict=True) for x in (n, v)],
+                    [x for n in names for x in (n, values.get(n, before[n]))],
                 )
-        return rows
+
+            try:
+                yield c, lambda other: apply(self.PLANS[other])
+            finally:
+                apply({})
+
+    def _run(self, sql: str, params: list, plan: str) -> list:
+        """Run ``sql`` with the plan chosen from the real number of matches."""
+        with self._planned(plan) as (c, _):
+            c.execute(sql, params)
+            return c.fetchall()
+
+    def latest_keys(self, m: Match, limit: int) -> list[int]:
+        """The count that chooses the plan and the fetch under one savepoint (6 statements, not 10)."""
+        where, params, _, _ = self._where(m)
+        with self._planned("bitmap") as (c, switch):
+            c.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) s", [*params, WALK_MIN]
+            )
+            if c.fetchone()[0] >= WALK_MIN:
+                switch("walk")
+            c.execute(
+                f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT %s OFFSET 0",
+                [*params, limit],
+            )
+            return [r[0] for r in c.fetchall()]
 
     def count(self, m: Match, cap: int) -> int:
         where, params, _, _ = self._where(m)

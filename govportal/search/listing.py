@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import analysis
-from .engine import WALK_MIN, Match, engine_for
+from .engine import Match, engine_for
 from .models import SearchEntry
 
 
@@ -124,8 +124,7 @@ def latest(parent, limit: int = 6, kinds=None, children_only: bool = False, requ
         return sorted(merged, key=lambda i: i.date, reverse=True)[:limit]
     eng = engine_for(using)
     m = _match(parent, kinds, children_only)
-    hint = eng.count(m, WALK_MIN + 1) if eng.name == "postgresql" else 0
-    return _items(eng.fetch(m, "date", limit, 0, hint), request, using)
+    return _items(eng.latest_keys(m, limit), request, using)
 
 
 def paginate(

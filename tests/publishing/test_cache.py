@@ -466,9 +466,16 @@ def _add_columns(parent, n: int, with_items: int = 2):
             publish(c, f"新增栏目{i}的信息{j}")
 
 
-# SQLite renders the demo home page in about 23 queries; PostgreSQL was measured at 52 (not yet explained).
-# The pin that matters is the second assertion: the count does not grow with the number of columns.
-HOME_MAX_QUERIES = 60
+# The home page's lists come from the search app's listing. On SQLite a listing lookup is one statement.
+# On PostgreSQL it first counts the matches (up to 10,000) to choose the plan, because the planner's
+# guess for segmented Chinese text is often wrong by orders of magnitude, and runs with planner settings
+# chosen for it (govportal/search/engine.py PostgresEngine._planned): a savepoint, one statement that
+# reads the old settings and sets the new ones, the count, the fetch, one statement that puts the old
+# settings back, and the savepoint's release: 6 statements where SQLite needs 1 (10 before the count
+# and the fetch shared one savepoint). The demo home makes 3 such lookups: 19 queries on SQLite,
+# 19 + 3 x 5 = 34 on PostgreSQL (it was 52, then 46). The pin that matters most is the second
+# assertion: the count does not grow with the number of columns.
+HOME_MAX_QUERIES = {"sqlite": 25, "postgresql": 38}
 COLUMN_MAX_QUERIES = 25
 
 
@@ -484,8 +491,11 @@ def _fill(home):
 
 def test_home_page_query_count_does_not_grow_with_columns(client, qinzhou, news):
     _fill(qinzhou)
+    from django.db import connection
+
     before = _queries(client, "/")
-    assert before <= HOME_MAX_QUERIES
+    cap = HOME_MAX_QUERIES.get(connection.vendor, max(HOME_MAX_QUERIES.values()))
+    assert before <= cap, f"the home page takes {before} queries on {connection.vendor} (at most {cap})"
     _add_columns(qinzhou, 6)
     _add_columns(column(qinzhou, "动态信息"), 4)
     assert _queries(client, "/") == before

@@ -214,3 +214,12 @@ def test_error_report_link_carries_the_page_and_follows_the_site_setting(client,
     settings.save()
     html = client.get(item.url).content.decode()
     assert f'href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteId.action?url={item.url}"' in html
+
+
+def test_only_the_home_page_marks_home_as_the_current_page(client, qinzhou):
+    """屏幕阅读器: the catalogue, the site map and search are not announced as “首页, 当前页面”."""
+    home_link = '<a href="/" aria-current="page">首页</a>'
+    assert home_link in client.get("/").content.decode()
+    for url in ("/gkml/", "/sitemap/", "/search/?q=通知"):
+        html = client.get(url).content.decode()
+        assert home_link not in html and '<a href="/">首页</a>' in html, url

@@ -132,7 +132,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str, timeout: float = 10.0) -> tuple[int, dict, bytes]:
+def get(url: str, timeout: float = 60.0) -> tuple[int, dict, bytes]:
     req = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:

@@ -1,7 +1,7 @@
 """The platform's periodic jobs, declared in ONE place, and their runner.
 
-Run them with ``govportal jobs`` (a long-running scheduler; ``govportal serve`` should start it next to the
-task worker) or from cron with ``govportal jobs --once`` every minute. ``--enqueue`` hands each due job to
+Run them with ``govportal jobs`` (a long-running scheduler; ``govportal serve`` starts it next to the
+task worker unless given ``--no-jobs``) or from cron with ``govportal jobs --once`` every minute. ``--enqueue`` hands each due job to
 the task worker (Django Tasks API) instead of running it in the scheduler's process. ``govportal jobs
 --list`` shows every job, its interval and how it last ran; ``--run NAME`` runs one now.
 

@@ -9,6 +9,7 @@ columns.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, time
 
 from django import forms
@@ -55,6 +56,13 @@ def public_only(qs):
     """``qs`` without the pages in a view-restricted section (password, login or groups: the restricted
     page and everything below it). What ``PageQuerySet.public()`` does, but as a subquery of the same
     statement: no extra query, and a restriction added in another process counts at once."""
+    return qs.filter(_unrestricted())
+
+
+@functools.cache
+def _unrestricted():
+    """The condition of ``public_only``, built once per process (Django copies an expression when a
+    statement uses it; building the subquery cost more than running it on the home page)."""
     from django.db.models import Exists, OuterRef
     from django.db.models.functions import Length, Substr
     from wagtail.models import PageViewRestriction
@@ -62,7 +70,7 @@ def public_only(qs):
     restricted = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
-    return qs.filter(~Exists(restricted))
+    return ~Exists(restricted)
 
 
 def published(model):
@@ -399,10 +407,6 @@ def home_context(home: Page, request=None) -> dict:
     channels = children(home)
     news_channel = find("动态", "要闻", "新闻", depth=top)
     news_columns = children(news_channel)[:4]
-    news_items = bucketed_latest(news_channel, news_columns, 7, by_pk, request)
-    news_blocks = [{"column": c, "items": news_items[c.path]} for c in news_columns]
-    if news_channel and not news_blocks:
-        news_blocks = [{"column": news_channel, "items": indexed_latest(news_channel, 7, request=request)}]
     notices = find("通知公告")
     interaction = find("互动", depth=top)
     services = find("办事指南") or find("政务服务", "办事服务", depth=top)
@@ -412,13 +416,22 @@ def home_context(home: Page, request=None) -> dict:
     step = len(home.path) + Page.steplen
     shown = {c.path[:step] for c in featured if c}
     block_channels = [c for c in channels if c.path not in shown][:6]
-    block_items = bucketed_latest(home, block_channels, BLOCK_ITEMS, by_pk, request)
+    news_items, block_items = bucketed_latest(
+        [(news_channel, news_columns, 7), (home, block_channels, BLOCK_ITEMS)], by_pk, request
+    )
+    news_blocks = [{"column": c, "items": news_items[c.path]} for c in news_columns]
+    if news_channel and not news_blocks:
+        news_blocks = [{"column": news_channel, "items": indexed_latest(news_channel, 7, request=request)}]
     blocks = [
         {"channel": ch, "items": block_items[ch.path], "columns": children(ch)[:8]} for ch in block_channels
     ]
     guides = published(ServiceGuidePage).descendant_of(home)
+    site_root = (
+        request is not None and getattr(Site.find_for_request(request), "root_page_id", None) == home.pk
+    )
     return {
         "channels": channels,
+        **({"nav_channels": channels} if site_root else {}),
         "headline": _headline(news_channel or home),
         "news_blocks": news_blocks,
         "news_channel": news_channel,
@@ -443,30 +456,40 @@ def home_context(home: Page, request=None) -> dict:
 HOME_SCAN = 300
 
 
-def bucketed_latest(
-    parent, targets: list, per: int, by_pk: dict, request=None, scan: int = HOME_SCAN
-) -> dict:
-    """The newest ``per`` items of each target column from one lookup of the newest ``scan`` items below
-    ``parent`` (so the number of queries does not depend on the number of columns). A target that gets
-    nothing from the scan while the scan was full is looked up on its own."""
-    out: dict[str, list] = {t.path: [] for t in targets}
-    if parent is None or not targets:
-        return out
-    items = indexed_latest(parent, scan, request=request)
-    for item in items:
-        ref = by_pk.get(item.column_id)
-        if ref is None:
-            continue
+def bucketed_latest(groups: list, by_pk: dict, request=None, scan: int = HOME_SCAN) -> list[dict]:
+    """For each group ``(parent, targets, per)``: the newest ``per`` items of each target column, sorted
+    out of one scan of the newest ``scan`` items below ``parent`` (so the number of queries does not depend
+    on the number of columns); then the items shown are read in one statement for all groups. A target that
+    gets nothing from a full scan is looked up on its own."""
+    from govportal.search.listing import items, newest_columns
+
+    chosen: list[dict[str, list[int]]] = []
+    alone: list[set[str]] = []
+    for parent, targets, per in groups:
+        out: dict[str, list[int]] = {t.path: [] for t in targets}
+        scanned = newest_columns(parent, scan) if parent is not None and targets else []
+        for key, column_id in scanned:
+            ref = by_pk.get(column_id)
+            if ref is None:
+                continue
+            for t in targets:
+                if ref.path.startswith(t.path):
+                    if len(out[t.path]) < per:
+                        out[t.path].append(key)
+                    break
+        chosen.append(out)
+        alone.append({t.path for t in targets if not out[t.path]} if len(scanned) >= scan else set())
+    listed = {
+        i.sort_key: i for i in items([k for out in chosen for keys in out.values() for k in keys], request)
+    }
+    results = []
+    for (_parent, targets, per), out, lonely in zip(groups, chosen, alone, strict=True):
+        result = {path: [listed[k] for k in keys if k in listed] for path, keys in out.items()}
         for t in targets:
-            if ref.path.startswith(t.path):
-                if len(out[t.path]) < per:
-                    out[t.path].append(item)
-                break
-    if len(items) >= scan:
-        for t in targets:
-            if not out[t.path]:
-                out[t.path] = indexed_latest(t, per, request=request)
-    return out
+            if t.path in lonely:
+                result[t.path] = indexed_latest(t, per, request=request)
+        results.append(result)
+    return results
 
 
 def _with_forms(items: list) -> list:

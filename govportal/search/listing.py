@@ -15,8 +15,11 @@ page tree needs a query per kind. For templates, each ``ListedItem`` has ``url``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+
+from django.db import connections
 
 from . import analysis
 from .engine import Match, engine_for
@@ -28,17 +31,26 @@ class ListedItem:
     page_id: int
     title: str
     date: datetime
-    url: str
+    url_path: str
     kind: str
     kind_label: str
     unit_id: int | None
     column_id: int | None
     document_number: str
     validity: str
+    sort_key: int = 0
+    where: tuple = field(default=(None, None), repr=False, compare=False)  # (request, site root paths)
 
     @property
     def pk(self) -> int:
         return self.page_id
+
+    @cached_property
+    def url(self) -> str:
+        """Worked out when a template shows the item (a home-page scan reads hundreds and shows a few)."""
+        from .service import entry_url
+
+        return entry_url(self, *self.where)
 
 
 @dataclass
@@ -66,52 +78,94 @@ def _match(parent, kinds, children_only: bool) -> Match:
     return Match(groups=[], facets=facets + [analysis.facet_kind(k) for k in kinds or ()][:1])
 
 
-def _items(keys: list[int], request=None, using: str = "default") -> list[ListedItem]:
+FIELDS = (
+    "page_id",
+    "sort_key",
+    "title",
+    "date",
+    "url_path",
+    "kind",
+    "unit_id",
+    "column_id",
+    "document_number",
+    "validity",
+)
+
+
+def _select(keys: list[int], fields: tuple[str, ...], using: str) -> list[tuple]:
+    """The index rows of ``keys`` (any order), ``fields`` only, in one plain statement: on a home page of a
+    dozen lists, building ORM statements cost more than running them. Dates come out as the ORM gives them
+    (aware datetimes on both databases)."""
+    if not keys:
+        return []
+    conn = connections[using]
+    meta = SearchEntry._meta
+    qn = conn.ops.quote_name
+    columns = ", ".join(qn(meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(keys))
+    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.get_field('sort_key').column)} IN ({marks})"
+    with conn.cursor() as c:
+        c.execute(sql, list(keys))
+        rows = c.fetchall()
+    if "date" not in fields:
+        return rows
+    i = fields.index("date")
+    field = meta.get_field("date")
+    col = field.get_col(meta.db_table)
+    converters = conn.ops.get_db_converters(col) + field.get_db_converters(conn)
+    out = []
+    for row in rows:
+        value = row[i]
+        for convert in converters:
+            value = convert(value, col, conn)
+        out.append((*row[:i], value, *row[i + 1 :]))
+    return out
+
+
+def items(keys: list[int], request=None, using: str = "default") -> list[ListedItem]:
+    """The listed items of ``keys`` (sort keys from an engine), in the order of ``keys``."""
     from wagtail.models import Site
 
-    from .service import entry_url, kind_labels
+    from .service import kind_labels
 
     if not keys:
         return []
-    rows = {
-        e.sort_key: e
-        for e in SearchEntry.objects.using(using)
-        .filter(sort_key__in=keys)
-        .only(
-            "page_id",
-            "sort_key",
-            "title",
-            "date",
-            "url_path",
-            "kind",
-            "unit_id",
-            "column_id",
-            "document_number",
-            "validity",
-        )
-    }
+    rows = {r[1]: r for r in _select(keys, FIELDS, using)}
     labels = kind_labels()
-    paths = Site.get_site_root_paths()
+    where = (request, Site.get_site_root_paths())
     out = []
     for k in keys:
-        e = rows.get(k)
-        if e is None:
+        r = rows.get(k)
+        if r is None:
             continue
+        page_id, _, title, date, url_path, kind, unit_id, column_id, number, validity = r
         out.append(
             ListedItem(
-                page_id=e.page_id,
-                title=e.title,
-                date=e.date,
-                url=entry_url(e, request, paths),
-                kind=e.kind,
-                kind_label=labels.get(e.kind, ""),
-                unit_id=e.unit_id,
-                column_id=e.column_id,
-                document_number=e.document_number,
-                validity=e.validity,
+                page_id,
+                title,
+                date,
+                url_path,
+                kind,
+                labels.get(kind, ""),
+                unit_id,
+                column_id,
+                number,
+                validity,
+                k,
+                where,
             )
         )
     return out
+
+
+def newest_columns(parent, scan: int, using: str = "default") -> list[tuple[int, int | None]]:
+    """(sort key, column id) of the ``scan`` newest items below ``parent``, newest first: a home page sorts
+    its many lists out of one such scan, then reads only the items it shows (``items``)."""
+    if parent is None:
+        return []
+    keys = engine_for(using).latest_keys(_match(parent, None, False), scan)
+    columns = dict(_select(keys, ("sort_key", "column_id"), using))
+    return [(k, columns[k]) for k in keys if k in columns]
 
 
 def latest(parent, limit: int = 6, kinds=None, children_only: bool = False, request=None, using="default"):
@@ -124,7 +178,7 @@ def latest(parent, limit: int = 6, kinds=None, children_only: bool = False, requ
         return sorted(merged, key=lambda i: i.date, reverse=True)[:limit]
     eng = engine_for(using)
     m = _match(parent, kinds, children_only)
-    return _items(eng.latest_keys(m, limit), request, using)
+    return items(eng.latest_keys(m, limit), request, using)
 
 
 def paginate(
@@ -142,4 +196,4 @@ def paginate(
     total = eng.count(m, 10**9)
     number = min(max(1, int(page or 1)), max(1, -(-total // per_page)))
     keys = eng.fetch(m, "date", per_page, (number - 1) * per_page, total)
-    return ListPage(items=_items(keys, request, using), total=total, number=number, per_page=per_page)
+    return ListPage(items=items(keys, request, using), total=total, number=number, per_page=per_page)

@@ -118,9 +118,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and the job worker run beside a writer.
+    # WAL lets readers and the job worker run beside a writer. A transaction takes the write lock when it
+    # begins (IMMEDIATE), so an editor's publish waits (up to 20 s) for the job worker's write to end
+    # instead of failing at once with "database is locked" when a read transaction turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -220,7 +220,12 @@ class ItemPage(PinyinSlugMixin, Page):
         help_text="不填则为提交人所在单位",
     )
     info_category = models.CharField(
-        "信息类别", max_length=20, choices=InfoCategory.choices, default=InfoCategory.UNIT
+        "信息类别",
+        max_length=20,
+        choices=InfoCategory.choices,
+        default=InfoCategory.UNIT,
+        help_text="决定审核路线。政策文件和地区配置列明的信息种类有最低类别，所选类别更宽时按最低类别审核、"
+        "更严时从严；“转载其他媒体的信息”只用于转载页面",
     )
     co_units = ParentalManyToManyField(
         "accounts.Unit",

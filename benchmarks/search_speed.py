@@ -482,7 +482,9 @@ def run_one(db: str, items: int, passes: int, pg_url: str) -> str:
     def out(s=""):
         print(s, flush=True)
 
-    keep = os.environ.get("BENCH_KEEP_HOME")  # internal: a kept GOVPORTAL_HOME to reuse (SQLite)
+    keep = os.environ.get(
+        "BENCH_KEEP_HOME"
+    )  # internal: a kept GOVPORTAL_HOME (and PostgreSQL database) to reuse
     home_dir = keep or tempfile.mkdtemp(prefix="govportal-bench-search-")
     reuse = bool(keep) and db == "sqlite" and (Path(home_dir) / "govportal.sqlite3").exists()
     os.environ["GOVPORTAL_HOME"] = home_dir
@@ -495,8 +497,11 @@ def run_one(db: str, items: int, passes: int, pg_url: str) -> str:
         import psycopg
 
         admin = psycopg.connect(pg_url, autocommit=True)
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        reuse = bool(keep) and bool(exists)  # BENCH_KEEP_HOME also keeps the PostgreSQL database
+        if not reuse:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            admin.execute(f"CREATE DATABASE {BENCH_DB}")
         os.environ["DATABASE_URL"] = u._replace(path=f"/{BENCH_DB}").geturl()
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -572,7 +577,7 @@ def run_one(db: str, items: int, passes: int, pg_url: str) -> str:
         from django.db import connections
 
         connections.close_all()
-        if db == "postgresql":
+        if db == "postgresql" and not keep:
             admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
         if not keep:
             shutil.rmtree(home_dir, ignore_errors=True)

@@ -25,9 +25,14 @@ from .models import SearchEntry
 # newest first. Body matches are always newest first: ranking them by BM25 / ts_rank needs the
 # frequency of every query word over all the text, which costs more than the whole search.
 RANK_LIMIT = 500
-# PostgreSQL: above this many matches, walk the date index and test each row; below, collect the
-# matches from the GIN index and sort them.
-WALK_MIN = 10_000
+# PostgreSQL: when a count reaches the cap (service.COUNT_CAP, 1,000: at least 0.5 % of 200,000 items
+# match), walk the date index and test each row; below, collect the matches from the GIN index and sort
+# them. Measured on 200,000 items (benchmarks/search_speed.py): with a cap of 10,000 each count read ten
+# times as many rows and the 95th percentile was 78 ms; with 1,000 it is about 42 ms.
+WALK_MIN = 1_001
+# A listing (filters only, no words) tests only the small facet column on each row, but asks for up to
+# hundreds of items (a home page's scan): it walks only when the filter matches many items.
+LISTING_WALK_MIN = 10_000
 
 
 @dataclass
@@ -228,9 +233,10 @@ class PostgresEngine(Engine):
         where, params, _, _ = self._where(m)
         with self._planned("bitmap") as (c, switch):
             c.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) s", [*params, WALK_MIN]
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s) s",
+                [*params, LISTING_WALK_MIN],
             )
-            if c.fetchone()[0] >= WALK_MIN:
+            if c.fetchone()[0] >= LISTING_WALK_MIN:
                 switch("walk")
             c.execute(
                 f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT %s OFFSET 0",
@@ -250,7 +256,8 @@ class PostgresEngine(Engine):
             rows = self._run(sql, [*params, *rparams, limit, offset], "bitmap")
         else:
             sql = f"SELECT sort_key FROM {TABLE} WHERE {where} ORDER BY sort_key DESC LIMIT %s OFFSET %s"
-            rows = self._run(sql, [*params, limit, offset], "walk" if hint >= WALK_MIN else "bitmap")
+            walk_min = WALK_MIN if m.groups else LISTING_WALK_MIN
+            rows = self._run(sql, [*params, limit, offset], "walk" if hint >= walk_min else "bitmap")
         return [r[0] for r in rows]
 
 

@@ -67,9 +67,12 @@ PG_COLUMNS = [
         ADD COLUMN facet_v tsvector
             GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, facets)) STORED""",
 ]
+# The text indexes carry the filters (facets) as their second column: words and filters are then matched
+# together inside one index. With separate indexes the planner took the filter's index and tested the
+# words row by row, reading each item's whole text from TOAST (200 ms instead of 10 on 200,000 items).
 PG_INDEXES = [
-    f"CREATE INDEX search_entry_title_v ON {TABLE} USING gin (title_v)",
-    f"CREATE INDEX search_entry_doc_v ON {TABLE} USING gin (doc_v)",
+    f"CREATE INDEX search_entry_title_v ON {TABLE} USING gin (title_v, facet_v)",
+    f"CREATE INDEX search_entry_doc_v ON {TABLE} USING gin (doc_v, facet_v)",
     f"CREATE INDEX search_entry_facet_v ON {TABLE} USING gin (facet_v)",
 ]
 PG_DROP_INDEXES = [
@@ -125,6 +128,20 @@ def add_title_index(connection) -> None:
         cursor.execute(
             f"INSERT INTO {TITLE_FTS_TABLE}(rowid, title_seg, facets) SELECT sort_key, title_seg, facets FROM {TABLE}"
         )
+
+
+def combine_pg_indexes(connection) -> None:
+    """Migration 0004: the PostgreSQL text indexes rebuilt with the facets as second column."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_entry_doc_v'")
+        if cursor.fetchone() is None:  # no full-text structures here
+            return
+        cursor.execute("DROP INDEX IF EXISTS search_entry_title_v")
+        cursor.execute("DROP INDEX IF EXISTS search_entry_doc_v")
+        for sql in PG_INDEXES[:2]:
+            cursor.execute(sql)
 
 
 def drop(connection) -> None:

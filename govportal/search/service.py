@@ -25,7 +25,7 @@ from .engine import RANK_LIMIT, Match, engine_for
 from .models import SORT_KEY_SCALE, SearchEntry
 
 PER_PAGE = 10
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # counts stop here (shown as 超过 1000 条): counting every match is what costs most
 MAX_DOCUMENT_HITS = 50
 
 

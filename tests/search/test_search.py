@@ -313,6 +313,22 @@ def test_pagination(client, news):
     assert 'aria-current="page"' in html and "第 2 / 3 页" in html
 
 
+def test_counts_stop_at_the_cap_and_say_more_than(client, news, monkeypatch):
+    """Counting every match of a common word is what makes a search slow on a big site: counts stop at
+    COUNT_CAP (1,000) and the page says 超过; every page up to the cap can still be reached."""
+    from govportal.search import service
+
+    for i in range(7):
+        article(news, f"第{i + 1}期防汛简报", "防汛工作情况。", date=timezone.now() - timedelta(hours=i))
+    monkeypatch.setattr(service, "COUNT_CAP", 5)
+    results = search("防汛", sort="date", per_page=2)
+    assert results.capped and results.total == 5 and results.num_pages == 3
+    last = search("防汛", sort="date", per_page=2, page=3)
+    assert [h.entry.title for h in last.hits] == ["第5期防汛简报", "第6期防汛简报"]  # "more than 5"
+    html = client.get("/search/", {"q": "防汛"}).content.decode()
+    assert "找到超过 5 条" in html
+
+
 def test_the_fallback_engine_gives_the_same_answers(news, documents, monkeypatch):
     """Where SQLite lacks FTS5, the same searches run as substring tests with the same results."""
     from govportal.search import engine

@@ -251,7 +251,7 @@ def main() -> None:
     now = datetime.datetime.now().astimezone()
     lines = [
         f"_Run {now:%Y-%m-%d %H:%M %Z} on {platform.node() or 'this machine'}: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, pyahocorasick 2.3.1._",
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, ahocorasick-rs 1.0.3._",
         "",
         f"Synthetic text: {len(items)} items of ~{ITEM_CHARS} characters, {n_bytes / 1e6:.1f} MB UTF-8 "
         f"({n_chars / 1e6:.1f} M characters). Lexicon: {len(lexicon)} terms.",

@@ -437,6 +437,25 @@ def test_front_serves_static_and_media_files_with_ranges(front):
     assert fake.requests and b"/static/../../etc/passwd" in fake.requests[-1][0]  # Django answers 404
 
 
+def test_front_closes_idle_connections_but_not_busy_ones(front, monkeypatch):
+    """A keep-alive connection lives while requests keep coming and is closed once it stays idle."""
+    from govportal.portal.management.commands import serve
+
+    monkeypatch.setattr(serve, "IDLE_TIMEOUT", 0.4)
+    port, _ = front
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        for _ in range(5):  # 1 s in all, longer than the idle timeout: each request moves it on
+            s.sendall(b"GET /static/css/site.css HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while not answer.endswith(b"body { color: #222; }\n" * 50):
+                answer += s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            time.sleep(0.2)
+        time.sleep(0.8)
+        s.settimeout(2)
+        assert s.recv(65536) == b""  # closed by the server
+
+
 def test_front_rejects_malformed_requests(front):
     port, _ = front
     assert raw(port, b"NONSENSE\r\n\r\n").startswith(b"HTTP/1.1 400")

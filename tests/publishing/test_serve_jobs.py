@@ -3,8 +3,10 @@ warnings), unless told not to: a web team running only ``serve`` still gets its 
 
 from __future__ import annotations
 
+import socket
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from govportal.portal.management.commands import serve
 
@@ -53,3 +55,14 @@ def test_serve_starts_the_job_runner(spawned):
 def test_serve_can_leave_the_job_runner_out(spawned, flag):
     call_command("serve", "--no-front", "--port", "18999", flag)
     assert "jobs" not in commands(spawned) and "gunicorn" in commands(spawned)
+
+
+def test_serve_refuses_a_port_already_in_use_before_starting_anything(spawned):
+    """Front processes share the port (SO_REUSEPORT) with each other, never with another program."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        with pytest.raises(CommandError, match="已被占用"):
+            call_command("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert spawned == []

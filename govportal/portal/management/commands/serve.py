@@ -25,6 +25,7 @@ import asyncio
 import email.utils
 import mimetypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 MAX_HEAD = 64 * 1024
 HEAD_TIMEOUT = 30.0
@@ -193,6 +194,26 @@ class FrontState:
         self.blocking_cookies = tuple(c.encode() for c in cache.bypass_cookies())
         # (generation, host, raw target) -> Prepared: the hit path without decoding or hashing.
         self.fast: dict = {}
+        self.gzip_ok: dict[bytes, bool] = {}  # Accept-Encoding value -> gzip accepted
+        self.generation_ttl = float(getattr(settings, "PUBLIC_CACHE_GENERATION_TTL", 0.5))
+        self._generation = (0.0, "")
+
+    def generation(self) -> str:
+        """``cache.generation()`` with its time-to-live kept here: the hit path reads no setting."""
+        checked, value = self._generation
+        now = time.monotonic()
+        if not value or now - checked >= self.generation_ttl:
+            value = self.cache.generation()
+            self._generation = (now, value)
+        return value
+
+    def accepts_gzip(self, header: bytes) -> bool:
+        ok = self.gzip_ok.get(header)
+        if ok is None:
+            if len(self.gzip_ok) > 1000:
+                self.gzip_ok.clear()
+            ok = self.gzip_ok[header] = self.cache.accepts_gzip(header.decode("latin-1"))
+        return ok
 
     def cookie_blocks(self, header: bytes) -> bool:
         for part in header.split(b";"):
@@ -202,7 +223,7 @@ class FrontState:
 
     def lookup_target(self, host: bytes, target: bytes) -> Prepared | None:
         try:
-            gen = self.cache.generation()
+            gen = self.generation()
         except Exception:
             return None
         fast_key = (gen, host, target)
@@ -269,6 +290,7 @@ class FrontProtocol(asyncio.Protocol):
         self.busy = False
         self.closed = False
         self.timer = None
+        self.deadline = 0.0
         self.peer = ""
 
     # connection
@@ -293,12 +315,25 @@ class FrontProtocol(asyncio.Protocol):
             self.proxy.client_gone()
 
     def _arm(self, seconds):
-        if self.timer:
+        """Close the connection if nothing happens for ``seconds``. A keep-alive request only moves the
+        deadline on; the connection's one timer is replaced only when the deadline comes sooner."""
+        deadline = time.monotonic() + seconds
+        self.deadline = deadline
+        if self.timer is not None:
+            if self.timer.when() <= deadline:
+                return
             self.timer.cancel()
-        self.timer = asyncio.get_running_loop().call_later(seconds, self._timeout)
+        self.timer = asyncio.get_running_loop().call_at(deadline, self._timeout)
 
     def _timeout(self):
-        if self.proxy is None and not self.busy and self.transport:
+        self.timer = None
+        if self.closed or self.proxy is not None:
+            return
+        if self.busy:  # still sending a file: look again later
+            self._arm(IDLE_TIMEOUT)
+        elif time.monotonic() < self.deadline:
+            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._timeout)
+        elif self.transport:
             self.transport.close()
 
     def pause_writing(self):
@@ -326,7 +361,6 @@ class FrontProtocol(asyncio.Protocol):
                 if len(self.buf) > MAX_HEAD:
                     self._error(431, "请求头过长")
                 return
-            self._arm(HEAD_TIMEOUT)
             head = bytes(self.buf[:end])
             request = parse_head(head)
             if request is None:
@@ -336,8 +370,7 @@ class FrontProtocol(asyncio.Protocol):
             if not self._answer(method, target, version, headers, end):
                 self._start_proxy(method, target, version, headers, end)
                 return
-            if self.buf == b"":
-                self._arm(IDLE_TIMEOUT)
+            self._arm(HEAD_TIMEOUT if self.buf else IDLE_TIMEOUT)
 
     def _answer(self, method, target, version, headers, end) -> bool:
         """Answer from the cache or the file system; False to pass the request to Django."""
@@ -365,11 +398,7 @@ class FrontProtocol(asyncio.Protocol):
             return False
         del self.buf[: end + 4]
         encoding = headers.get(b"accept-encoding")
-        use_gz = (
-            prepared.gz is not None
-            and encoding is not None
-            and state.cache.accepts_gzip(encoding.decode("latin-1"))
-        )
+        use_gz = prepared.gz is not None and encoding is not None and state.accepts_gzip(encoding)
         self.transport.write(prepared.response(use_gz, keep_alive, method == b"GET"))
         if not keep_alive:
             self.transport.close()
@@ -499,6 +528,7 @@ class FrontProtocol(asyncio.Protocol):
         self.buf = bytearray()
         if self.timer:
             self.timer.cancel()
+            self.timer = None
         lines = head.split(b"\r\n")
         kept = [lines[0]]
         forwarded = b""
@@ -591,24 +621,30 @@ class UpstreamProtocol(asyncio.Protocol):
             self.proxy.client.transport.resume_reading()
 
 
+_TOKEN = rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+# request line, then header lines "name: value" (no folding, no bare CR or LF); checked in one C pass
+_HEAD = re.compile(rb"([A-Za-z]+) ([^ \r\n]+) (HTTP/1\.[0-9])((?:\r\n" + _TOKEN + rb":[^\r\n]*)*)")
+_SINGLE = (b"host", b"content-length", b"transfer-encoding")
+
+
 def parse_head(head: bytes):
     """(method, target, version, headers) of a request head, or None if it is malformed."""
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(b" ")
-    if len(parts) != 3 or not parts[2].startswith(b"HTTP/1.") or not parts[0].isalpha():
+    m = _HEAD.fullmatch(head)
+    if m is None:
         return None
+    method, target, version, rest = m.groups()
     headers: dict[bytes, bytes] = {}
-    for line in lines[1:]:
-        if not line or line[:1] in (b" ", b"\t") or b"\n" in line or b"\r" in line:
-            return None
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip():
-            return None
-        name = name.lower()
-        if name in headers and name in (b"host", b"content-length", b"transfer-encoding"):
-            return None
-        headers[name] = headers[name] + b", " + value.strip() if name in headers else value.strip()
-    return parts[0], parts[1], parts[2], headers
+    if rest:
+        for line in rest[2:].split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            name = name.lower()
+            if name in headers:
+                if name in _SINGLE:
+                    return None
+                headers[name] += b", " + value.strip()
+            else:
+                headers[name] = value.strip()
+    return method, target, version, headers
 
 
 def _keep_alive(version: bytes, headers) -> bool:
@@ -637,6 +673,21 @@ def _parse_range(value: str, size: int):
     if start >= size or end <= start:
         return None
     return (start, min(end, size))
+
+
+REUSEPORT = hasattr(socket, "SO_REUSEPORT")
+
+
+def _listener(host: str, port: int, listen: bool, reuseport: bool = REUSEPORT) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuseport:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    if listen:
+        sock.listen(2048)
+    sock.setblocking(False)
+    return sock
 
 
 def run_front(sock: socket.socket, upstream: str) -> None:
@@ -681,6 +732,11 @@ class Command(BaseCommand):
     def handle(self, port, host, workers, front, no_front, no_worker, no_jobs=False, **options):
         from govportal.publishing import cache
 
+        if not no_front:
+            try:  # without SO_REUSEPORT: fails if anything else, a second server too, holds the port
+                _listener(host, port, listen=False, reuseport=False).close()
+            except OSError as exc:
+                raise CommandError(f"无法在 {host}:{port} 上启动：{exc.strerror}（端口已被占用？）") from exc
         call_command("collectstatic", interactive=False, verbosity=0)
         cpus = os.cpu_count() or 1
         workers = workers or cpus * 2 + 1
@@ -760,16 +816,16 @@ class Command(BaseCommand):
                     if os.path.exists(upstream) or web.poll() is not None:
                         break
                     time.sleep(0.1)
-                sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.bind((host, port))
-                sock.listen(2048)
-                sock.setblocking(False)
+                # Each front process listens on a socket of its own (SO_REUSEPORT): the kernel spreads new
+                # connections evenly over them. One shared socket let whichever process woke first take
+                # most of them, and throughput swung by half between runs. The parent's socket holds the
+                # port (bound, not listening) while front processes come and go.
+                sock = _listener(host, port, listen=not REUSEPORT)
                 from django.db import connections
 
                 connections.close_all()
                 for _ in range(front):
-                    fronts[self._fork_front(sock, upstream)] = None
+                    fronts[self._fork_front(sock, upstream, (host, port))] = None
                 self.stdout.write(
                     f"GovPortal 已启动：http://{host}:{port}/（前端进程 {front} 个，gunicorn 进程 {workers} 个）"
                 )
@@ -790,7 +846,7 @@ class Command(BaseCommand):
                         done = pid
                     if done and not stopping:
                         del fronts[pid]
-                        fronts[self._fork_front(sock, upstream)] = None
+                        fronts[self._fork_front(sock, upstream, (host, port))] = None
                 time.sleep(0.2)
         finally:
             for pid in fronts:
@@ -815,10 +871,13 @@ class Command(BaseCommand):
                 sock.close()
 
     @staticmethod
-    def _fork_front(sock, upstream) -> int:
+    def _fork_front(sock, upstream, address) -> int:
         pid = os.fork()
         if pid == 0:
             try:
+                if REUSEPORT:
+                    sock.close()
+                    sock = _listener(*address, listen=True)
                 run_front(sock, upstream)
             finally:
                 os._exit(0)

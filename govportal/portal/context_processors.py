@@ -3,8 +3,9 @@ from wagtail.models import Site
 
 
 def portal(request) -> dict:
-    """Site name and top navigation for every public page (one query for the channels, made only if the
-    page's own context has not brought them: the home page reads them with its other columns)."""
+    """Site name, the home page's title and top navigation for every public page (one query for the
+    channels and one for the title, made only if the page's own context has not brought them: the home
+    page reads them with its other columns)."""
     site = Site.find_for_request(request)
     if site is None:
         return {"site_name": "", "nav_channels": []}
@@ -12,5 +13,7 @@ def portal(request) -> dict:
 
     return {
         "site_name": site.site_name or site.root_page.title,
+        # the masthead's name: the title of the site's home page (the home page brings its own)
+        "site_title": SimpleLazyObject(lambda: site.root_page.title),
         "nav_channels": SimpleLazyObject(lambda: nav_for(site.root_page)),
     }

@@ -9,7 +9,6 @@ columns.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, time
 
 from django import forms
@@ -54,23 +53,34 @@ def item_models() -> list:
 
 def public_only(qs):
     """``qs`` without the pages in a view-restricted section (password, login or groups: the restricted
-    page and everything below it). What ``PageQuerySet.public()`` does, but as a subquery of the same
-    statement: no extra query, and a restriction added in another process counts at once."""
-    return qs.filter(_unrestricted())
+    page and everything below it), what ``PageQuerySet.public()`` does. The restricted sections are read
+    when the statement is built, in one plain statement (a restriction added in another process counts
+    at once); a site without any, the usual case, gets no condition at all. As a subquery the condition
+    cost more to build than all the rest of the home page's statements."""
+    paths = restricted_paths(qs.db)
+    if not paths:
+        return qs
+    hidden = Q()
+    for path in paths:
+        hidden |= Q(path__startswith=path)
+    return qs.exclude(hidden)
 
 
-@functools.cache
-def _unrestricted():
-    """The condition of ``public_only``, built once per process (Django copies an expression when a
-    statement uses it; building the subquery cost more than running it on the home page)."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Length, Substr
+def restricted_paths(using: str = "default") -> list[str]:
+    """Tree paths of the pages that carry a view restriction."""
+    from django.db import connections
     from wagtail.models import PageViewRestriction
 
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    conn = connections[using]
+    qn = conn.ops.quote_name
+    restriction, page = PageViewRestriction._meta, Page._meta
+    sql = (
+        f"SELECT DISTINCT p.{qn(page.get_field('path').column)} FROM {qn(restriction.db_table)} r"
+        f" JOIN {qn(page.db_table)} p ON p.{qn(page.pk.column)} = r.{qn(restriction.get_field('page').column)}"
     )
-    return ~Exists(restricted)
+    with conn.cursor() as c:
+        c.execute(sql)
+        return [row[0] for row in c.fetchall()]
 
 
 def published(model):
@@ -431,7 +441,7 @@ def home_context(home: Page, request=None) -> dict:
     )
     return {
         "channels": channels,
-        **({"nav_channels": channels} if site_root else {}),
+        **({"nav_channels": channels, "site_title": home.title} if site_root else {}),
         "headline": _headline(news_channel or home),
         "news_blocks": news_blocks,
         "news_channel": news_channel,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from wagtail import hooks
 
 register = template.Library()
@@ -85,3 +90,32 @@ def number(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _dates(value) -> tuple[str, str]:
+    """(ISO 8601, "Y-m-d") of an item's date in the site's time zone, as ``|date:"c"`` and
+    ``|date:"Y-m-d"`` would give them."""
+    if value is None or value == "":
+        return "", ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(), f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+@register.simple_tag
+def item_list(items) -> str:
+    """The list of items (title, validity when not 有效, date) every list page and home block shows, built
+    in Python: the home page shows eight such lists, and as a template loop they cost a fifth of its
+    rendering. Takes listed items, rows or pages alike (``url``, ``title``, ``date``, ``validity``)."""
+    esc = conditional_escape
+    out = ['<ul class="items">']
+    for item in items:
+        iso, day = _dates(getattr(item, "date", None))
+        validity = getattr(item, "validity", "") or ""
+        tag = f' <span class="tag tag-invalid">{esc(validity)}</span>' if validity and validity != "有效" else ""
+        out.append(
+            f'<li><span class="item-title"><a href="{esc(item.url or "")}">{esc(item.title)}</a>{tag}</span>'
+            f' <time datetime="{iso}">{day}</time></li>'
+        )
+    out.append("</ul>")
+    return mark_safe("".join(out))

@@ -9,6 +9,7 @@ columns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
@@ -81,6 +82,86 @@ def restricted_paths(using: str = "default") -> list[str]:
     with conn.cursor() as c:
         c.execute(sql)
         return [row[0] for row in c.fetchall()]
+
+
+def _published_below(parent: Page, using: str) -> tuple[str, list]:
+    """The condition (page table as ``p``) of ``published(model).descendant_of(parent)``, for the home
+    page's few plain statements."""
+    sql, params = "p.live AND p.path LIKE %s AND p.depth > %s", [parent.path + "%", parent.depth]
+    for path in restricted_paths(using):
+        sql += " AND p.path NOT LIKE %s"
+        params.append(path + "%")
+    return sql, params
+
+
+def _rows(sql: str, params: list, using: str = "default") -> list[tuple]:
+    from django.db import connections
+
+    with connections[using].cursor() as c:
+        c.execute(sql, params)
+        return c.fetchall()
+
+
+def _join_page(model) -> str:
+    """``<model table> m JOIN <page table> p``: a page kind's own columns as ``m``, the page's as ``p``."""
+    qn = _qn()
+    return (
+        f"{qn(model._meta.db_table)} m JOIN {qn(Page._meta.db_table)} p"
+        f" ON p.{qn(Page._meta.pk.column)} = m.{qn(model._meta.pk.column)}"
+    )
+
+
+def _qn():
+    from django.db import connection
+
+    return connection.ops.quote_name
+
+
+@dataclass
+class Tile:
+    """A picture tile of the home page (头条图片, 专题专栏): a page read as a plain row, with its image."""
+
+    pk: int
+    title: str
+    url_path: str
+    image_id: int | None
+    accent: str = ""
+    url: str = ""
+    image: object = None
+
+
+def _tiles(model, parent: Page, image_field: str, limit: int, request, *, accent=False, needs_image=False):
+    """The ``limit`` newest published ``model`` pages below ``parent`` (only those with an image if
+    ``needs_image``), newest first, as tiles."""
+    from govportal.search.service import entry_url
+
+    qn = _qn()
+    where, params = _published_below(parent, "default")
+    image = "m." + qn(model._meta.get_field(image_field).column)
+    if needs_image:
+        where += f" AND {image} IS NOT NULL"
+    sql = (
+        f"SELECT p.{qn(Page._meta.pk.column)}, p.title, p.url_path, {image}"
+        f"{', m.' + qn(model._meta.get_field('accent').column) if accent else ''}"
+        f" FROM {_join_page(model)} WHERE {where}"
+        f" ORDER BY m.{qn(model._meta.get_field('date').column)} DESC LIMIT {int(limit)}"
+    )
+    paths = Site.get_site_root_paths()
+    tiles = [Tile(*row) for row in _rows(sql, params)]
+    for t in tiles:
+        t.url = entry_url(t, request, paths)
+    return tiles
+
+
+def _with_images(*groups: list[Tile]) -> None:
+    """Every tile's image, read in one statement for all of them."""
+    from wagtail.images import get_image_model
+
+    ids = {t.image_id for tiles in groups for t in tiles if t.image_id}
+    images = get_image_model().objects.in_bulk(ids) if ids else {}
+    for tiles in groups:
+        for t in tiles:
+            t.image = images.get(t.image_id)
 
 
 def published(model):
@@ -329,17 +410,13 @@ def tree_refs(root: Page, levels: int) -> list[ColumnRef]:
 
     cts = ContentType.objects.get_for_models(ColumnPage, SubsiteIndexPage)
     kinds = {cts[ColumnPage].pk: "column", cts[SubsiteIndexPage].pk: "subsites"}
-    rows = (
-        Page.objects.live()
-        .filter(
-            path__startswith=root.path,
-            depth__gt=root.depth,
-            depth__lte=root.depth + levels,
-            content_type_id__in=list(kinds),
-        )
-        .order_by("path")
-        .values_list("pk", "title", "path", "depth", "url_path", "show_in_menus", "content_type_id")
+    qn = _qn()
+    sql = (  # one plain statement: on the home page, building it through the ORM cost more than running it
+        f"SELECT {qn(Page._meta.pk.column)}, title, path, depth, url_path, show_in_menus, content_type_id"
+        f" FROM {qn(Page._meta.db_table)} WHERE live AND path LIKE %s AND depth > %s AND depth <= %s"
+        f" AND content_type_id IN (%s, %s) ORDER BY path"
     )
+    rows = _rows(sql, [root.path + "%", root.depth, root.depth + levels, *kinds])
     root_path = _root_path(root) if root.depth > 1 else root.url_path
     return [ColumnRef(pk, t, p, d, u, m, kinds[ct], root_path) for pk, t, p, d, u, m, ct in rows]
 
@@ -389,7 +466,7 @@ def home_context(home: Page, request=None) -> dict:
     """Everything the home page shows, in a fixed number of queries whatever the number of columns or
     items: the columns are read once and searched in memory; each list is one lookup in the search app's
     listing of published items."""
-    from .models import ServiceGuidePage, SpecialTopicPage
+    from .models import ArticlePage, SpecialTopicPage
 
     refs = tree_refs(home, 3)
     prefix = next((r.path for r in refs if r.kind == "subsites"), "~")
@@ -435,14 +512,16 @@ def home_context(home: Page, request=None) -> dict:
     blocks = [
         {"channel": ch, "items": block_items[ch.path], "columns": children(ch)[:8]} for ch in block_channels
     ]
-    guides = published(ServiceGuidePage).descendant_of(home)
+    headlines = _tiles(ArticlePage, news_channel or home, "image", 1, request, needs_image=True)
+    topics = _tiles(SpecialTopicPage, home, "banner", 4, request, accent=True)
+    _with_images(headlines, topics)
     site_root = (
         request is not None and getattr(Site.find_for_request(request), "root_page_id", None) == home.pk
     )
     return {
         "channels": channels,
         **({"nav_channels": channels, "site_title": home.title} if site_root else {}),
-        "headline": _headline(news_channel or home),
+        "headline": headlines[0] if headlines else None,
         "news_blocks": news_blocks,
         "news_channel": news_channel,
         "notices_column": notices,
@@ -451,13 +530,11 @@ def home_context(home: Page, request=None) -> dict:
         "interpretations": _with_forms(indexed_latest(home, 5, "interpretationpage", request)),
         "disclosure": disclosure,
         "services": services,
-        "service_themes": list(guides.order_by("theme").values_list("theme", flat=True).distinct()[:8]),
+        "service_themes": _service_themes(home),
         "interaction": interaction,
         "interaction_columns": children(interaction),
         "topics_column": topics_column,
-        "topics": list(
-            published(SpecialTopicPage).descendant_of(home).select_related("banner").order_by("-date")[:4]
-        ),
+        "topics": topics,
         "blocks": blocks,
         "latest": [] if news_blocks else indexed_latest(home, 8, request=request),
     }
@@ -503,27 +580,30 @@ def bucketed_latest(groups: list, by_pk: dict, request=None, scan: int = HOME_SC
 
 
 def _with_forms(items: list) -> list:
-    """Interpretations listed with their form (图表图解, 视频解读, …): one query for the few shown."""
+    """Interpretations listed with their form (图表图解, 视频解读, …): one statement for the few shown."""
     from .models import InterpretationPage
 
-    forms = dict(InterpretationPage.objects.filter(pk__in=[i.pk for i in items]).values_list("pk", "form"))
+    forms = {}
+    if items:
+        qn, meta = _qn(), InterpretationPage._meta
+        sql = (
+            f"SELECT {qn(meta.pk.column)}, {qn(meta.get_field('form').column)} FROM {qn(meta.db_table)}"
+            f" WHERE {qn(meta.pk.column)} IN ({', '.join(['%s'] * len(items))})"
+        )
+        forms = dict(_rows(sql, [i.pk for i in items]))
     for item in items:
         item.form = forms.get(item.pk, "")
     return items
 
 
-def _headline(parent: Page):
-    """The newest item with a lead image (图片新闻), if any."""
-    from .models import ArticlePage
+def _service_themes(home: Page, limit: int = 8) -> list[str]:
+    """The themes of the published service guides below ``home``, in order (政务服务 tiles)."""
+    from .models import ServiceGuidePage
 
-    return (
-        published(ArticlePage)
-        .descendant_of(parent)
-        .filter(image__isnull=False)
-        .select_related("image")
-        .order_by("-date")
-        .first()
-    )
+    where, params = _published_below(home, "default")
+    theme = "m." + _qn()(ServiceGuidePage._meta.get_field("theme").column)
+    sql = f"SELECT DISTINCT {theme} FROM {_join_page(ServiceGuidePage)} WHERE {where} ORDER BY {theme} LIMIT {limit}"
+    return [row[0] for row in _rows(sql, params)]
 
 
 # --- columns -------------------------------------------------------------------------------------------

@@ -112,7 +112,11 @@ def item_list(items) -> str:
     for item in items:
         iso, day = _dates(getattr(item, "date", None))
         validity = getattr(item, "validity", "") or ""
-        tag = f' <span class="tag tag-invalid">{esc(validity)}</span>' if validity and validity != "有效" else ""
+        tag = (
+            f' <span class="tag tag-invalid">{esc(validity)}</span>'
+            if validity and validity != "有效"
+            else ""
+        )
         out.append(
             f'<li><span class="item-title"><a href="{esc(item.url or "")}">{esc(item.title)}</a>{tag}</span>'
             f' <time datetime="{iso}">{day}</time></li>'

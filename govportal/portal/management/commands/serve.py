@@ -43,6 +43,7 @@ HEAD_TIMEOUT = 30.0
 IDLE_TIMEOUT = 75.0
 LRU_BYTES = 64 * 1024 * 1024
 SMALL_FILE = 256 * 1024
+FILE_CHUNK = 256 * 1024
 REASONS = {
     200: "OK",
     206: "Partial Content",
@@ -292,11 +293,14 @@ class FrontProtocol(asyncio.Protocol):
         self.timer = None
         self.deadline = 0.0
         self.peer = ""
+        self.loop = None
+        self.drained = None  # a future while a file waits for the client to read (uvloop has no sendfile)
 
     # connection
 
     def connection_made(self, transport):
         self.transport = transport
+        self.loop = asyncio.get_running_loop()
         peer = transport.get_extra_info("peername")
         self.peer = peer[0] if isinstance(peer, tuple) else ""
         sock = transport.get_extra_info("socket")
@@ -311,19 +315,21 @@ class FrontProtocol(asyncio.Protocol):
         self.closed = True
         if self.timer:
             self.timer.cancel()
+        if self.drained is not None and not self.drained.done():
+            self.drained.set_result(None)
         if self.proxy is not None:
             self.proxy.client_gone()
 
     def _arm(self, seconds):
         """Close the connection if nothing happens for ``seconds``. A keep-alive request only moves the
         deadline on; the connection's one timer is replaced only when the deadline comes sooner."""
-        deadline = time.monotonic() + seconds
+        deadline = self.loop.time() + seconds
         self.deadline = deadline
         if self.timer is not None:
             if self.timer.when() <= deadline:
                 return
             self.timer.cancel()
-        self.timer = asyncio.get_running_loop().call_at(deadline, self._timeout)
+        self.timer = self.loop.call_at(deadline, self._timeout)
 
     def _timeout(self):
         self.timer = None
@@ -331,18 +337,24 @@ class FrontProtocol(asyncio.Protocol):
             return
         if self.busy:  # still sending a file: look again later
             self._arm(IDLE_TIMEOUT)
-        elif time.monotonic() < self.deadline:
-            self.timer = asyncio.get_running_loop().call_at(self.deadline, self._timeout)
+        elif self.loop.time() < self.deadline:
+            self.timer = self.loop.call_at(self.deadline, self._timeout)
         elif self.transport:
             self.transport.close()
 
     def pause_writing(self):
         if self.proxy is not None:
             self.proxy.pause_upstream()
+        elif self.busy and self.drained is None:
+            self.drained = self.loop.create_future()
 
     def resume_writing(self):
         if self.proxy is not None:
             self.proxy.resume_upstream()
+        if self.drained is not None:
+            if not self.drained.done():
+                self.drained.set_result(None)
+            self.drained = None
 
     # requests
 
@@ -485,7 +497,10 @@ class FrontProtocol(asyncio.Protocol):
     async def _sendfile(self, path: Path, start: int, length: int, keep_alive: bool):
         try:
             with open(path, "rb") as f:
-                await asyncio.get_running_loop().sendfile(self.transport, f, start, length)
+                if isinstance(self.loop, asyncio.BaseEventLoop):
+                    await self.loop.sendfile(self.transport, f, start, length)
+                else:
+                    await self._send_chunks(f, start, length)
         except Exception:
             if self.transport:
                 self.transport.close()
@@ -495,6 +510,20 @@ class FrontProtocol(asyncio.Protocol):
         self._finish(keep_alive)
         if not self.closed:
             self._process()
+
+    async def _send_chunks(self, f, start: int, length: int):
+        """A file in pieces, waiting whenever the client reads slower than we send."""
+        f.seek(start)
+        while length > 0 and not self.closed:
+            data = f.read(min(FILE_CHUNK, length))
+            if not data:
+                raise OSError("file shorter than announced")
+            length -= len(data)
+            self.transport.write(data)
+            if self.drained is not None:
+                await self.drained
+        if length > 0:
+            raise ConnectionError("client gone")
 
     def _write_head(self, status, lines, length, keep_alive):
         out = [f"HTTP/1.1 {status} {REASONS.get(status, '')}".encode()]
@@ -695,11 +724,19 @@ def run_front(sock: socket.socket, upstream: str) -> None:
     for sig in (signal.SIGINT,):
         signal.signal(sig, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
-    loop = asyncio.new_event_loop()
+    try:  # libuv's event loop: about a third more requests a second than asyncio's own
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    except ImportError:
+        loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     state = FrontState(upstream)
-    loop.run_until_complete(loop.create_server(lambda: FrontProtocol(state), sock=sock, backlog=2048))
-    loop.run_forever()
+    server = loop.run_until_complete(loop.create_server(lambda: FrontProtocol(state), sock=sock, backlog=2048))
+    try:
+        loop.run_forever()
+    finally:
+        server.close()
 
 
 # --- the command -------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Three kinds of process, all started and stopped by this command:
 
-- **front** (one per CPU): a small asyncio HTTP/1.1 server on the public port. It answers, without
+- **front** (one per CPU): a small asyncio HTTP/1.1 server (on uvloop), each process listening on the public
+  port with a socket of its own (SO_REUSEPORT, so the kernel spreads connections evenly). It answers, without
   Django, the public pages held in the public-page cache (``govportal.publishing.cache``: same keys,
   same generation, so a publish is visible within a second), the collected static files and the
   uploaded media (with ``Range`` for video); everything else (first views of a page, the back office,

@@ -206,9 +206,11 @@ def search(
             key_range=filters.key_range(),
             exclude_keys=[e.sort_key for e in documents],
         )
-        total = eng.count(base, COUNT_CAP + 1)
+        in_title = eng.count(base.with_part("title"), COUNT_CAP + 1) if results.sort == "relevance" else 0
+        # Every title match is a match: when the titles alone pass the cap, so does the whole count, and the
+        # costlier count over whole texts is not needed (a very common word on PostgreSQL: 30 ms of 50).
+        total = in_title if in_title > COUNT_CAP else eng.count(base, COUNT_CAP + 1)
         if total and results.sort == "relevance":
-            in_title = eng.count(base.with_part("title"), COUNT_CAP + 1)
             results.title_total = in_title
             tiers.append(("title", base.with_part("title"), in_title))
             tiers.append(("body", base.with_part("body"), max(0, total - in_title)))

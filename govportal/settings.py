@@ -7,6 +7,7 @@ database-backed jobs, local-memory cache) when it is not set.
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "govportal.accounts.apps.UsersConfig",  # wagtail.users, with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -74,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,9 +90,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Back-office session rules: idle expiry, one session per account, two-factor step, password expiry.
+    "govportal.accounts.middleware.BackOfficeSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govportal.urls"
@@ -160,11 +169,51 @@ PUBLIC_CACHE_TIMEOUT = int(os.environ.get("GOVPORTAL_PUBLIC_CACHE_TIMEOUT", "360
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Password rules come from the policy profile of the person's locality (govportal/accounts/passwords.py):
+# length and character classes ([password] of the profile, or the platform floor), no user or unit name
+# inside, no reuse of the last N passwords.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "govportal.accounts.passwords.ProfileLengthValidator"},
+    {"NAME": "govportal.accounts.passwords.ProfileClassesValidator"},
+    {"NAME": "govportal.accounts.passwords.NoNameInsideValidator"},
+    {"NAME": "govportal.accounts.passwords.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes, database handler: every worker process shares the counters): after
+# GOVPORTAL_LOGIN_FAILURE_LIMIT failed logins of one account, or from one address, further attempts are
+# refused until GOVPORTAL_LOCKOUT_MINUTES after the last one.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVPORTAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GOVPORTAL_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "govportal.accounts.views.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Behind the production front (nginx) the client address is the one it forwards.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GOVPORTAL_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.admin_forms.LoginForm"
+# Back-office sessions end when the browser closes and after GOVPORTAL_IDLE_MINUTES without a request
+# (the profile's [accounts] idle_minutes wins when it sets one); GOVPORTAL_SINGLE_SESSION=1 keeps one
+# session per account (a new login ends the older one).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("GOVPORTAL_SESSION_MAX_HOURS", "12")) * 3600
+GOVPORTAL_IDLE_MINUTES = int(os.environ.get("GOVPORTAL_IDLE_MINUTES", "30"))
+GOVPORTAL_SINGLE_SESSION = os.environ.get("GOVPORTAL_SINGLE_SESSION", "0").lower() in ("1", "true", "yes")
+# Two-factor sign-in (django-otp TOTP) for the roles the profile names. Off under the test runner, whose
+# tests log people in with force_login; tests/accounts turns it on where it is the subject.
+GOVPORTAL_TWO_FACTOR = os.environ.get(
+    "GOVPORTAL_TWO_FACTOR", "0" if "pytest" in sys.modules else "1"
+).lower() in ("1", "true", "yes")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "GovPortal")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -4,9 +4,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from govportal.accounts import views as accounts_views
 from govportal.portal import views as portal_views
 
 urlpatterns = [
+    # GET or POST ends the session on the server (Wagtail's own view answers GET with 405 and keeps it).
+    path("admin/logout/", accounts_views.logout_view),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap/", portal_views.site_map, name="site_map"),

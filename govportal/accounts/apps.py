@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
@@ -9,3 +10,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """wagtail.users with GovPortal's user views (govportal/accounts/users.py)."""
+
+    user_viewset = "govportal.accounts.users.UserViewSet"

@@ -15,3 +15,14 @@ class StaffForm(WagtailAdminModelForm):
 
     def clean_roles(self):
         return list(self.cleaned_data["roles"])
+
+    def clean(self):
+        cleaned = super().clean()
+        user, unit, roles = cleaned.get("user"), cleaned.get("unit"), cleaned.get("roles") or []
+        if user is not None and unit is not None:
+            from .staffing import training_missing
+
+            missing = training_missing(user, unit, roles)
+            if missing:
+                self.add_error("roles", missing)
+        return cleaned

@@ -74,6 +74,12 @@ JOBS: list[Job] = [
         "govportal.monitoring.scan.scheduled_scan",
         "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
     ),
+    Job(
+        "security_log_retention",
+        timedelta(days=1),
+        "govportal.accounts.audit.purge_expired",
+        "删除超过保存期限的安全审计日志（至少保存六个月，网络安全法第二十一条）",
+    ),
 ]
 
 

@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "govportal.accounts.apps.UsersConfig",  # wagtail.users, with our user forms
+    "govportal.accounts.users_app.UsersConfig",  # wagtail.users, with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -180,8 +180,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: a locked-out account or address is refused before its password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes first: a locked-out account or address is refused before its password is checked
+    # (AxesBackend is a ModelBackend too, so sessions made by force_login in tests keep working).
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout (django-axes, database handler: every worker process shares the counters): after

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class AccountsConfig(AppConfig):
@@ -10,9 +9,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
-
-
-class UsersConfig(WagtailUsersAppConfig):
-    """wagtail.users with GovPortal's user views (govportal/accounts/users.py)."""
-
-    user_viewset = "govportal.accounts.users.UserViewSet"

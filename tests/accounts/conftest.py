@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+PASSWORD = "Test@2026pw"
+
+
+@pytest.fixture
+def youyang_unit(db):
+    """A unit of 酉阳 (whose profile has its own password rules), without loading the whole profile."""
+    from govportal.accounts.models import Unit, UnitKind
+
+    unit, _ = Unit.objects.get_or_create(
+        locality="youyang", code="edu", defaults={"name": "酉阳县教育委员会", "kind": UnitKind.DEPARTMENT}
+    )
+    return unit
+
+
+@pytest.fixture
+def youyang_person(youyang_unit):
+    from django.contrib.auth import get_user_model
+
+    from govportal.accounts.models import Staff
+
+    counter = iter(range(10_000))
+
+    def make(*roles: str):
+        user = get_user_model().objects.create_user(f"yy{next(counter)}", password=PASSWORD)
+        Staff.objects.create(user=user, unit=youyang_unit, roles=list(roles))
+        return user
+
+    return make
+
+
+def login(client, username: str, password: str = PASSWORD, ip: str = "10.0.0.1", next_url: str = "/admin/"):
+    """Sign in through the back office's own login page, as a person would."""
+    return client.post(
+        "/admin/login/", {"username": username, "password": password, "next": next_url}, REMOTE_ADDR=ip
+    )

@@ -107,6 +107,76 @@ class ColumnPermissionTester(PagePermissionTester):
         return is_site_admin(self.user) and super().can_unpublish()
 
 
+def item_owner_unit_id(page) -> int | None:
+    """The unit an item belongs to: the unit stored on the item itself (never what a form posts), or
+    else the unit of the person who created it."""
+    stored = type(page).objects.filter(pk=page.pk).values_list("unit_id", flat=True).first() if page.pk else None
+    if stored:
+        return stored
+    owner = getattr(page, "owner", None)
+    staff = getattr(owner, "staff", None) if owner is not None else None
+    return staff.unit_id if staff else None
+
+
+def belongs_to_other_unit(user, page) -> bool:
+    """Is ``page`` an item of a unit other than ``user``'s? Site administrators (and the platform
+    superuser) act on every unit's items of their site, as their role allows; everyone else only on
+    their own unit's, even in a column several units share."""
+    if getattr(user, "is_superuser", False) or is_site_admin(user):
+        return False
+    from govportal.accounts.permissions import unit_of
+
+    owner = item_owner_unit_id(page)
+    mine = unit_of(user)
+    if owner is None:  # nobody's unit: only the person who created it
+        return page.owner_id != getattr(user, "pk", None)
+    return mine is None or mine.pk != owner
+
+
+class ItemPermissionTester(PagePermissionTester):
+    """Items belong to their unit. Page permissions on a shared column let each of its units add items
+    there; editing, copying, moving, deleting, publishing or withdrawing an item stays with the item's
+    own unit. Another unit reaches an item's editor only through a review stage that is theirs."""
+
+    def _foreign(self) -> bool:
+        if not hasattr(self, "_is_foreign"):
+            self._is_foreign = bool(self.page.pk) and belongs_to_other_unit(self.user, self.page)
+        return self._is_foreign
+
+    def _reviewing(self) -> bool:
+        task = self.page.current_workflow_task
+        return bool(task) and task.user_can_access_editor(self.page, self.user)
+
+    def can_edit(self):
+        if self._foreign():
+            return self.user.is_active and self._reviewing()
+        return super().can_edit()
+
+    def can_delete(self, ignore_bulk=False):
+        return not self._foreign() and super().can_delete(ignore_bulk)
+
+    def can_move(self):
+        return not self._foreign() and super().can_move()
+
+    def can_copy(self):
+        return not self._foreign() and super().can_copy()
+
+    def can_unpublish(self):
+        return not self._foreign() and super().can_unpublish()
+
+    def can_publish(self):
+        return not self._foreign() and super().can_publish()
+
+    def can_lock(self):
+        return not self._foreign() and super().can_lock()
+
+    def can_unlock(self):
+        return not self._foreign() and super().can_unlock()
+
+    def can_view_revisions(self):
+        return (not self._foreign() or self._reviewing()) and super().can_view_revisions()
+
+
 class ColumnPage(PinyinSlugMixin, Page):
     content_description = models.TextField("具体内容", blank=True)
     frequency_text = models.CharField("更新频率", max_length=60, blank=True)
@@ -298,6 +368,9 @@ class ItemPage(PinyinSlugMixin, Page):
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        return ItemPermissionTester(user, self)
 
     def save(self, *args, **kwargs):
         if not self.index_number:

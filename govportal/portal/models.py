@@ -17,10 +17,11 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page, PagePermissionTester, WorkflowState
 from wagtail.search import index
 
-from govportal.accounts.permissions import is_site_admin
+from govportal.accounts.models import Staff
+from govportal.accounts.permissions import is_site_admin, unit_of
 
 from . import blocks as portal_blocks
 from .forms import InterpretationForm, PinyinSlugPageForm, PolicyDocumentForm, ServiceGuideForm
@@ -109,27 +110,34 @@ class ColumnPermissionTester(PagePermissionTester):
 
 def item_owner_unit_id(page) -> int | None:
     """The unit an item belongs to: the unit stored on the item itself (never what a form posts), or
-    else the unit of the person who created it."""
-    stored = type(page).objects.filter(pk=page.pk).values_list("unit_id", flat=True).first() if page.pk else None
+    else the unit of the person who created it, or of whoever first submitted it for review."""
+    if not page.pk:
+        return None
+    stored = type(page).objects.filter(pk=page.pk).values_list("unit_id", flat=True).first()
     if stored:
         return stored
-    owner = getattr(page, "owner", None)
-    staff = getattr(owner, "staff", None) if owner is not None else None
-    return staff.unit_id if staff else None
+    user_ids = [page.owner_id] if page.owner_id else []
+    first = WorkflowState.objects.for_instance(page).order_by("created_at").first()
+    if first is not None and first.requested_by_id:
+        user_ids.append(first.requested_by_id)
+    for user_id in user_ids:
+        unit_id = Staff.objects.filter(user_id=user_id).values_list("unit_id", flat=True).first()
+        if unit_id:
+            return unit_id
+    return None
 
 
 def belongs_to_other_unit(user, page) -> bool:
     """Is ``page`` an item of a unit other than ``user``'s? Site administrators (and the platform
     superuser) act on every unit's items of their site, as their role allows; everyone else only on
-    their own unit's, even in a column several units share."""
+    their own unit's, even in a column several units share. An item of no unit at all (made by a
+    program, or its unit deleted) is left to the column's permissions."""
     if getattr(user, "is_superuser", False) or is_site_admin(user):
         return False
-    from govportal.accounts.permissions import unit_of
-
     owner = item_owner_unit_id(page)
+    if owner is None:
+        return False
     mine = unit_of(user)
-    if owner is None:  # nobody's unit: only the person who created it
-        return page.owner_id != getattr(user, "pk", None)
     return mine is None or mine.pk != owner
 
 
@@ -1014,8 +1022,6 @@ class DataReleasePage(ItemPage):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        import json
-
         context = super().get_context(request, *args, **kwargs)
         selected, indicators, periods = self.query(request)
         context.update(
@@ -1023,10 +1029,12 @@ class DataReleasePage(ItemPage):
                 "selected": selected,
                 "chosen_indicators": indicators,
                 "chosen_periods": periods,
-                "chart_json": json.dumps(
-                    {"type": self.chart_type, "periods": selected.periods, "rows": selected.rows[:8]},
-                    ensure_ascii=False,
-                ),
+                # Rendered with json_script (escapes <, >, &): rows are typed by editors and imported.
+                "chart_data": {
+                    "type": self.chart_type,
+                    "periods": selected.periods,
+                    "rows": selected.rows[:8],
+                },
                 "query_string": request.GET.urlencode(),
             }
         )

@@ -276,6 +276,36 @@ class ErrorReportForm(TokenMixin):
 
     field_order = ["page_url", "kind", "description", "name", "contact", "captcha"]
 
+    def __init__(self, *args, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hosts = [h.lower() for h in hosts if h]
+
+    def clean_page_url(self):
+        """Only pages of this site are reported (and the back office links to them): http(s) addresses on
+        the site's own host names, or a path of the site."""
+        from urllib.parse import urlsplit
+
+        value = (self.cleaned_data.get("page_url") or "").strip()
+        rule = (
+            "纠错只受理本网站的网页：网址须以 http:// 或 https:// 开头且属于本站域名"
+            + (f"（{'、'.join(self.hosts[:5])}）" if self.hosts else "")
+            + "，或为以 / 开头的本站页面路径。请复制出错页面浏览器地址栏中的网址。"
+        )
+        if any(ord(ch) < 32 or ch == "\\" for ch in value):
+            raise forms.ValidationError(rule)
+        if value.startswith("/") and not value.startswith("//"):
+            return value
+        try:
+            parts = urlsplit(value)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            raise forms.ValidationError(rule) from None
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            raise forms.ValidationError(rule)
+        if not any(host == h or (h.startswith(".") and host.endswith(h)) for h in self.hosts):
+            raise forms.ValidationError(rule)
+        return value
+
     def clean_contact(self):
         value = normalize_contact(self.cleaned_data.get("contact", ""))
         if value and not valid_contact(value):

@@ -58,6 +58,17 @@ def site_locality(request) -> tuple[Site, object, str]:
     return site, home, locality
 
 
+def site_hostnames(site) -> list[str]:
+    """The host names pages of this site are served on: its Wagtail site records and ALLOWED_HOSTS
+    (a leading dot allows sub-domains; "*" allows nothing here)."""
+    from django.conf import settings
+
+    names = [site.hostname] if site else []
+    names += list(Site.objects.exclude(hostname="").values_list("hostname", flat=True))
+    names += [h for h in settings.ALLOWED_HOSTS if h and "*" not in h]
+    return list(dict.fromkeys(n.lower() for n in names))
+
+
 def _ctx(request, **extra) -> dict:
     site, home, locality = site_locality(request)
     rules = letter_rules(locality)
@@ -422,7 +433,7 @@ def error_report(request):
     rules = error_report_rules(locality)
     status = 200
     if request.method == "POST":
-        form = ErrorReportForm(request.POST)
+        form = ErrorReportForm(request.POST, hosts=site_hostnames(site))
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -3,13 +3,14 @@ file formats (TSV / TOML / one domain a line), export to xlsx, and the version b
 
 from __future__ import annotations
 
-import io
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+
+from govportal.exports import new_workbook, workbook_bytes
 
 from .models import (
     REGISTRY_MODELS,
@@ -280,10 +281,9 @@ def import_file(code: str, content: bytes, locality: str = "") -> ImportReport:
 
 def export_xlsx(locality: str | None = None) -> bytes:
     """Every registry, one sheet each (with 适用地区 and 启用), for administrators to review offline."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = new_workbook()
     wb.remove(wb.active)
     for kind in KINDS.values():
         ws = wb.create_sheet(kind.label[:31])
@@ -315,9 +315,7 @@ def export_xlsx(locality: str | None = None) -> bytes:
         ws.freeze_panes = "A2"
         for col, width in zip("ABCDEFGHIJ", (24, 24, 14, 12, 30, 30, 12, 8, 10, 18), strict=False):
             ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def on_registry_change(sender, **kwargs) -> None:

@@ -3,7 +3,6 @@ import and export."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
@@ -24,6 +23,7 @@ from wagtail.models import Page
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import unit_of
+from govportal.exports import new_workbook, workbook_bytes
 from govportal.textcheck import KIND_LABELS, KINDS
 
 from . import permissions as perms
@@ -442,11 +442,10 @@ def scan_export(request, run_id: int):
 
 
 def export_scan_xlsx(run: TextScanRun, qs, request=None) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     unit_rows, column_rows, totals, kind_totals = report_tables(run, qs)
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "按单位汇总"
     kind_headers = [KIND_LABELS[k] for k in KINDS]
@@ -557,9 +556,7 @@ def export_scan_xlsx(run: TextScanRun, qs, request=None) -> bytes:
     ws3.column_dimensions["L"].width = 50
     for row in ws3.iter_rows(min_row=2, max_col=12):
         row[9].alignment = Alignment(wrap_text=True)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- registries: import / export -------------------------------------------------------------------------

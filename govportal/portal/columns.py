@@ -19,6 +19,7 @@ from wagtail.models import Page, Site
 
 from govportal.accounts.models import Unit, UnitKind
 from govportal.accounts.permissions import configure_group, set_page_units
+from govportal.exports import new_workbook, workbook_bytes
 from govportal.rules.profile import (
     ColumnSpec,
     Problem,
@@ -325,11 +326,10 @@ def table_rows(home: HomePage, profile: Profile) -> list[list[str]]:
 
 
 def export_columns_xlsx(home: HomePage) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     profile = load_profile(home.locality)
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "栏目内容保障责任表"
     for row in table_rows(home, profile):
@@ -344,9 +344,7 @@ def export_columns_xlsx(home: HomePage) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def read_xlsx(data: bytes) -> list[list[str]]:

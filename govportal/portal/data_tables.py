@@ -18,6 +18,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from govportal.exports import csv_bytes, new_workbook, workbook_bytes
+
 INDICATOR_HEADERS = ("指标", "指标名称", "项目", "名称")
 UNIT_HEADERS = ("单位", "计量单位")
 PERIOD_HEADERS = ("期间", "时间", "统计期", "统计时间", "年份", "月份", "时期")
@@ -80,19 +82,14 @@ class DataTable:
         return [[r["indicator"], r.get("unit", ""), *r["values"]] for r in self.rows]
 
     def to_csv(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.header())
-        for row in self.body_rows():
-            writer.writerow(["" if v is None else _fmt(v) for v in row])
-        # UTF-8 with BOM so that Excel on Chinese Windows opens it without mojibake.
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        # UTF-8 with BOM so that Excel on Chinese Windows opens it; formula-like cells neutralised.
+        rows = [["" if v is None else _fmt(v) for v in row] for row in self.body_rows()]
+        return csv_bytes([self.header(), *rows])
 
     def to_xlsx(self, title: str = "数据") -> bytes:
-        from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        wb = Workbook()
+        wb = new_workbook()
         ws = wb.active
         ws.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "数据"
         ws.append(self.header())
@@ -101,9 +98,7 @@ class DataTable:
         for row in self.body_rows():
             ws.append(row)
         ws.column_dimensions["A"].width = 30
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        return workbook_bytes(wb)
 
     def to_json(self, meta: dict | None = None) -> bytes:
         payload = dict(meta or {})

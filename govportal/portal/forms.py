@@ -15,10 +15,32 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
             self.fields["slug"].help_text = "可不填，保存时按标题拼音首字母自动生成。"
         if "unit" in self.fields and not self.instance.unit_id and self.for_user is not None:
             self.fields["unit"].initial = unit_of(self.for_user)
+        if "unit" in self.fields and not self._may_reassign():
+            # An item belongs to its unit: only a site administrator hands it to another unit. The field
+            # is shown but disabled, so whatever a request posts for it is ignored.
+            mine = unit_of(self.for_user) if self.for_user is not None else None
+            self.fields["unit"].disabled = True
+            self.fields["unit"].help_text = "信息归属其发布单位；如需改由其他单位发布，请联系网站管理员。"
+            if not self.instance.unit_id:
+                self.initial["unit"] = mine.pk if mine else None
+
+    def _may_reassign(self) -> bool:
+        from govportal.accounts.permissions import is_site_admin
+
+        return self.for_user is not None and is_site_admin(self.for_user)
 
     def save(self, commit=True):
         if "unit" in self.fields and not self.instance.unit_id and self.for_user is not None:
             self.instance.unit = unit_of(self.for_user)
+        if (
+            "unit" in self.fields
+            and self.instance.pk
+            and "unit" in self.changed_data
+            and self._may_reassign()
+        ):
+            # A site administrator's re-assignment applies to the item itself at once (a draft's other
+            # fields live in its revision until published): the review route follows the stored unit.
+            type(self.instance).objects.filter(pk=self.instance.pk).update(unit=self.instance.unit)
         return super().save(commit=commit)
 
 

@@ -35,6 +35,52 @@ def register_admin_urls():
     ]
 
 
+# --- items belong to their unit ------------------------------------------------------------------------------
+
+OTHER_UNIT = (
+    "本信息属于{unit}，其他单位不能编辑、复制、移动、删除或改变其发布单位，即使在多个单位共同保障的栏目中"
+    "（信息由发布单位负责审核把关）。如确需调整，请联系网站管理员。"
+)
+
+
+def _refuse_other_unit(request, page, *, reviewing_allowed=False):
+    from django.core.exceptions import PermissionDenied
+
+    from govportal.accounts.models import Unit
+
+    from .models import ItemPage, belongs_to_other_unit, item_owner_unit_id
+
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(specific, ItemPage) or not belongs_to_other_unit(request.user, specific):
+        return None
+    if reviewing_allowed:
+        task = specific.current_workflow_task
+        if task and task.user_can_access_editor(specific, request.user):
+            return None
+    owner = Unit.objects.filter(pk=item_owner_unit_id(specific)).first()
+    raise PermissionDenied(OTHER_UNIT.format(unit=owner.name if owner else "其他单位"))
+
+
+@hooks.register("before_edit_page")
+def refuse_edit_of_other_units_item(request, page):
+    return _refuse_other_unit(request, page, reviewing_allowed=True)
+
+
+@hooks.register("before_copy_page")
+def refuse_copy_of_other_units_item(request, page):
+    return _refuse_other_unit(request, page)
+
+
+@hooks.register("before_move_page")
+def refuse_move_of_other_units_item(request, page, destination):
+    return _refuse_other_unit(request, page)
+
+
+@hooks.register("before_delete_page")
+def refuse_delete_of_other_units_item(request, page):
+    return _refuse_other_unit(request, page)
+
+
 class SiteAdminMenuItem(MenuItem):
     def is_shown(self, request):
         return is_site_admin(request.user)

@@ -7,12 +7,12 @@ kept when it is withdrawn (with the date and reason).
 
 from __future__ import annotations
 
-import io
-
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import Page, WorkflowState
+
+from govportal.exports import new_workbook, workbook_bytes
 
 from .models import RegisterEntry, ReviewDecision
 from .routes import review_rules
@@ -184,10 +184,9 @@ def rows(entries) -> list[list[str]]:
 
 
 def export_xlsx(entries, title: str) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "发布登记簿"
     ws.append([title])
@@ -196,20 +195,11 @@ def export_xlsx(entries, title: str) -> bytes:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows(entries):
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            # Every cell is text: a title such as "=HYPERLINK(…)" must not become a formula in the office
-            # software of whoever opens the export.
-            if isinstance(cell.value, str) and cell.value:
-                cell.data_type = "s"
-                if cell.value[0] in "=+-@\t\r":
-                    cell.quotePrefix = True
+        ws.append(row)  # a title such as "=HYPERLINK(…)" stays text: see govportal.exports
     for letter, width in zip("ABCDEFGHIJKL", [11, 40, 20, 18, 28, 12, 17, 17, 8, 60, 36, 24], strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

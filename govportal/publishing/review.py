@@ -74,7 +74,13 @@ def item_info(workflow_state) -> ItemInfo:
     revision = base.get_latest_revision()
     page = revision.as_object() if revision else base.specific
     unit = None
-    unit_id = getattr(page, "unit_id", None)
+    # The route follows the unit the item belongs to, as stored on the item, never what a revision (an
+    # edit form) says: an editor of another unit cannot take an item through their own unit's chain.
+    unit_id = (
+        type(page).objects.filter(pk=base.pk).values_list("unit_id", flat=True).first()
+        if hasattr(page, "unit_id")
+        else None
+    )
     if unit_id:
         unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:

@@ -21,6 +21,26 @@ SERVICE_GUIDE_FAQS_HOOK = "portal_service_guide_faqs"
 SERVICE_GUIDE_ENTRIES_HOOK = "portal_service_guide_entries"
 
 
+@register.filter(name="is_web_link")
+def is_web_url(value) -> bool:
+    """An address a link may point to: http(s)://…, or a path of this site ("/…", not "//…"). Anything
+    else (javascript:, data:, vbscript:, a scheme hidden behind spaces or control characters) is not."""
+    text = str(value or "").strip()
+    if not text or any(ord(ch) < 32 or ch == "\\" for ch in text):
+        return False
+    if text.startswith("/"):
+        return not text.startswith("//")
+    scheme, sep, rest = text.partition(":")
+    return bool(sep) and scheme.lower() in ("http", "https") and rest.startswith("//") and len(rest) > 2
+
+
+@register.filter
+def web_url(value) -> str:
+    """``value`` when it is a web address a link may use (see ``is_web_url``), else "#" (a dead link):
+    addresses typed in the back office never become javascript: links on a page."""
+    return str(value).strip() if is_web_url(value) else "#"
+
+
 @register.simple_tag
 def service_faqs(page) -> list[dict]:
     faqs: list[dict] = []

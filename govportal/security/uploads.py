@@ -99,6 +99,12 @@ def document_kind(name: str) -> Kind:
     return kind("video") if extension(name) in VIDEO_EXTENSIONS else kind("document")
 
 
+def human_size(n: int) -> str:
+    if n >= MB:
+        return f"{n / MB:.1f}".removesuffix(".0") + " MB"
+    return f"{max(n / 1024, 0.1):.1f}".removesuffix(".0") + " KB"
+
+
 def extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
 
@@ -395,8 +401,8 @@ def _check_upload(f, upload_kind: Kind, locality: str) -> None:
         size = len(_read(f))
     if size > upload_kind.max_bytes:
         raise UploadRefused(
-            f"文件“{name}”大小为 {size / MB:.1f} MB，超过{upload_kind.label}每个 "
-            f"{upload_kind.max_bytes / MB:g} MB 的上限。"
+            f"文件“{name}”大小为 {human_size(size)}，超过每个 {human_size(upload_kind.max_bytes)} 的上限"
+            f"（{upload_kind.label}）。"
         )
     if ext in STREAMED:
         head = b"".join(_take(_chunks(f), HEAD))

@@ -15,4 +15,6 @@ class MonitoringConfig(AppConfig):
         from .tasks import enqueue_extraction
 
         connect_signals()
-        post_save.connect(enqueue_extraction, sender=get_document_model(), dispatch_uid="monitoring_extract_text")
+        post_save.connect(
+            enqueue_extraction, sender=get_document_model(), dispatch_uid="monitoring_extract_text"
+        )

@@ -189,7 +189,9 @@ def _xlsx(data: bytes, budget: Budget) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:  # the sheets' XML, decompressed, within the zip limit
         for info in z.infolist():
             if info.file_size > MAX_ZIP_MEMBER:
-                raise TooLarge(f"{TOO_LARGE}（工作表 {info.filename} 解压后 {info.file_size // 1024 // 1024} MB）")
+                raise TooLarge(
+                    f"{TOO_LARGE}（工作表 {info.filename} 解压后 {info.file_size // 1024 // 1024} MB）"
+                )
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
     size = 0
@@ -198,6 +200,7 @@ def _xlsx(data: bytes, budget: Budget) -> str:
             # The declared dimension (<dimension ref="A1:XFD1048576">) is not trusted: read-only openpyxl
             # would pad every row to it. Without it, rows and cells are those present in the file.
             ws.reset_dimensions()
+            budget.tick()
             for row in ws.iter_rows(values_only=True):
                 budget.row(len(row))
                 cells = ["" if v is None else str(v).strip() for v in row]

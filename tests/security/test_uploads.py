@@ -71,7 +71,9 @@ def ole(*storages: tuple[str, list[str]]) -> bytes:
     directory = b""
     for e in entries:
         if e is None:
-            directory += b"\x00" * 64 + struct.pack("<HBBIII", 0, 0, 0, nostream, nostream, nostream) + bytes(52)
+            directory += (
+                b"\x00" * 64 + struct.pack("<HBBIII", 0, 0, 0, nostream, nostream, nostream) + bytes(52)
+            )
             continue
         name, typ, left, right, child = e
         raw = (name + "\x00").encode("utf-16-le")
@@ -143,7 +145,9 @@ def test_office_macros_are_refused_in_ooxml_and_ole():
     macro = ooxml(extra={"word/vbaProject.bin": ole(("VBA", []))})
     message = refused("带宏的通知.docx", macro)
     assert "含有宏代码（vbaProject.bin）" in message
-    enabled = ooxml(content_types=b'<Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>')
+    enabled = ooxml(
+        content_types=b'<Override ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>'
+    )
     assert "启用宏" in refused("通知.docx", enabled)
     assert "含有宏代码（VBA）" in refused("旧通知.doc", ole(("Macros", ["VBA"])))
     assert "含有宏代码（VBA）" in refused("报表.xls", ole(("_VBA_PROJECT_CUR", ["VBA"])))
@@ -155,12 +159,20 @@ def test_html_svg_and_scripts_are_refused_as_active_content(settings):
     assert "实为网页或脚本" in refused("名单.csv", b"name\n<script>alert(1)</script>\n")
     assert "可执行程序或网页文件" in refused("材料.zip", _zip({"材料/说明.html": b"<html>"}))
     assert "可执行程序或网页文件" in refused("材料.zip", _zip({"setup.exe": b"MZ"}))
-    assert "含有脚本或启动命令的 PDF" in refused("表单.pdf", b"%PDF-1.6\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+    assert "含有脚本或启动命令的 PDF" in refused(
+        "表单.pdf", b"%PDF-1.6\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"
+    )
     for svg, why in [
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>', "onload"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>', "javascript:"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p/></foreignObject></svg>', "foreignobject"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>',
+            "javascript:",
+        ),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p/></foreignObject></svg>',
+            "foreignobject",
+        ),
     ]:
         with pytest.raises(UploadRefused) as exc:
             check_content("图.svg", svg)
@@ -280,7 +292,10 @@ def test_admin_document_upload_refuses_a_macro_file_and_keeps_the_title(admin_cl
     assert not get_document_model().objects.filter(title="关于召开会议的通知").exists()
     ok = upload("会议通知.docx", ooxml())
     response = admin_client.post("/admin/documents/add/", {"title": "关于召开会议的通知", "file": ok})
-    assert response.status_code == 302 and get_document_model().objects.filter(title="关于召开会议的通知").exists()
+    assert (
+        response.status_code == 302
+        and get_document_model().objects.filter(title="关于召开会议的通知").exists()
+    )
 
 
 def test_admin_multiple_upload_refuses_with_the_reason(admin_client):
@@ -295,7 +310,9 @@ def test_admin_multiple_upload_refuses_with_the_reason(admin_client):
 
 
 def test_admin_image_upload_refuses_an_infected_image(admin_client, fake_clamd):
-    response = admin_client.post("/admin/images/add/", {"title": "现场照片", "file": upload("现场.png", png(b"TROJAN-TEST"))})
+    response = admin_client.post(
+        "/admin/images/add/", {"title": "现场照片", "file": upload("现场.png", png(b"TROJAN-TEST"))}
+    )
     html = response.content.decode()
     assert "经病毒扫描发现“Win.Trojan.Test-1”" in html and 'value="现场照片"' in html
 

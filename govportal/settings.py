@@ -19,6 +19,11 @@ DATA_DIR = Path(os.environ.get("GOVPORTAL_HOME", BASE_DIR / "var")).resolve()
 
 PRODUCTION = os.environ.get("GOVPORTAL_ENV", "").lower() == "production"
 DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") in ("1", "true", "yes")
+if PRODUCTION and DEBUG:
+    # The debug page shows every setting to whoever provokes an error: never on a production site.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("生产环境（GOVPORTAL_ENV=production）不得开启 DEBUG：请删除环境变量 DEBUG 或设为 0。")
 
 
 def _secret_key() -> str:
@@ -41,7 +46,30 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h]
+
+
+def _allowed_hosts() -> list[str]:
+    """ALLOWED_HOSTS: required in production, and never "*" there (a page cached or a link in a mail built
+    for any Host header a visitor sends). Development: this machine's names (``<locality>.localhost`` too)."""
+    raw = os.environ.get("ALLOWED_HOSTS", "")
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    if not PRODUCTION:
+        return hosts or ["localhost", ".localhost", "127.0.0.1", "[::1]", "testserver"]
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not hosts:
+        raise ImproperlyConfigured(
+            "生产环境必须设置环境变量 ALLOWED_HOSTS：本网站的域名，多个用英文逗号分隔，"
+            "例如 ALLOWED_HOSTS=www.example.gov.cn,example.gov.cn。"
+        )
+    if any(h == "*" or h == "." for h in hosts):
+        raise ImproperlyConfigured(
+            "生产环境的 ALLOWED_HOSTS 不得为“*”：请逐个列出本网站的域名（如 www.example.gov.cn）。"
+        )
+    return hosts
+
+
+ALLOWED_HOSTS = _allowed_hosts()
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -78,11 +106,18 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # A missing or foreign Host gets a plain 400 page before anything else (never the debug page).
+    "govportal.security.middleware.HostCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, before the public-page cache: a cached page carries it too.
+    "govportal.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The back office only from the networks the profile allows (GOVPORTAL_ADMIN_NETWORKS overrides).
+    "govportal.security.middleware.AdminNetworkMiddleware",
     # Public pages from the cache publishing invalidates (before sessions: a hit skips them).
     "govportal.publishing.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,7 +292,19 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
     "zip",
 ]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Uploads are judged by content against a list per kind (govportal/security/uploads.py, 酉阳办法第二十九条);
+# limits per kind in MB (GOVPORTAL_UPLOAD_MAX_MB_DOCUMENT / _IMAGE / _VIDEO); Wagtail's own cap is the largest.
+GOVPORTAL_UPLOAD_MAX_MB = {
+    k: float(os.environ.get(f"GOVPORTAL_UPLOAD_MAX_MB_{k.upper()}", v))
+    for k, v in {"document": 50, "image": 10, "video": 200}.items()
+}
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(max(GOVPORTAL_UPLOAD_MAX_MB.values()) * 1024 * 1024)
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(GOVPORTAL_UPLOAD_MAX_MB["image"] * 1024 * 1024)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "govportal.security.forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "govportal.security.forms.ImageForm"
+# Documents are served only by Wagtail's view, which checks a private collection's restriction; the raw
+# /media/documents/ path refuses private ones (govportal/security/media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -276,4 +323,59 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# --- security headers and cookies (issue 12; govportal/security/) -------------------------------------------
+# Django's SecurityMiddleware: nosniff, Referrer-Policy, Cross-Origin-Opener-Policy on every response it sees
+# (the public-page cache sits inside it, so cached pages get them too); HSTS and Secure cookies in production.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview panel marks its own views SAMEORIGIN
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # Wagtail's admin reads the token from the page, not from the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0") in ("1", "true", "yes")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # TLS ends at the front (nginx); it says so in X-Forwarded-Proto, which only it may set.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "0") in ("1", "true", "yes")
+
+# Content-Security-Policy (django-csp). The public site: no inline script, no eval, nothing from another
+# origin. <script type="application/json"> data blocks (json_script) are not scripts for CSP and need nothing.
+# Styles: 'unsafe-inline' because ECharts writes style attributes into its tooltips and the error pages carry
+# a <style> block; a style cannot run code.
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "upgrade-insecure-requests": PRODUCTION,
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The back office (Wagtail 8): its templates still write inline <script> (InlinePanel, the date and time
+# widgets, the multiple chooser panel), so script-src needs 'unsafe-inline' there; no eval, nothing from
+# another origin, frames only of itself (the preview panel). See docs/security.md.
+GOVPORTAL_ADMIN_CSP = {
+    **_CSP_COMMON,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
 }

@@ -1,11 +1,14 @@
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from govportal.accounts import views as accounts_views
 from govportal.portal import views as portal_views
+from govportal.security.media import serve_media
 
 urlpatterns = [
     # GET or POST ends the session on the server (Wagtail's own view answers GET with 405 and keeps it).
@@ -24,9 +27,7 @@ urlpatterns = [
     path("", include("govportal.monitoring.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media: safe types, private documents never (govportal/security/media.py), with or without DEBUG.
+urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_media)]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -17,20 +17,6 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
-# Magic bytes of the attachment types the platform accepts.
-SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "pdf": (b"%PDF",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "txt": (b"",),
-}
-
-
 def normalize_contact(value: str) -> str:
     import unicodedata
 
@@ -191,23 +177,15 @@ class LetterForm(TokenMixin):
             raise forms.ValidationError(
                 f"最多上传 {rules.attachment_max_count} 个附件，您选择了 {len(files)} 个。请重新选择附件。"
             )
-        limit = int(rules.attachment_max_mb) * 1024 * 1024
+        from govportal.security.uploads import UploadRefused, check_upload, letter_kind
+
+        upload_kind = letter_kind(allowed, rules.attachment_max_mb)
         problems = []
         for f in files:
-            ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-            if ext not in allowed:
-                problems.append(f"附件“{f.name}”的格式不受支持，只接受 {'、'.join(allowed)} 格式。")
-                continue
-            if f.size > limit:
-                problems.append(
-                    f"附件“{f.name}”大小为 {f.size / 1048576:.1f} MB，超过每个 {rules.attachment_max_mb} MB 的上限。"
-                )
-                continue
-            head = f.read(16)
-            f.seek(0)
-            sigs = SIGNATURES.get(ext)
-            if sigs and not any(head.startswith(s) for s in sigs):
-                problems.append(f"附件“{f.name}”的内容与扩展名 .{ext} 不符，请确认文件未损坏。")
+            try:  # format by content, size, active content, virus scan (酉阳办法第二十九条)
+                check_upload(f, upload_kind, rules.locality)
+            except UploadRefused as exc:
+                problems.append(str(exc))
         if problems:
             raise forms.ValidationError(
                 problems + ["请重新选择附件（出于安全原因，浏览器不会保留已选的文件）。"]

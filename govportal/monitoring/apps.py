@@ -8,6 +8,13 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+        from wagtail.documents import get_document_model
+
         from .registries import connect_signals
+        from .tasks import enqueue_extraction
 
         connect_signals()
+        post_save.connect(
+            enqueue_extraction, sender=get_document_model(), dispatch_uid="monitoring_extract_text"
+        )

@@ -5,12 +5,22 @@ footnotes — a secret marker often sits in the header), .xlsx (openpyxl, read-o
 .ofd (the Chinese fixed-layout format: XML ``TextCode`` elements inside the zip) and .pdf (pypdf, text
 layer only: a scanned PDF has none). Old binary formats (.doc, .wps, .xls, .et) and archives are not
 extracted; the scan lists them so that a person checks them.
+
+Limits: a small file can declare a huge sheet (a 1.6 KB .xlsx declaring ``A1:XFD1048576`` once cost
+200 s of CPU) or decompress to gigabytes. Every extraction runs under a :class:`Budget` — at most
+``MAX_ROWS`` rows, ``MAX_CELLS`` cells, ``MAX_PAGES`` PDF pages and a time limit — and past any of them the
+result is “文件过大，未能检查” (not ok, so the scan lists the file for a person to check) instead of a
+worker busy for minutes. The text is extracted by the job worker when a document is saved
+(``tasks.extract_document_task``, with ``WORKER_TIME_LIMIT``); a web request (the editor's “检查” button,
+the review's machine check) reads that cached text, and only when the worker has not come to the file
+yet extracts it itself within ``REQUEST_TIME_LIMIT`` (a result cut short there is not kept).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -18,6 +28,12 @@ from xml.etree import ElementTree as ET
 
 MAX_CHARS = 2_000_000  # beyond this, a file is checked up to here and the report says so
 MAX_ZIP_MEMBER = 50 * 1024 * 1024
+MAX_ROWS = 200_000  # spreadsheet rows read, all sheets together
+MAX_CELLS = 2_000_000  # spreadsheet cells read (present in the file, not declared)
+MAX_PAGES = 3_000  # PDF pages
+WORKER_TIME_LIMIT = 60.0  # seconds, in the job worker
+REQUEST_TIME_LIMIT = 3.0  # seconds, when a web request has to extract a file the worker has not reached
+TOO_LARGE = "文件过大，未能检查"
 
 SUPPORTED = ("txt", "csv", "docx", "xlsx", "pptx", "ofd", "pdf")
 UNSUPPORTED_REASON = {
@@ -38,6 +54,39 @@ class Extracted:
 
 class ExtractionError(ValueError):
     pass
+
+
+class TooLarge(ExtractionError):
+    """A limit of the :class:`Budget` was reached: the file is reported as too large to check."""
+
+
+class Budget:
+    """Row, cell, page and time limits of one extraction."""
+
+    def __init__(self, time_limit: float | None = None):
+        self.time_limit = WORKER_TIME_LIMIT if time_limit is None else time_limit
+        self.deadline = time.monotonic() + self.time_limit
+        self.rows = self.cells = self.pages = 0
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TooLarge(f"{TOO_LARGE}（提取文字超过 {self.time_limit:g} 秒）")
+
+    def row(self, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        if self.rows > MAX_ROWS:
+            raise TooLarge(f"{TOO_LARGE}（表格超过 {MAX_ROWS:,} 行）")
+        if self.cells > MAX_CELLS:
+            raise TooLarge(f"{TOO_LARGE}（表格超过 {MAX_CELLS:,} 个单元格）")
+        if self.rows % 256 == 0:
+            self.tick()
+
+    def page(self) -> None:
+        self.pages += 1
+        if self.pages > MAX_PAGES:
+            raise TooLarge(f"{TOO_LARGE}（超过 {MAX_PAGES:,} 页）")
+        self.tick()
 
 
 def extension(name: str) -> str:
@@ -81,7 +130,7 @@ def _docx_part(xml: bytes) -> list[str]:
     return lines
 
 
-def _docx(data: bytes) -> str:
+def _docx(data: bytes, budget: Budget) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
         if "word/document.xml" not in names:
@@ -91,11 +140,12 @@ def _docx(data: bytes) -> str:
         parts += [n for n in names if re.fullmatch(r"word/(footnotes|endnotes|footer\d*)\.xml", n)]
         lines: list[str] = []
         for name in parts:
+            budget.tick()
             lines += _docx_part(_member(z, name))
     return "\n".join(lines)
 
 
-def _pptx(data: bytes) -> str:
+def _pptx(data: bytes, budget: Budget) -> str:
     ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         slides = sorted(
@@ -104,6 +154,7 @@ def _pptx(data: bytes) -> str:
         )
         lines = []
         for name in slides:
+            budget.page()
             root = ET.fromstring(_member(z, name))
             for para in root.iter(f"{ns}p"):
                 line = "".join(t.text or "" for t in para.iter(f"{ns}t")).strip()
@@ -112,7 +163,7 @@ def _pptx(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _ofd(data: bytes) -> str:
+def _ofd(data: bytes, budget: Budget) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         pages = sorted(
             (n for n in z.namelist() if re.search(r"Pages/Page_?\d+/Content\.xml$", n)),
@@ -122,6 +173,7 @@ def _ofd(data: bytes) -> str:
             raise ExtractionError("不是有效的 OFD 文件（没有页面内容）")
         lines = []
         for name in pages:
+            budget.page()
             root = ET.fromstring(_member(z, name))
             for obj in root.iter():
                 if obj.tag.endswith("TextObject"):
@@ -131,15 +183,26 @@ def _ofd(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _xlsx(data: bytes) -> str:
+def _xlsx(data: bytes, budget: Budget) -> str:
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # the sheets' XML, decompressed, within the zip limit
+        for info in z.infolist():
+            if info.file_size > MAX_ZIP_MEMBER:
+                raise TooLarge(
+                    f"{TOO_LARGE}（工作表 {info.filename} 解压后 {info.file_size // 1024 // 1024} MB）"
+                )
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
     size = 0
     try:
         for ws in wb.worksheets:
+            # The declared dimension (<dimension ref="A1:XFD1048576">) is not trusted: read-only openpyxl
+            # would pad every row to it. Without it, rows and cells are those present in the file.
+            ws.reset_dimensions()
+            budget.tick()
             for row in ws.iter_rows(values_only=True):
+                budget.row(len(row))
                 cells = ["" if v is None else str(v).strip() for v in row]
                 line = "\t".join(cells).strip()
                 if line:
@@ -167,7 +230,7 @@ def fold_pdf_text(text: str) -> str:
     return _CJK_SPACE.sub("", text.translate(_RADICALS))
 
 
-def _pdf(data: bytes) -> str:
+def _pdf(data: bytes, budget: Budget) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -179,6 +242,7 @@ def _pdf(data: bytes) -> str:
     pages = []
     size = 0
     for page in reader.pages:
+        budget.page()
         text = fold_pdf_text(page.extract_text() or "")
         pages.append(text)
         size += len(text)
@@ -188,8 +252,8 @@ def _pdf(data: bytes) -> str:
 
 
 _EXTRACTORS = {
-    "txt": lambda d: _decode(d),
-    "csv": lambda d: _decode(d),
+    "txt": lambda d, b: _decode(d),
+    "csv": lambda d, b: _decode(d),
     "docx": _docx,
     "xlsx": _xlsx,
     "pptx": _pptx,
@@ -203,14 +267,17 @@ def _tidy(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
-def extract_bytes(name: str, data: bytes) -> Extracted:
+def extract_bytes(name: str, data: bytes, *, time_limit: float | None = None) -> Extracted:
+    """The text of a file, within the limits of a :class:`Budget` (``time_limit`` seconds; default the
+    worker's)."""
     ext = extension(name)
     func = _EXTRACTORS.get(ext)
     if func is None:
         reason = UNSUPPORTED_REASON.get(ext) or f"不支持提取 .{ext or '（无扩展名）'} 文件的文字，请人工检查"
         return Extracted("", False, reason)
+    budget = Budget(time_limit)
     try:
-        text = _tidy(func(data))
+        text = _tidy(func(data, budget))
     except ExtractionError as exc:
         return Extracted("", False, str(exc))
     except (zipfile.BadZipFile, ET.ParseError) as exc:
@@ -228,9 +295,10 @@ def extract_bytes(name: str, data: bytes) -> Extracted:
     return Extracted(text, True, message)
 
 
-def document_text(document) -> Extracted:
+def document_text(document, *, time_limit: float | None = None) -> Extracted:
     """The text of a Wagtail document, cached in :class:`~govportal.monitoring.models.DocumentText` until
-    its file changes."""
+    its file changes. ``time_limit``: seconds for an extraction not cached yet (default the worker's); a
+    result cut short by a limit shorter than the worker's is not kept, so the worker still tries."""
     from .models import DocumentText
 
     file_hash = getattr(document, "file_hash", "") or ""
@@ -246,7 +314,10 @@ def document_text(document) -> Extracted:
         import hashlib
 
         file_hash = hashlib.sha1(data).hexdigest()
-    result = extract_bytes(document.file.name, data)
+    result = extract_bytes(document.file.name, data, time_limit=time_limit)
+    cut_short = result.message.startswith(TOO_LARGE) and "秒" in result.message
+    if cut_short and time_limit is not None and time_limit < WORKER_TIME_LIMIT:
+        return result
     DocumentText.objects.update_or_create(
         document=document,
         defaults={"file_hash": file_hash, "text": result.text, "ok": result.ok, "message": result.message},

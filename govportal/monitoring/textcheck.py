@@ -444,7 +444,7 @@ def check_item_attachments(
     document links in rich text), where its text can be extracted: ``[(document, extracted, findings)]``."""
     from wagtail.documents import get_document_model
 
-    from .extract import document_text
+    from .extract import REQUEST_TIME_LIMIT, document_text
 
     if not as_is:
         page = content_version(page)
@@ -460,6 +460,7 @@ def check_item_attachments(
         doc = docs.get(pk)
         if doc is None:
             continue
-        extracted = document_text(doc)
+        # a web request (the editor's check, the review): the text the job worker kept, or a short extraction
+        extracted = document_text(doc, time_limit=REQUEST_TIME_LIMIT)
         out.append((doc, extracted, c.check(extracted.text) if extracted.text else []))
     return out

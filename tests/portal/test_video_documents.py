@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_video_files_can_be_uploaded_as_documents(django_user_model, name):
     user = django_user_model.objects.create_superuser("video-admin", password="Test@2026pw")
     form_class = get_document_form(get_document_model())
-    upload = SimpleUploadedFile(name, b"\x00\x00\x00\x18ftypmp42" + bytes(64), content_type="video/mp4")
+    head = (
+        b"\x00\x00\x00\x18ftypmp42"
+        if name.endswith(".mp4")
+        else b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webm"
+    )
+    upload = SimpleUploadedFile(name, head + bytes(64), content_type="video/" + name.rsplit(".", 1)[-1])
     form = form_class({"title": name}, {"file": upload}, user=user)
     assert form.is_valid(), form.errors
 

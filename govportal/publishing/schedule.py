@@ -74,6 +74,12 @@ JOBS: list[Job] = [
         "govportal.monitoring.scan.scheduled_scan",
         "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
     ),
+    Job(
+        "publish_rebuilds",
+        timedelta(minutes=1),
+        "govportal.publishing.static_site.publish_rebuilds",
+        "静态发布：页脚、站点等全站显示的内容变更后，在后台分批重新生成整个站点的页面文件（可中断续做）",
+    ),
 ]
 
 

@@ -50,8 +50,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--debug", action="store_true", help="以调试模式（DEBUG）运行，仅限本机地址")
 
-    def handle(self, no_serve, port, **options):
+    def handle(self, no_serve, port, host="127.0.0.1", debug=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             report = apply_profile(load_profile(DEMO_PROFILE))
@@ -68,9 +70,16 @@ class Command(BaseCommand):
                     said = import_module(f"{app.name}.demo").prepare(home)
                 if said:
                     self.stdout.write(said)
+        from wagtail.models import Site
+
+        from govportal.publishing.static_site import enabled, request_rebuild
+
+        if enabled():  # the pages are written to the publish directory by the publish_rebuilds job
+            for site in Site.objects.all():
+                request_rebuild(site, "演示数据")
         self._print_help(port, accounts)
         if not no_serve:
-            call_command("serve", port=port)
+            call_command("serve", port=port, host=host, debug=debug)
 
     def _accounts(self):
         User = get_user_model()

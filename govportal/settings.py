@@ -21,7 +21,9 @@ DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") in ("1", "true", "ye
 # `govportal serve` (and gunicorn started any other way) is production: DEBUG off whatever the environment.
 # Only a `govportal demo --debug` run on a loopback address may turn it on (GOVPORTAL_DEMO_DEBUG, set by it).
 if (
-    os.environ.get("GOVPORTAL_SERVE") == "1" or Path(sys.argv[0]).name == "gunicorn" or sys.argv[1:2] == ["serve"]
+    os.environ.get("GOVPORTAL_SERVE") == "1"
+    or Path(sys.argv[0]).name == "gunicorn"
+    or sys.argv[1:2] == ["serve"]
 ) and os.environ.get("GOVPORTAL_DEMO_DEBUG") != "1":
     DEBUG = False
 

@@ -46,7 +46,9 @@ def render(
     values = {
         "APP": app,
         "SERVER_NAMES": " ".join(server_names) or "localhost",
-        "PUBLISH_ROOT": Path(getattr(settings, "PUBLISH_ROOT", Path(settings.DATA_DIR) / "publish")).resolve(),
+        "PUBLISH_ROOT": Path(
+            getattr(settings, "PUBLISH_ROOT", Path(settings.DATA_DIR) / "publish")
+        ).resolve(),
         "STATIC_ROOT": Path(settings.STATIC_ROOT).resolve(),
         "MEDIA_ROOT": Path(settings.MEDIA_ROOT).resolve(),
         "CACHE_DIR": cache_dir or (out / "cache" if test else Path(settings.DATA_DIR) / "nginx-cache"),

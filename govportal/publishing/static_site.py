@@ -379,7 +379,7 @@ def related_urls(page, site) -> list[str]:
     try:
         ids += [
             int(pk)
-            for pk, in ReferenceIndex.get_references_to(page)
+            for (pk,) in ReferenceIndex.get_references_to(page)
             .filter(base_content_type__model__isnull=False)
             .values_list("object_id")[:RELATED_LIMIT]
             if str(pk).isdigit()
@@ -498,7 +498,8 @@ def request_rebuild(site, reason: str) -> None:
     from .models import SiteBuild
 
     SiteBuild.objects.update_or_create(
-        site=site, defaults={"requested_at": timezone.now(), "reason": reason[:200], "cursor": "", "done": False}
+        site=site,
+        defaults={"requested_at": timezone.now(), "reason": reason[:200], "cursor": "", "done": False},
     )
 
 
@@ -575,7 +576,9 @@ def check_site(site) -> list[Problem]:
     folder = site_dir(site)
     records = {r.url: r for r in PublishedFile.objects.filter(site=site)}
     published_at = dict(
-        Page.objects.live().descendant_of(site.root_page, inclusive=True).values_list("pk", "last_published_at")
+        Page.objects.live()
+        .descendant_of(site.root_page, inclusive=True)
+        .values_list("pk", "last_published_at")
     )
     problems = []
     wanted = set()
@@ -668,7 +671,9 @@ class PublishedPageMiddleware:
             return None
         ctype = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
         if request.path.startswith("/feeds/"):
-            ctype = ("application/atom+xml" if path.suffix == ".atom" else "application/rss+xml") + "; charset=utf-8"
+            ctype = (
+                "application/atom+xml" if path.suffix == ".atom" else "application/rss+xml"
+            ) + "; charset=utf-8"
         gz = path.with_name(path.name + ".gz")
         use_gz = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") and gz.is_file()
         response = FileResponse(open(gz if use_gz else path, "rb"), content_type=ctype)

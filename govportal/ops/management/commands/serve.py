@@ -47,7 +47,9 @@ def _port_free(host: str, port: int) -> None:
 
 
 class Command(BaseCommand):
-    help = "以生产方式运行网站：gunicorn、后台任务进程和定时任务进程（前端请用 deploy/nginx/ 中的 nginx 配置）。"
+    help = (
+        "以生产方式运行网站：gunicorn、后台任务进程和定时任务进程（前端请用 deploy/nginx/ 中的 nginx 配置）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

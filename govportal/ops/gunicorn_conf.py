@@ -24,6 +24,8 @@ def on_starting(server):
     """Load Django and the word-segmentation dictionary once, in the master: the workers forked from it
     share those pages, and the first search is not slow."""
     os.environ["GOVPORTAL_SERVE"] = "1"
+    if os.environ.get("GOVPORTAL_WARM") == "0":
+        return
     try:
         import django
 

@@ -39,6 +39,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def render(site, url: str) -> tuple:
     """The response the app gives an anonymous visitor for ``url`` on ``site`` (full middleware)."""
     from django.test import RequestFactory
 
-    secure = site.port == 443
+    secure = site.port == 443 or bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
     port = site.port or 80
     host = site.hostname if port in (80, 443) else f"{site.hostname}:{port}"
     request = RequestFactory().get(
@@ -420,6 +421,14 @@ def page_changed(page, removed: bool = False) -> Outcome:
     return out
 
 
+def _structure_changed(page) -> None:
+    """A column, a channel or a home page was published or withdrawn: its title is in the navigation and
+    breadcrumbs of the pages below it, which the rebuild job brings up to date in the background."""
+    found = site_url(page)
+    if found is not None:
+        request_rebuild(found[0], f"栏目 {page.title} 变更")
+
+
 def subtree_changed(page, old_url: str | None = None) -> Outcome:
     """A page whose URL changed (moved, slug) or whose access changed (a view restriction): remove the
     files under its old place, then write it and what is below it (or ask for a site rebuild if big)."""
@@ -452,10 +461,29 @@ def subtree_changed(page, old_url: str | None = None) -> Outcome:
     return out
 
 
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Publish nothing page by page inside the block (a bulk load: the demo, a profile); ask for a rebuild
+    of every site at the end instead."""
+    _paused.on = getattr(_paused, "on", 0) + 1
+    try:
+        yield
+    finally:
+        _paused.on -= 1
+    if enabled() and not _paused.on:
+        from wagtail.models import Site
+
+        for s in Site.objects.all():
+            request_rebuild(s, "批量导入")
+
+
 def on_commit(func, *args, **kwargs) -> None:
     """Run ``func`` after the current transaction commits; a failure is logged, never raised into the
     editor's request (``govportal check-published`` and ``publish-site`` repair what was missed)."""
-    if not enabled():
+    if not enabled() or getattr(_paused, "on", 0):
         return
 
     def run():
@@ -724,10 +752,14 @@ def _is_page(instance) -> bool:
 
 def _on_published(sender, instance, **kwargs):
     on_commit(page_changed, instance)
+    if not hasattr(instance.specific_deferred, "info_category"):
+        on_commit(_structure_changed, instance)
 
 
 def _on_unpublished(sender, instance, **kwargs):
     on_commit(page_changed, instance, True)
+    if not hasattr(instance.specific_deferred, "info_category"):
+        on_commit(_structure_changed, instance)
 
 
 def _on_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):

@@ -54,7 +54,17 @@ class Command(BaseCommand):
         parser.add_argument("--debug", action="store_true", help="以调试模式（DEBUG）运行，仅限本机地址")
 
     def handle(self, no_serve, port, host="127.0.0.1", debug=False, **options):
+        from govportal.publishing.static_site import paused
+
         call_command("migrate", interactive=False, verbosity=0)
+        # Pages are written to the publish directory once at the end (the publish_rebuilds job), not once
+        # per demo item.
+        with paused():
+            self._prepare(port)
+        if not no_serve:
+            call_command("serve", port=port, host=host, debug=debug)
+
+    def _prepare(self, port):
         with transaction.atomic():
             report = apply_profile(load_profile(DEMO_PROFILE))
             accounts = self._accounts()
@@ -70,16 +80,7 @@ class Command(BaseCommand):
                     said = import_module(f"{app.name}.demo").prepare(home)
                 if said:
                     self.stdout.write(said)
-        from wagtail.models import Site
-
-        from govportal.publishing.static_site import enabled, request_rebuild
-
-        if enabled():  # the pages are written to the publish directory by the publish_rebuilds job
-            for site in Site.objects.all():
-                request_rebuild(site, "演示数据")
         self._print_help(port, accounts)
-        if not no_serve:
-            call_command("serve", port=port, host=host, debug=debug)
 
     def _accounts(self):
         User = get_user_model()

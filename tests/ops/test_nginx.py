@@ -50,7 +50,7 @@ def wait_port(port, proc=None, seconds=20.0):
                 return
         except OSError:
             if proc is not None and proc.poll() is not None:
-                raise RuntimeError("gunicorn 未能启动")
+                raise RuntimeError("gunicorn 未能启动") from None
             time.sleep(0.1)
     raise RuntimeError(f"127.0.0.1:{port} 未开始监听")
 
@@ -180,7 +180,7 @@ def test_slow_request_bodies_do_not_starve_the_app(front):
     # Through the shipped nginx: the bodies are read by nginx, with a timeout; the app is free.
     socks = _slow_bodies(port)
     try:
-        for i in range(3):
+        for _ in range(3):
             for s in socks:
                 s.sendall(b"a")
             started = time.monotonic()

@@ -236,11 +236,18 @@ def main():
     parser.add_argument("--port-base", type=int, default=8500)
     parser.add_argument("--write", action="store_true", help=f"append the results to {RESULTS.name}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary GOVPORTAL_HOME")
+    parser.add_argument(
+        "--from",
+        dest="from_home",
+        help="start from a copy of this GOVPORTAL_HOME (demo already prepared; an unfinished rebuild resumes)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"需要 {tool}：apt-get install -y wrk nginx（仅基准测试使用）")
     home_dir = Path(tempfile.mkdtemp(prefix="gp-bench-public-"))
+    if args.from_home:
+        shutil.copytree(args.from_home, home_dir, dirs_exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
     env.update(
         {
@@ -276,15 +283,23 @@ def main():
     try:
         say("== demo data")
         t = time.perf_counter()
-        call_command("demo", no_serve=True, verbosity=0, stdout=open(os.devnull, "w"))
+        if not args.from_home:
+            call_command("demo", no_serve=True, verbosity=0, stdout=open(os.devnull, "w"))
         say(f"  {time.perf_counter() - t:.0f} s")
         site = Site.objects.get(is_default_site=True)
-        say("== full rebuild (publish-site)")
+        say("== full rebuild (publish-site" + (", resumed" if args.from_home else "") + ")")
         t = time.perf_counter()
-        out = static_site.rebuild_site(site, resume=False)
+        out = static_site.rebuild_site(site, resume=bool(args.from_home))
         rebuild_s = time.perf_counter() - t
         n_files = len(out.written) + len(out.unchanged)
-        say(f"  {n_files} files in {rebuild_s:.0f} s ({len(out.skipped)} pages not written: forms etc.)")
+        from govportal.publishing.models import PublishedFile
+
+        n_total = PublishedFile.objects.filter(site=site).count()
+        rebuild_note = (
+            f"{n_files:,} files rendered in {rebuild_s:.0f} s ({n_total:,} published files in all; "
+            f"{len(out.skipped)} pages not written: forms, redirects)"
+        )
+        say("  " + rebuild_note)
 
         from govportal.portal.models import ArticlePage
         from tests.conftest import column as column_at
@@ -380,8 +395,6 @@ def main():
         say("== app stopped")
         gunicorn.send_signal(signal.SIGINT)
         gunicorn.wait(20)
-        from govportal.publishing.models import PublishedFile
-
         urls = list(PublishedFile.objects.filter(site=site).values_list("url", flat=True))
         ok = sum(1 for u in urls if get(front_port, u)[0] == 200)
         say(f"  {ok} of {len(urls)} published pages answered with the app stopped")
@@ -437,7 +450,7 @@ def main():
             lines.append(f"| {name} | {size:,} | {p:,.0f} | {f:,.0f} | **{f / p:.0%}** |")
         lines += [
             "",
-            f"Full rebuild of the demo site (`publish-site`): {n_files:,} files in {rebuild_s:.0f} s.",
+            f"Rebuild of the demo site (`publish-site`{', resumed after an interruption' if args.from_home else ''}): {rebuild_note}.",
             "",
             f"Publish to visible through the front: {visible}.",
             "",

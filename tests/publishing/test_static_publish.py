@@ -440,3 +440,21 @@ def test_column_page_query_count_does_not_grow_with_columns_or_items(client, qin
         publish(news, f"第{i}条政务要闻")
     assert _queries(client, news.url) == list_before
     assert _queries(client, channel.url) == channel_before
+
+
+def test_a_bulk_load_writes_nothing_page_by_page_and_asks_for_one_rebuild(publish_dir, committed, news, site):
+    with committed(), static_site.paused():
+        for i in range(3):
+            publish(news, f"批量导入的信息{i}")
+    assert not publish_dir.exists() or not any(publish_dir.rglob("*.html"))
+    build = SiteBuild.objects.get(site=site)
+    assert not build.done and build.reason == "批量导入"
+
+
+def test_publishing_a_column_asks_for_a_rebuild_of_its_site(publish_dir, committed, news, site):
+    with committed():
+        page = ColumnPage.objects.get(pk=news.pk)
+        page.title = "政务要闻（新）"
+        page.save_revision().publish()
+    assert "政务要闻（新）" in (publish_dir / "localhost" / static_site.file_for(rel(news))).read_text()
+    assert not SiteBuild.objects.get(site=site).done  # the breadcrumbs of its items: in the background

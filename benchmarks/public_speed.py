@@ -507,7 +507,10 @@ def measure_visible(port: int, news, pages: dict) -> str:
 
         def poll(key, path, shows):
             while not stop.is_set():
-                status, _, body = get(port, path)
+                try:
+                    status, _, body = get(port, path, timeout=30)
+                except OSError:
+                    continue
                 if shows(status, body):
                     seen.setdefault(key, time.perf_counter())
                     return
@@ -524,7 +527,7 @@ def measure_visible(port: int, news, pages: dict) -> str:
         t0 = time.perf_counter()
         revision.publish()
         for t in threads:
-            t.join(10)
+            t.join(30)
         stop.set()
         pub = {k: seen.get(k, float("inf")) - t0 for k in checks}
         # withdrawal
@@ -541,7 +544,7 @@ def measure_visible(port: int, news, pages: dict) -> str:
         t0 = time.perf_counter()
         ArticlePage.objects.get(pk=page.pk).unpublish()
         for t in threads:
-            t.join(10)
+            t.join(30)
         stop.set()
         wd = {k: seen.get(k, float("inf")) - t0 for k in checks}
         results.append((max(pub.values()), max(wd.values())))

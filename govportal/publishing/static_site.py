@@ -325,7 +325,7 @@ def affected_urls(page) -> tuple[object, list[str]] | None:
     if found is None:
         return None
     site, url = found
-    urls = [url]
+    urls, feeds = [url], []
     ancestors = Page.objects.ancestor_of(page).filter(depth__gte=site.root_page.depth).order_by("-depth")
     for anc_id, anc_path, anc_url_path, model in ancestors.values_list(
         "pk", "path", "url_path", "content_type__model"
@@ -337,7 +337,8 @@ def affected_urls(page) -> tuple[object, list[str]] | None:
             continue
         urls.append(a[1])
         if model in FEED_KINDS:
-            urls += [f"/feeds/{anc_id}.xml", f"/feeds/{anc_id}.atom"]
+            feeds += [f"/feeds/{anc_id}.xml", f"/feeds/{anc_id}.atom"]
+    urls += feeds  # after the pages: what a visitor sees first is written first
     specific = page.specific
     if getattr(specific, "index_number", "") or getattr(specific, "always_in_catalogue", False):
         urls.append("/gkml/")
@@ -576,6 +577,8 @@ def publish_rebuilds() -> str:
     """Periodic job: carry on the rebuilds that were asked for (at most ~50 s a run; resumable)."""
     from .models import SiteBuild
 
+    if not enabled():
+        return "静态发布未开启（GOVPORTAL_STATIC_PUBLISHING=0）"
     said = []
     for build in SiteBuild.objects.filter(done=False).select_related("site", "site__root_page"):
         out = rebuild_site(build.site, resume=True, limit_seconds=50)

@@ -1,44 +1,42 @@
-"""Public pages: `govportal serve` against nginx serving the same bytes, uncached rendering, freshness.
+"""Public pages on the shipped front: nginx serving published files vs nginx serving a plain file, the time
+from a publish to the public page, files re-rendered per publish at 10k and 200k items, pages with the app
+stopped, and the embedded default (``govportal serve`` without nginx).
 
-    .venv/bin/python benchmarks/public_speed.py            # about 4 minutes
-    .venv/bin/python benchmarks/public_speed.py --write    # also append the figures to RESULTS-public.md
+    apt-get install -y wrk nginx                         # Debian packages, used only here
+    .venv/bin/python benchmarks/public_speed.py          # about 6-10 minutes (200k items: most of it)
+    .venv/bin/python benchmarks/public_speed.py --write  # also append the figures to RESULTS-public.md
+    .venv/bin/python benchmarks/public_speed.py --items 10000,50000   # other site sizes
 
-Needs the Debian packages wrk and nginx (``apt-get install -y wrk nginx``); they are only used here,
-never by the application. Everything runs on 127.0.0.1, in a temporary GOVPORTAL_HOME (removed
-afterwards), with the 钦州 demo (``govportal demo --no-serve``).
+Everything runs on 127.0.0.1 (ports from 8500 unless ``--port-base``), in a temporary GOVPORTAL_HOME
+(removed afterwards), with the 钦州 demo (``govportal demo --no-serve``) on SQLite.
 
 Method
 ------
-1. Uncached rendering: with the public-page cache off, Django's test client renders the home page, a
-   column list (政务要闻) and an item page 40 times each after 5 warm-up renders, in three processes
-   one after the other; the median of the three medians (and of the p95s) of the whole request
-   (middleware, view, template) and the number of database queries. This runs before
-   ``govportal serve`` starts, so the job runner's first round (the daily text scan and the rest) does
-   not share the two CPUs with it.
-2. Throughput: ``govportal serve --host 127.0.0.1`` (front processes + gunicorn + job worker, the
-   production setup, default process counts) and nginx (``worker_processes auto``, sendfile,
-   keep-alive, access log off) serving the bytes ``govportal serve`` returned for each page, saved as
-   static files. For each page, wrk (``-t2 -c32``, 5 s) against nginx, then against govportal, then
-   the other way round, three rounds; the figure is the median of the rounds and the ratio of medians.
-   wrk runs on the same machine and takes its share of the CPU from both servers alike.
-3. Freshness: while a thread requests the home page and the column page every 20 ms through
-   ``govportal serve``, another process publishes an item (Wagtail publish, as the back office does)
-   and notes when the call started; then withdraws it (unpublish). The delay is from the start of the
-   call (the editor's click) to the first response after which every response (from whichever front
-   process) shows (or no longer shows) the item, watched for 3 s on end, so it
-   includes the publishing work itself (revision, search index, cache generation). The item is created
-   as a draft beforehand, so the click is only the publish, and the publishing process has published
-   and withdrawn another item first, as a running back-office worker has (the first publish of a
-   process loads the checks, about 1 s). On SQLite a write can meet "database is locked"
-   while the job worker holds its lock; the publisher then retries (printed as RETRY), and the delay
-   is counted from the first attempt (the editor's wait includes the retries).
+1. Setup: the demo, then ``publish-site`` writes every page (timed: a full rebuild).
+2. Throughput: the shipped front (``deploy/nginx/test.conf`` + the included files, rendered by
+   ``govportal.ops.nginx``; gunicorn behind it with the shipped config) against a plain nginx (same
+   ``worker_processes``, sendfile, keep-alive, access log off; one ``location /`` with a ``root``) serving
+   the very bytes of the published file. For the home page, a column list (政务要闻) and an item: wrk
+   (``-t2 -c32``, 5 s) against the plain nginx, then the shipped front, then the other way round, three
+   rounds; the figure is the median of the rounds and the ratio of the medians. wrk shares the two CPUs.
+3. Publish-to-visible: this process publishes an item in 政务要闻 (Wagtail publish, as the review's last
+   approval does) while threads poll the item URL, the column and the home page through the front every
+   10 ms; the delay runs from the start of the publish call to the first response showing the item (and
+   for a withdrawal, to the first 404 / list without it). It includes the writing of every affected file.
+4. Files per publish vs site size: items are added in bulk (rows of ``wagtailcore_page`` and
+   ``portal_articlepage`` spread over the leaf columns: real pages the column lists, feeds and sitemap
+   count; not in the search listing, so the home page's blocks are unchanged) to reach each size; then
+   one item is published and one withdrawn, counting the files written, removed and left alone.
+5. App stopped: gunicorn is stopped; every published URL is requested through the front.
+6. Embedded default: ``govportal serve --host 127.0.0.1`` (gunicorn; published pages from the publish
+   directory by ``PublishedPageMiddleware``), wrk on the same three pages. Recorded, no target.
 """
 
+# ruff: noqa: B023  (the polling closures run and are joined within their loop iteration)
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -56,98 +54,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS-public.md"
 PY = sys.executable
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from search_speed import machine  # noqa: E402
-
-RENDER = r"""
-import json, re, statistics, time, django
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-client = Client()
-out = {}
-urls = json.loads(URLS)
-column_html = client.get(urls["column list"], HTTP_HOST="127.0.0.1").content.decode()
-urls["item"] = re.search(r'<a href="(%s[^"]+/)"' % re.escape(urls["column list"]), column_html).group(1)
-for name, url in urls.items():
-    for _ in range(5):
-        assert client.get(url, HTTP_HOST="127.0.0.1").status_code == 200
-    times = []
-    for _ in range(40):
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            r = client.get(url, HTTP_HOST="127.0.0.1")
-            times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    out[name] = {"median": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1],
-                 "queries": len(ctx), "bytes": len(r.content), "cache": r.get("X-Cache", ""), "url": url}
-print("RESULT " + json.dumps(out))
-"""
-
-PUBLISH = r"""
-import sys, time, django
-django.setup()
-from django.db import OperationalError
-from govportal.portal.models import ArticlePage, ColumnPage
-from govportal.portal.columns import home_for
 
 
-def retried(action):
-    for attempt in range(20):
-        try:
-            return action()
-        except OperationalError as exc:
-            print("RETRY", exc, flush=True)
-            time.sleep(0.5)
+def machine() -> str:
+    import platform
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, load {load:.1f} at start"
 
 
-home = home_for("qinzhou")
-column = ColumnPage.objects.descendant_of(home).get(title="政务要闻")
-title = sys.argv[1]
-# warm up as a back-office worker is: the first publish of a process loads the checks (about 1 s)
-warm = retried(lambda: column.add_child(instance=ArticlePage(title="基准测试预热稿件", live=False, body="<p>预热。</p>")))
-retried(lambda: ArticlePage.objects.get(pk=warm.pk).save_revision().publish())
-retried(lambda: ArticlePage.objects.get(pk=warm.pk).unpublish())
-page = retried(lambda: column.add_child(instance=ArticlePage(title=title, live=False, body="<p>基准测试：发布后多久可见。</p>")))
-print("READY", flush=True)
-sys.stdin.readline()
-clicked = time.time()
-retried(lambda: ArticlePage.objects.get(pk=page.pk).save_revision().publish())
-print("PUBLISHED %.6f %.6f" % (clicked, time.time()), flush=True)
-sys.stdin.readline()
-clicked = time.time()
-retried(lambda: ArticlePage.objects.get(pk=page.pk).unpublish())
-state = "WITHDRAWN" if not ArticlePage.objects.get(pk=page.pk).live else "FAILED"
-print(state + " %.6f %.6f" % (clicked, time.time()), flush=True)
-"""
-
-
-NGINX_CONF = """worker_processes auto;
-pid {run}/nginx.pid;
-error_log {run}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_timeout 65; keepalive_requests 1000000;
-  client_body_temp_path {run}/b; proxy_temp_path {run}/p; fastcgi_temp_path {run}/f;
-  uwsgi_temp_path {run}/u; scgi_temp_path {run}/s;
-  default_type text/html;
-  server {{ listen 127.0.0.1:{port}; root {root}; charset utf-8; }}
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, timeout: float = 60.0) -> tuple[int, dict, bytes]:
-    req = urllib.request.Request(url, headers={"Accept-Encoding": "identity"})
+def get(port: int, path: str, host: str = "localhost", timeout: float = 10.0):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, dict(r.headers), r.read()
@@ -155,312 +80,534 @@ def get(url: str, timeout: float = 60.0) -> tuple[int, dict, bytes]:
         return e.code, dict(e.headers), e.read()
 
 
-def wait_for(url: str, seconds: float = 90.0) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if get(url, 2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"服务没有在 {seconds:.0f} 秒内启动：{url}")
-
-
-def wrk(url: str, duration: int, connections: int) -> dict:
+def wrk(url: str, duration: int, connections: int, host: str = "localhost") -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Host: {host}", url],
         capture_output=True,
         text=True,
-        timeout=duration + 30,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sock_err = re.search(r"Socket errors: (.*)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "bad": int(non2xx.group(1)) if non2xx else 0}
 
-    def ms(m):
-        if not m:
-            return None
-        v = float(m.group(1))
-        return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
 
-    return {
-        "rps": rps,
-        "p50": ms(p50),
-        "p99": ms(p99),
-        "non2xx": int(errors.group(1)) if errors else 0,
-        "socket_errors": sock_err.group(1) if sock_err else "",
-    }
+def wait_port(port: int, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.3):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"127.0.0.1:{port} 未开始监听")
+
+
+PLAIN_CONF = """worker_processes {workers};
+{user}
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 30s;
+    client_body_temp_path {prefix}/tmp; proxy_temp_path {prefix}/tmp; fastcgi_temp_path {prefix}/tmp;
+    uwsgi_temp_path {prefix}/tmp; scgi_temp_path {prefix}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {root}; }}
+    }}
+}}
+"""
+
+
+def bulk_items(target: int, out=print) -> float:
+    """Add ArticlePage rows in bulk until the site has ``target`` items (real pages of the tree)."""
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from wagtail.models import Locale, Page
+
+    from govportal.portal.columns import home_for, main_columns
+    from govportal.portal.models import ArticlePage
+    from govportal.portal.views import item_models
+
+    started = time.perf_counter()
+    have = sum(m.objects.count() for m in item_models())
+    need = target - have
+    if need <= 0:
+        return 0.0
+    home = home_for("qinzhou")
+    leaves = [c for c in main_columns(home).live().filter(numchild__lt=5000) if c.supply_method != "跳转链接"]
+    leaves = [c for c in leaves if not c.get_children().exclude(content_type__model="articlepage").exists()]
+    ct = ContentType.objects.get_for_model(ArticlePage)
+    locale = Locale.get_default()
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def step(n):
+        s = ""
+        for _ in range(4):
+            n, r = divmod(n, 36)
+            s = alphabet[r] + s
+        return s
+
+    now = timezone.now()
+    item_fields = [
+        f for f in ArticlePage._meta.concrete_fields if f.model is not Page and f.name != "page_ptr"
+    ]
+    tables: dict[str, list] = {}
+    for f in item_fields:
+        tables.setdefault(f.model._meta.db_table, []).append(f)
+    per = need // len(leaves) + 1
+    made = 0
+    qn = connection.ops.quote_name
+    for c in leaves:
+        if made >= need:
+            break
+        count = min(per, need - made)
+        base = c.numchild
+        pages = []
+        for i in range(count):
+            n = base + i + 1
+            slug = f"bulk{c.pk}x{n}"
+            date = now - dt.timedelta(days=(made + i) % 3650, minutes=i % 600)
+            pages.append(
+                Page(
+                    path=c.path + step(n),
+                    depth=c.depth + 1,
+                    numchild=0,
+                    title=f"{c.title}批量信息{n}",
+                    draft_title=f"{c.title}批量信息{n}",
+                    slug=slug,
+                    content_type=ct,
+                    live=True,
+                    has_unpublished_changes=False,
+                    url_path=f"{c.url_path}{slug}/",
+                    first_published_at=date,
+                    last_published_at=date,
+                    translation_key=uuid.uuid4(),
+                    locale=locale,
+                )
+            )
+        with transaction.atomic():
+            Page.objects.bulk_create(pages, batch_size=2000)
+            ids = list(
+                Page.objects.filter(path__in=[p.path for p in pages])
+                .order_by("path")
+                .values_list("pk", "path")
+            )
+            for table, tfields in tables.items():
+                # The parent table of ArticlePage's chain (ItemPage is abstract: one table, portal_articlepage).
+                cols = ["page_ptr_id"] + [f.column for f in tfields]
+                sql = f"INSERT INTO {qn(table)} ({', '.join(qn(x) for x in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+                rows = []
+                for pk, _path in ids:
+                    row = [pk]
+                    for f in tfields:
+                        value = now if f.name == "date" else f.get_default()
+                        if f.name == "body":
+                            value = "<p>批量生成的正文。</p>"
+                        row.append(f.get_db_prep_save(value, connection))
+                    rows.append(row)
+                with connection.cursor() as cur:
+                    cur.executemany(sql, rows)
+            Page.objects.filter(pk=c.pk).update(numchild=base + count)
+        made += count
+        if made and made % 20000 < count:
+            out(f"    {have + made:,} items …")
+    from govportal.portal.views import forget_kinds
+
+    for c in leaves:
+        forget_kinds(c.path)
+    return time.perf_counter() - started
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument(
-        "--write", action="store_true", help=f"append the results to {RESULTS.relative_to(ROOT)}"
-    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--items", default="10000,200000", help="site sizes for the files-per-publish count")
+    parser.add_argument("--port-base", type=int, default=8500)
+    parser.add_argument("--write", action="store_true", help=f"append the results to {RESULTS.name}")
     parser.add_argument("--keep", action="store_true", help="keep the temporary GOVPORTAL_HOME")
+    parser.add_argument(
+        "--from",
+        dest="from_home",
+        help="start from a copy of this GOVPORTAL_HOME (demo already prepared; an unfinished rebuild resumes)",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
-        if not (shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists()):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"需要 {tool}：apt-get install -y wrk nginx（仅基准测试使用）")
-    nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
-
-    started = dt.datetime.now().astimezone()
-    the_machine = machine()
-    home = Path(tempfile.mkdtemp(prefix="govportal-bench-public-"))
-    env = {
-        **os.environ,
-        "GOVPORTAL_HOME": str(home),
-        "DJANGO_SETTINGS_MODULE": "govportal.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("GOVPORTAL_PUBLIC_CACHE", None)
-    serve = nginx = None
-    port, nginx_port = free_port(), free_port()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        t = time.time()
-        subprocess.run(
-            [PY, "-m", "govportal.cli", "demo", "--no-serve"],
-            env=env,
-            check=True,
-            timeout=900,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"demo prepared in {time.time() - t:.0f} s", flush=True)
-
-        # 1. uncached rendering
-        render_env = {
-            **env,
-            "GOVPORTAL_PUBLIC_CACHE": "0",
-            "URLS": json.dumps({"home": "/", "column list": "/dtxx/zwyw/"}),
+    home_dir = Path(tempfile.mkdtemp(prefix="gp-bench-public-"))
+    if args.from_home:
+        shutil.copytree(args.from_home, home_dir, dirs_exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")}
+    env.update(
+        {
+            "GOVPORTAL_HOME": str(home_dir),
+            "GOVPORTAL_STATIC_PUBLISHING": "1",
+            "GOVPORTAL_TRUSTED_PROXIES": "127.0.0.1",
+            "DJANGO_SETTINGS_MODULE": "govportal.settings",
+            "DEBUG": "0",
         }
-        # three processes of 40 renders each: this machine is a VM whose speed differs from one process to
-        # the next by a quarter; the figure is the median of the three medians, the three are printed.
-        runs_render = []
-        for _ in range(3):
-            out = subprocess.run(
-                [PY, "-c", "import os; URLS = os.environ['URLS']\n" + RENDER],
-                env=render_env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            ).stdout
-            runs_render.append(json.loads(out.split("RESULT ", 1)[1]))
-        render = {}
-        for name in runs_render[0]:
-            each = [r[name] for r in runs_render]
-            render[name] = {
-                **each[0],
-                "median": statistics.median(r["median"] for r in each),
-                "p95": statistics.median(r["p95"] for r in each),
-                "medians": [r["median"] for r in each],
-            }
-        for name, r in render.items():
-            print(
-                f"uncached {name}: median {r['median']:.1f} ms (runs {', '.join(f'{m:.1f}' for m in r['medians'])}),"
-                f" p95 {r['p95']:.1f} ms, {r['queries']} queries",
-                flush=True,
+    )
+    os.environ.update(env)
+    for k in ("DATABASE_URL", "REDIS_URL"):
+        os.environ.pop(k, None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    from govportal.ops import nginx
+    from govportal.publishing import static_site
+
+    lines: list[str] = []
+
+    def say(text=""):
+        print(text, flush=True)
+
+    procs: list[subprocess.Popen] = []
+    fronts = []
+    started_at = dt.datetime.now(dt.UTC)
+    mach = machine()
+    try:
+        say("== demo data")
+        t = time.perf_counter()
+        if not args.from_home:
+            call_command("demo", no_serve=True, verbosity=0, stdout=open(os.devnull, "w"))
+        say(f"  {time.perf_counter() - t:.0f} s")
+        site = Site.objects.get(is_default_site=True)
+        say("== full rebuild (publish-site" + (", resumed" if args.from_home else "") + ")")
+        t = time.perf_counter()
+        out = static_site.rebuild_site(site, resume=bool(args.from_home))
+        rebuild_s = time.perf_counter() - t
+        n_files = len(out.written) + len(out.unchanged)
+        from govportal.publishing.models import PublishedFile
+
+        n_total = PublishedFile.objects.filter(site=site).count()
+        rebuild_note = (
+            f"{n_files:,} files rendered in {rebuild_s:.0f} s ({n_total:,} published files in all; "
+            f"{len(out.skipped)} pages not written: forms, redirects)"
+        )
+        say("  " + rebuild_note)
+
+        from govportal.portal.models import ArticlePage
+        from tests.conftest import column as column_at
+
+        home = site.root_page.specific
+        news = column_at(home, "动态信息", "政务要闻")
+        item = ArticlePage.objects.child_of(news).live().order_by("-date").first()
+        pages = {
+            "home": "/",
+            "column list": static_site.site_url(news)[1],
+            "item": static_site.site_url(item)[1],
+        }
+
+        app_port, front_port, plain_port, serve_port = (args.port_base + i for i in (1, 2, 3, 4))
+        gunicorn = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "govportal.wsgi:application",
+                "--config",
+                "python:govportal.ops.gunicorn_conf",
+            ]
+            + ["--bind", f"127.0.0.1:{app_port}", "--workers", "2", "--access-logfile", "/dev/null"],
+            cwd=ROOT,
+            env={**env, "GOVPORTAL_WARM": "0"},
+        )
+        procs.append(gunicorn)
+        front = nginx.start_test_nginx(
+            home_dir / "front",
+            app=f"127.0.0.1:{app_port}",
+            server_names=nginx.site_names(),
+            port=front_port,
+            workers=2,
+        )
+        fronts.append(front)
+        plain_root = home_dir / "plain"
+        plain_root.mkdir()
+        for name, url in pages.items():
+            src = static_site.site_dir(site) / static_site.file_for(url)
+            shutil.copy(src, plain_root / f"{name.replace(' ', '-')}.html")
+        (home_dir / "plain-nginx" / "tmp").mkdir(parents=True)
+        conf = home_dir / "plain-nginx" / "nginx.conf"
+        conf.write_text(
+            PLAIN_CONF.format(
+                workers=2,
+                user="user root root;" if os.geteuid() == 0 else "",
+                prefix=home_dir / "plain-nginx",
+                port=plain_port,
+                root=plain_root,
             )
+        )
+        plain = subprocess.Popen([nginx.NGINX, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"])
+        procs.append(plain)
+        wait_port(app_port)
+        wait_port(plain_port)
+        for name, url in pages.items():
+            s1, h1, b1 = get(front_port, url)
+            s2, _, b2 = get(plain_port, f"/{name.replace(' ', '-')}.html")
+            assert s1 == 200 and h1.get("X-Published") == "file" and b1 == b2, (name, s1, h1)
 
-        pages = {name: r["url"] for name, r in render.items()}
+        say("== throughput (wrk)")
+        results: dict = {}
+        for name, url in pages.items():
+            plain_url = f"http://127.0.0.1:{plain_port}/{name.replace(' ', '-')}.html"
+            front_url = f"http://127.0.0.1:{front_port}{url}"
+            runs = {"plain": [], "front": []}
+            for r in range(args.rounds):
+                order = ("plain", "front") if r % 2 == 0 else ("front", "plain")
+                for which in order:
+                    target = plain_url if which == "plain" else front_url
+                    res = wrk(target, args.duration, args.connections)
+                    assert res["bad"] == 0, (which, res)
+                    runs[which].append(res["rps"])
+            p, f = statistics.median(runs["plain"]), statistics.median(runs["front"])
+            results[name] = (len(get(front_port, url)[2]), p, f)
+            say(f"  {name}: plain {p:,.0f} req/s, shipped front {f:,.0f} req/s ({f / p:.0%})")
 
+        say("== publish to visible")
+        visible = measure_visible(front_port, news, pages)
+        say(f"  {visible}")
+
+        say("== files per publish vs site size")
+        sizes = []
+        for target in [int(x) for x in args.items.split(",") if x]:
+            gen_s = bulk_items(target, say)
+            static_site.forget_sites()
+            row = files_per_publish(site, news, target)
+            row["generated_s"] = gen_s
+            sizes.append(row)
+            say(f"  {row}")
+
+        say("== app stopped")
+        gunicorn.send_signal(signal.SIGINT)
+        gunicorn.wait(20)
+        urls = list(PublishedFile.objects.filter(site=site).values_list("url", flat=True))
+        ok = sum(1 for u in urls if get(front_port, u)[0] == 200)
+        say(f"  {ok} of {len(urls)} published pages answered with the app stopped")
+
+        say("== embedded default: govportal serve (no nginx)")
         serve = subprocess.Popen(
-            [PY, "-m", "govportal.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
+            [
+                PY,
+                "-m",
+                "govportal.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(serve_port),
+                "--workers",
+                "2",
+                "--no-worker",
+            ],
+            cwd=ROOT,
+            env={**env, "GOVPORTAL_WARM": "0"},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
         )
-        wait_for(base + "/")
+        procs.append(serve)
+        wait_port(serve_port, 120)
+        time.sleep(2)
+        embedded = {}
+        for name, url in pages.items():
+            if name == "item":
+                url = static_site.site_url(ArticlePage.objects.get(pk=item.pk))[1]
+            status, headers, _ = get(serve_port, url)
+            runs = [
+                wrk(f"http://127.0.0.1:{serve_port}{url}", args.duration, args.connections)["rps"]
+                for _ in range(max(1, args.rounds - 2))
+            ]
+            embedded[name] = (statistics.median(runs), headers.get("X-Published", ""))
+            say(f"  {name}: {embedded[name][0]:,.0f} req/s (X-Published: {embedded[name][1] or '-'})")
+        serve.send_signal(signal.SIGINT)
+        serve.wait(30)
 
-        # 2. throughput: the same bytes from nginx
-        # nginx's workers run as an unprivileged user: its files go where that user can read them.
-        root = Path(tempfile.mkdtemp(prefix="govportal-bench-nginx-"))
-        os.chmod(root, 0o755)
-        run = home / "nginx-run"
-        run.mkdir()
-        static_paths = {}
-        for name, path in pages.items():
-            get(base + path)
-            status, headers, body = get(base + path)
-            assert status == 200 and headers.get("X-Cache") == "HIT", (name, status, headers.get("X-Cache"))
-            file = root / f"{name.replace(' ', '-')}.html"
-            file.write_bytes(body)
-            os.chmod(file, 0o644)
-            static_paths[name] = "/" + file.name
-        conf = home / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(run=run, port=nginx_port, root=root))
-        nginx = subprocess.Popen(
-            [nginx_bin, "-c", str(conf), "-g", "daemon off;"],
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_for(f"http://127.0.0.1:{nginx_port}{static_paths['home']}")
-        for name in pages:
-            a = get(base + pages[name])[2]
-            b = get(f"http://127.0.0.1:{nginx_port}{static_paths[name]}")[2]
-            assert a == b, f"{name}: different bytes"
-        runs: dict[tuple[str, str], list[dict]] = {}
-        for rnd in range(args.rounds):
-            for name in pages:
-                order = ["nginx", "govportal"] if rnd % 2 == 0 else ["govportal", "nginx"]
-                for server in order:
-                    url = (
-                        f"http://127.0.0.1:{nginx_port}{static_paths[name]}"
-                        if server == "nginx"
-                        else base + pages[name]
-                    )
-                    r = wrk(url, args.duration, args.connections)
-                    runs.setdefault((name, server), []).append(r)
-                    print(
-                        f"round {rnd + 1} {name:12} {server:9} {r['rps']:9.0f} req/s  p50 {r['p50']} ms"
-                        + (f"  non-2xx {r['non2xx']}" if r["non2xx"] else ""),
-                        flush=True,
-                    )
+        lines += [
+            f"### Public pages on the shipped nginx front — {started_at:%Y-%m-%d %H:%M} UTC",
+            "",
+            f"Machine: {mach}.",
+            "",
+            f"Command: `.venv/bin/python benchmarks/public_speed.py --items {args.items}` (wrk -t2 -c{args.connections}, "
+            f"{args.duration} s × {args.rounds} rounds per page and server, alternating order; both nginx with 2 workers).",
+            "",
+            "| page | bytes | plain nginx req/s | shipped front req/s | ratio |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, (size, p, f) in results.items():
+            lines.append(f"| {name} | {size:,} | {p:,.0f} | {f:,.0f} | **{f / p:.0%}** |")
+        lines += [
+            "",
+            f"Rebuild of the demo site (`publish-site`{', resumed after an interruption' if args.from_home else ''}): {rebuild_note}.",
+            "",
+            f"Publish to visible through the front: {visible}.",
+            "",
+            "| site items | bulk insert s | files rendered by a publish | of them changed | left alone | publish s "
+            "| files removed by a withdrawal | rewritten by it | withdrawal s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in sizes:
+            lines.append(
+                f"| {r['items']:,} | {r['generated_s']:.0f} | {r['rendered']} | {r['written']} | {r['untouched']:,} | "
+                f"{r['publish_s']:.2f} | {r['removed']} | {r['w_written']} | {r['withdraw_s']:.2f} |"
+            )
+        lines += [
+            "",
+            f"App stopped (gunicorn killed): {ok} of {len(urls)} published pages answered by nginx.",
+            "",
+            "Embedded default (`govportal serve`, gunicorn 2 workers, no nginx; no target): "
+            + ", ".join(f"{n} {v[0]:,.0f} req/s" for n, v in embedded.items())
+            + ".",
+            "",
+        ]
+        text = "\n".join(lines)
+        print("\n" + text)
+        if args.write:
+            with RESULTS.open("a") as f:
+                f.write("\n" + text + "\n")
+    finally:
+        for f in fronts:
+            f.stop()
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        if not args.keep:
+            shutil.rmtree(home_dir, ignore_errors=True)
 
-        # 3. freshness
-        title = f"基准测试新闻{int(time.time())}"
-        pub = subprocess.Popen(
-            [PY, "-c", PUBLISH, title], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert pub.stdout.readline().strip() == "READY"
-        # every response: (time it came back, page, shows the item); the delay is to the first response
-        # after which every response, from whichever front process, shows the new state
-        seen: list[tuple[float, str, bool]] = []
+
+def measure_visible(port: int, news, pages: dict) -> str:
+    from govportal.portal.models import ArticlePage
+    from govportal.publishing import static_site
+
+    results = []
+    for attempt in range(3):
+        title = f"基准测试发布可见性{attempt}号通知"
+        page = ArticlePage(title=title, body="<p>正文</p>")
+        news.add_child(instance=page)
+        revision = page.save_revision()
+        url = static_site.site_url(page)[1]
+        seen = {}
         stop = threading.Event()
 
-        def poll(path, key):
+        def poll(key, path, shows):
             while not stop.is_set():
                 try:
-                    body = get(base + path, 5)[2].decode()
+                    status, _, body = get(port, path, timeout=30)
                 except OSError:
                     continue
-                seen.append((time.time(), key, title in body))
-                time.sleep(0.02)
-
-        def settled(key, since, shows, until=float("inf")):
-            """Seconds from ``since`` to the first response of ``key`` after which all (up to ``until``)
-            show ``shows``."""
-            rows = [(t, v) for t, k, v in list(seen) if k == key and since <= t < until]
-            last_old = max((t for t, v in rows if v != shows), default=since)
-            first_new = [t for t, v in rows if v == shows and t >= last_old]
-            return (first_new[0] - since) if first_new else None
-
-        def wait_settled(since, shows, calm=3.0):
-            """Until both pages have shown ``shows`` for ``calm`` seconds on end (at most 20 s)."""
-            deadline = time.time() + 20
-            while time.time() < deadline:
-                done = [settled(k, since, shows) for k in ("home", "column list")]
-                if all(d is not None and time.time() - since - d >= calm for d in done):
+                if shows(status, body):
+                    seen.setdefault(key, time.perf_counter())
                     return
-                time.sleep(0.1)
+                time.sleep(0.01)
 
-        threads = [
-            threading.Thread(target=poll, args=(pages[k], k), daemon=True) for k in ("home", "column list")
-        ]
-        for th in threads:
-            th.start()
-        time.sleep(0.5)
-        pub.stdin.write("\n")
-        pub.stdin.flush()
-        line = pub.stdout.readline()
-        while line.startswith("RETRY"):
-            print(line.strip())
-            line = pub.stdout.readline()
-        published, published_done = map(float, line.split()[1:3])
-        wait_settled(published, True)
-        pub.stdin.write("\n")
-        pub.stdin.flush()
-        line = pub.stdout.readline()
-        while line.startswith("RETRY"):
-            print(line.strip())
-            line = pub.stdout.readline()
-        if line.startswith("FAILED"):
-            print(
-                "the withdrawal could not be written (database is locked); freshness of withdrawal not measured"
-            )
-        withdrawn, withdrawn_done = map(float, line.split()[1:3])
-        wait_settled(withdrawn, False)
+        checks = {
+            "item": (url, lambda s, b: s == 200 and title.encode() in b),
+            "column": (pages["column list"], lambda s, b: title.encode() in b),
+            "home": ("/", lambda s, b: title.encode() in b),
+        }
+        threads = [threading.Thread(target=poll, args=(k, p, f)) for k, (p, f) in checks.items()]
+        for t in threads:
+            t.start()
+        t0 = time.perf_counter()
+        revision.publish()
+        for t in threads:
+            t.join(30)
         stop.set()
-        pub.wait(30)
-        fresh = {k: settled(k, published, True, withdrawn) for k in ("home", "column list")}
-        stale = {k: settled(k, withdrawn, False) for k in ("home", "column list")}
-        took = {"publish": published_done - published, "withdrawal": withdrawn_done - withdrawn}
-        print(
-            f"visible after publish: {fresh}; gone after withdrawal: {stale}; calls took {took}", flush=True
-        )
+        pub = {k: seen.get(k, float("inf")) - t0 for k in checks}
+        # withdrawal
+        seen.clear()
+        stop.clear()
+        checks = {
+            "item": (url, lambda s, b: s == 404),
+            "column": (pages["column list"], lambda s, b: title.encode() not in b),
+            "home": ("/", lambda s, b: title.encode() not in b),
+        }
+        threads = [threading.Thread(target=poll, args=(k, p, f)) for k, (p, f) in checks.items()]
+        for t in threads:
+            t.start()
+        t0 = time.perf_counter()
+        ArticlePage.objects.get(pk=page.pk).unpublish()
+        for t in threads:
+            t.join(30)
+        stop.set()
+        wd = {k: seen.get(k, float("inf")) - t0 for k in checks}
+        results.append((max(pub.values()), max(wd.values())))
+    pubs = sorted(r[0] for r in results)
+    wds = sorted(r[1] for r in results)
+    return (
+        f"published → item, column and home all show it after {statistics.median(pubs):.2f} s median "
+        f"(runs {', '.join(f'{x:.2f}' for x in pubs)}); withdrawn → item 404 and gone from the lists after "
+        f"{statistics.median(wds):.2f} s median (runs {', '.join(f'{x:.2f}' for x in wds)})"
+    )
+
+
+def files_per_publish(site, news, target: int) -> dict:
+    """Publish one item and withdraw it, counting what static publishing wrote, removed and left alone."""
+    from govportal.portal.models import ArticlePage
+    from govportal.portal.views import item_models
+    from govportal.publishing import static_site
+    from govportal.publishing.models import PublishedFile
+
+    log = []
+    real = static_site.publish_url, static_site.unpublish_url
+
+    def publish_url(*a, **k):
+        out = real[0](*a, **k)
+        log.append(out)
+        return out
+
+    def unpublish_url(*a, **k):
+        out = real[1](*a, **k)
+        log.append(out)
+        return out
+
+    static_site.publish_url, static_site.unpublish_url = publish_url, unpublish_url
+    try:
+        items = sum(m.objects.count() for m in item_models())
+        total = PublishedFile.objects.filter(site=site).count()
+        page = ArticlePage(title=f"规模测试信息{target}", body="<p>正文</p>")
+        news.add_child(instance=page)
+        revision = page.save_revision()
+        log.clear()
+        t = time.perf_counter()
+        revision.publish()  # autocommit: the on-commit handler writes the files before this returns
+        publish_s = time.perf_counter() - t
+        rendered = sum(len(o.written) + len(o.unchanged) for o in log)
+        written = sum(len(o.written) for o in log)
+        log.clear()
+        t = time.perf_counter()
+        ArticlePage.objects.get(pk=page.pk).unpublish()
+        withdraw_s = time.perf_counter() - t
+        removed = sum(len(o.removed) for o in log)
+        w_written = sum(len(o.written) for o in log)
     finally:
-        if serve is not None:
-            try:
-                os.killpg(serve.pid, signal.SIGTERM)
-                serve.wait(30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(serve.pid, signal.SIGKILL)
-        if nginx is not None:
-            try:
-                os.killpg(nginx.pid, signal.SIGTERM)
-                nginx.wait(10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-        if not args.keep:
-            shutil.rmtree(home, ignore_errors=True)
-            if "root" in locals():
-                shutil.rmtree(root, ignore_errors=True)
-
-    def med(name, server, key="rps"):
-        return statistics.median(r[key] for r in runs[(name, server)])
-
-    lines = [
-        f"### Public pages — {started:%Y-%m-%d %H:%M %Z}",
-        "",
-        f"Machine: {the_machine}.",
-        "",
-        "Command: `.venv/bin/python benchmarks/public_speed.py` (wrk -t2 "
-        f"-c{args.connections}, {args.duration} s × {args.rounds} rounds per page and server, alternating order).",
-        "",
-        "| page | bytes | nginx req/s | govportal serve req/s | ratio | govportal p50 / p99 ms |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for name in pages:
-        n, g = med(name, "nginx"), med(name, "govportal")
-        lines.append(
-            f"| {name} | {render[name]['bytes']:,} | {n:,.0f} | {g:,.0f} | **{g / n:.0%}** | "
-            f"{med(name, 'govportal', 'p50'):.2f} / {med(name, 'govportal', 'p99'):.2f} |"
-        )
-    lines += [
-        "",
-        "Uncached rendering (cache off, Django test client, 40 renders after 5 warm-up, in each of three processes;"
-        " median of the three medians, the three in brackets):",
-        "",
-        "| page | median ms | p95 ms | queries |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, r in render.items():
-        each = ", ".join(f"{m:.1f}" for m in r["medians"])
-        lines.append(f"| {name} | **{r['median']:.1f}** ({each}) | {r['p95']:.1f} | {r['queries']} |")
-    fmt = lambda v: f"{v:.2f} s" if v is not None else "not within 15 s"  # noqa: E731
-    lines += [
-        "",
-        "Freshness through `govportal serve` (start of the publish / unpublish call, as when the editor clicks, "
-        "→ first response after which every response shows it / no longer shows it): "
-        + "; ".join(f"{k}: published {fmt(fresh[k])}, withdrawn {fmt(stale[k])}" for k in fresh)
-        + f" (the publish call itself took {took['publish']:.2f} s, the unpublish {took['withdrawal']:.2f} s).",
-        "",
-    ]
-    report = "\n".join(lines)
-    print()
-    print(report)
-    if args.write:
-        with open(RESULTS, "a", encoding="utf-8") as f:
-            f.write("\n" + report + "\n")
-        print(f"written to {RESULTS}")
+        static_site.publish_url, static_site.unpublish_url = real
+    return {
+        "items": items,
+        "rendered": rendered,
+        "written": written,
+        "removed": removed,
+        "w_written": w_written,
+        "untouched": total - written,
+        "publish_s": publish_s,
+        "withdraw_s": withdraw_s,
+    }
 
 
 if __name__ == "__main__":

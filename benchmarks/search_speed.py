@@ -488,7 +488,7 @@ def run_one(db: str, items: int, passes: int, pg_url: str) -> str:
     home_dir = keep or tempfile.mkdtemp(prefix="govportal-bench-search-")
     reuse = bool(keep) and db == "sqlite" and (Path(home_dir) / "govportal.sqlite3").exists()
     os.environ["GOVPORTAL_HOME"] = home_dir
-    os.environ["GOVPORTAL_PUBLIC_CACHE"] = "0"
+    os.environ["GOVPORTAL_STATIC_PUBLISHING"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govportal.settings")
     if db == "postgresql":
         u = urlparse(pg_url)

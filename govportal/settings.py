@@ -19,6 +19,14 @@ DATA_DIR = Path(os.environ.get("GOVPORTAL_HOME", BASE_DIR / "var")).resolve()
 
 PRODUCTION = os.environ.get("GOVPORTAL_ENV", "").lower() == "production"
 DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") in ("1", "true", "yes")
+# `govportal serve` (and gunicorn started any other way) is production: DEBUG off whatever the environment.
+# Only a `govportal demo --debug` run on a loopback address may turn it on (GOVPORTAL_DEMO_DEBUG, set by it).
+if (
+    os.environ.get("GOVPORTAL_SERVE") == "1"
+    or Path(sys.argv[0]).name == "gunicorn"
+    or sys.argv[1:2] == ["serve"]
+) and os.environ.get("GOVPORTAL_DEMO_DEBUG") != "1":
+    DEBUG = False
 if PRODUCTION and DEBUG:
     # The debug page shows every setting to whoever provokes an error: never on a production site.
     from django.core.exceptions import ImproperlyConfigured
@@ -79,6 +87,7 @@ INSTALLED_APPS = [
     "govportal.interaction",
     "govportal.search",
     "govportal.monitoring",
+    "govportal.ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -118,8 +127,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The back office only from the networks the profile allows (GOVPORTAL_ADMIN_NETWORKS overrides).
     "govportal.security.middleware.AdminNetworkMiddleware",
-    # Public pages from the cache publishing invalidates (before sessions: a hit skips them).
-    "govportal.publishing.cache.PublicPageCacheMiddleware",
+    # Without nginx: published pages answered from the publish directory (before sessions: they skip them).
+    "govportal.publishing.static_site.PublishedPageMiddleware",
+    # Responses that are not the same for everyone are marked private: no shared cache keeps them.
+    "govportal.publishing.static_site.NoSharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,31 +187,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
-        "public_pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "gp-pages",
-        },
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Shared by every worker process of the machine (local memory would be one per process).
-        "public_pages": {
-            "BACKEND": "govportal.publishing.cache.PageFileCache",
-            "LOCATION": str(DATA_DIR / "cache" / "pages"),
-            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
-        },
-    }
-# Public-page cache (govportal/publishing/cache.py). On by default; off under the test runner and
-# Django's development server (where templates change under your feet) unless GOVPORTAL_PUBLIC_CACHE=1.
-PUBLIC_CACHE_ENABLED = os.environ.get(
-    "GOVPORTAL_PUBLIC_CACHE",
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Static publishing (govportal/publishing/static_site.py): public pages written to PUBLISH_ROOT when they
+# change, served from there by nginx (deploy/nginx/) or, without it, by the app. On by default; off under
+# the test runner and Django's development server unless GOVPORTAL_STATIC_PUBLISHING=1.
+STATIC_PUBLISHING = os.environ.get(
+    "GOVPORTAL_STATIC_PUBLISHING",
     "0" if ("pytest" in sys.modules or "runserver" in sys.argv[1:2]) else "1",
 ).lower() in ("1", "true", "yes")
-PUBLIC_CACHE_TIMEOUT = int(os.environ.get("GOVPORTAL_PUBLIC_CACHE_TIMEOUT", "3600"))
+PUBLISH_ROOT = Path(os.environ.get("PUBLISH_ROOT", DATA_DIR / "publish"))
+if os.environ.get("GOVPORTAL_X_ACCEL") == "1":  # behind deploy/nginx/: nginx sends checked documents
+    SENDFILE_BACKEND = "govportal.ops.sendfile_nginx"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

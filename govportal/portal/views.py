@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page, Site
 
-from govportal.publishing.cache import public_page
+from govportal.publishing.static_site import public_page
 
 ITEMS_PER_PAGE = 20
 BLOCK_ITEMS = 6

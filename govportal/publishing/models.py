@@ -502,3 +502,41 @@ class InterpretationDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.title}的解读"
+
+
+class PublishedFile(models.Model):
+    """A page written to the publish directory (static publishing, ``static_site``): what was written and
+    when, so that missing, stale and altered files (tampering) can be found by ``govportal check-published``."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    url = models.CharField("地址", max_length=500)
+    file = models.CharField("文件", max_length=520)
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    written_at = models.DateTimeField("写入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "已发布文件"
+        verbose_name_plural = "已发布文件"
+        constraints = [models.UniqueConstraint(fields=["site", "url"], name="publishing_file_site_url")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class SiteBuild(models.Model):
+    """A rebuild of a site's publish directory (``govportal publish-site`` or the ``publish_rebuilds`` job):
+    where it got to, so an interrupted rebuild continues where it stopped."""
+
+    site = models.OneToOneField("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cursor = models.CharField("已完成到", max_length=500, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "站点静态发布重建"
+        verbose_name_plural = "站点静态发布重建"

@@ -79,6 +79,10 @@ JOBS: list[Job] = [
         timedelta(days=1),
         "govportal.accounts.audit.purge_expired",
         "删除超过保存期限的安全审计日志（至少保存六个月，网络安全法第二十一条）",
+        "publish_rebuilds",
+        timedelta(minutes=1),
+        "govportal.publishing.static_site.publish_rebuilds",
+        "静态发布：页脚、站点等全站显示的内容变更后，在后台分批重新生成整个站点的页面文件（可中断续做）",
     ),
 ]
 

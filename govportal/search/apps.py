@@ -8,11 +8,12 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from govportal.publishing import cache
+        from govportal.publishing import static_site
 
         from .indexing import connect
 
         connect()
-        # The public-page cache's invalidation handlers must run in every process that can publish
-        # (web workers, the job worker's scheduled publishing, management commands), hence here.
-        cache.connect_signals()
+        # Static publishing's handlers must run in every process that can publish (web workers, the job
+        # worker's scheduled publishing, management commands), after the listing's (the pages it writes
+        # read the listing), hence here.
+        static_site.connect_signals()

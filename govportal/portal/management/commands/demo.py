@@ -50,9 +50,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--debug", action="store_true", help="以调试模式（DEBUG）运行，仅限本机地址")
 
-    def handle(self, no_serve, port, **options):
+    def handle(self, no_serve, port, host="127.0.0.1", debug=False, **options):
+        from govportal.publishing.static_site import paused
+
         call_command("migrate", interactive=False, verbosity=0)
+        # Pages are written to the publish directory once at the end (the publish_rebuilds job), not once
+        # per demo item.
+        with paused():
+            self._prepare(port)
+        if not no_serve:
+            call_command("serve", port=port, host=host, debug=debug)
+
+    def _prepare(self, port):
         with transaction.atomic():
             report = apply_profile(load_profile(DEMO_PROFILE))
             accounts = self._accounts()
@@ -69,8 +81,6 @@ class Command(BaseCommand):
                 if said:
                     self.stdout.write(said)
         self._print_help(port, accounts)
-        if not no_serve:
-            call_command("serve", port=port)
 
     def _accounts(self):
         User = get_user_model()

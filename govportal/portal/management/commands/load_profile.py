@@ -19,5 +19,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"找不到政策配置「{name}」。已内置：{'、'.join(available_profiles())}"
             ) from exc
-        report = apply_profile(profile)
+        from govportal.publishing.static_site import paused
+
+        with paused():  # the site is rebuilt once at the end by the publish_rebuilds job
+            report = apply_profile(profile)
         self.stdout.write(self.style.SUCCESS(f"已加载 {profile.name}（{profile.code}）：{report.summary()}"))

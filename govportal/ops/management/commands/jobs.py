@@ -1,4 +1,5 @@
-"""``govportal jobs``: run the platform's periodic jobs (declared in ``govportal/publishing/schedule.py``)."""
+"""``govportal jobs``: run the platform's periodic jobs (declared in ``govportal/publishing/schedule.py``;
+started by ``govportal serve``, or by deploy/systemd/govportal-jobs.service)."""
 
 import time
 

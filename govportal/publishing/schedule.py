@@ -74,6 +74,18 @@ JOBS: list[Job] = [
         "govportal.monitoring.scan.scheduled_scan",
         "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
     ),
+    Job(
+        "column_freshness",
+        timedelta(hours=1),
+        "govportal.monitoring.freshness.scheduled_reminders",
+        "栏目更新提醒：即将到期提醒信息员，超期后按地区配置依次提请单位领导、主办单位督办",
+    ),
+    Job(
+        "self_inspection",
+        timedelta(days=1),
+        "govportal.monitoring.inspection.scheduled_inspection",
+        "按国办秘函〔2019〕19号检查指标自查网站，每天保留一次结果",
+    ),
 ]
 
 

@@ -355,12 +355,14 @@ def column_statuses(
     home: Page, today: date | None = None, *, include_subsites: bool = True
 ) -> list[ColumnStatus]:
     """Freshness of every live column below ``home`` (main site, and sub-sites unless told not to)."""
+    from govportal.portal.calendar import workday_calendar
     from govportal.portal.models import ColumnPage, SubsiteHomePage
 
     today = today or timezone.localdate()
     locality = getattr(home.specific, "locality", "") or ""
     conf = settings_for(locality)
     timely = timely_for(locality)
+    cal = workday_calendar()
     columns = list(
         ColumnPage.objects.descendant_of(home).filter(live=True).order_by("path").prefetch_related("units")
     )
@@ -434,6 +436,7 @@ def column_statuses(
                 went_live=went_live,
                 events=events.get(c.path),
                 issue_days=issue_days,
+                calendar=cal,
             )
             status.state, status.since, status.due = r["state"], r["since"], r["due"]
             status.last_update, status.last_item = r["last_update"], r["last_item"]

@@ -367,10 +367,10 @@ def column_statuses(
         ColumnPage.objects.descendant_of(home).filter(live=True).order_by("path").prefetch_related("units")
     )
     subsite_units = dict(SubsiteHomePage.objects.descendant_of(home).values_list("path", "unit_id"))
+    titles: dict[str, str] = dict(SubsiteHomePage.objects.descendant_of(home).values_list("path", "title"))
     if not include_subsites:
         columns = [c for c in columns if not any(c.path.startswith(p) for p in subsite_units)]
     by_path = {c.path: c for c in columns}
-    titles: dict[str, str] = {}
     items_by_column: dict[str, list[ItemRecord]] = defaultdict(list)
     for item in site_items(home):
         # the item belongs to its nearest column and to every column above it
@@ -392,7 +392,7 @@ def column_statuses(
         )
         sub = next((p for p in subsite_units if c.path.startswith(p)), None)
         if sub is not None:
-            path_titles = path_titles[1:]  # drop the sub-site index
+            path_titles = path_titles[1:]  # drop the sub-site index: 「市教育局／通知公告」
         freq = None
         if c.frequency:
             try:

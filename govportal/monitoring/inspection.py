@@ -72,6 +72,7 @@ KEY_GUIDE_ELEMENTS = ("basis", "conditions", "materials")
 
 _NEWS = re.compile(r"动态|要闻|新闻|资讯|头条|快讯|图片新闻|工作信息")
 _NOTICE = re.compile(r"通知|公告|公示|政策文件|政府文件|部门文件|规范性文件|文件")
+_NOT_NEWS = re.compile(r"发布会|发言人|新闻办")
 _NOT_NOTICE = re.compile(r"解读|指南|目录|年报|报告")
 
 
@@ -80,7 +81,7 @@ _NOT_NOTICE = re.compile(r"解读|指南|目录|年报|报告")
 
 def guess_group(title: str) -> str:
     """A guess from the column's name: 动态/要闻 → news; 通知公告/政策文件 → notice; otherwise other."""
-    if _NEWS.search(title):
+    if _NEWS.search(title) and not _NOT_NEWS.search(title):
         return ColumnGroup.NEWS
     if _NOTICE.search(title) and not _NOT_NOTICE.search(title):
         return ColumnGroup.NOTICE
@@ -192,6 +193,12 @@ def _end_of(day: date):
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+def _public(url_path: str) -> str:
+    """The path on the public site ("/qinzhou/glqz/" → "/glqz/"): Wagtail's url_path starts with the home slug."""
+    parts = url_path.split("/")
+    return "/" + "/".join(parts[2:]) if len(parts) > 2 else url_path
+
+
 def _short_units(s: fr.ColumnStatus) -> str:
     names = [u.name for u in s.units]
     return "、".join(names) if len(names) <= 5 else "、".join(names[:5]) + f"等{len(names)}个单位"
@@ -201,7 +208,7 @@ def _column_ev(s: fr.ColumnStatus, at: date, **extra) -> dict:
     ev = {
         "column": s.title,
         "page_id": s.column.pk,
-        "url": s.column.url_path,
+        "url": _public(s.column.url_path),
         "units": _short_units(s),
         "last_update": s.last_update.isoformat() if s.last_update else None,
         "days_since_update": _days(s.last_update, at) if s.last_update else None,
@@ -273,7 +280,7 @@ def _homepage(report: Report, home: Page, at: date) -> None:
     if stale:
         ev = {"last_update": last.day.isoformat() if last else None, "days_since_update": days}
         if last:
-            ev.update({"last_item": last.title, "last_item_id": last.page_id, "url": last.url_path})
+            ev.update({"last_item": last.title, "last_item_id": last.page_id, "url": _public(last.url_path)})
         report.vetoes.append(Veto("homepage_stale", INDICATORS["homepage_stale"], [ev]))
 
 
@@ -427,7 +434,7 @@ def _service(report: Report, home: Page) -> None:
     for g in guides:
         missing = [labels[k] for k in KEY_GUIDE_ELEMENTS if not _filled(getattr(g, k, None))]
         if missing:
-            ev.append({"title": g.title, "page_id": g.pk, "url": g.url_path, "missing": missing})
+            ev.append({"title": g.title, "page_id": g.pk, "url": _public(g.url_path), "missing": missing})
     _check(report, "service_guide_incomplete", bool(ev), f"缺少关键要素的办事指南 {len(ev)} 项")
     if ev:
         report.vetoes.append(Veto("service_guide_incomplete", INDICATORS["service_guide_incomplete"], ev))
@@ -537,7 +544,7 @@ def _security(report: Report, home: Page, locality: str) -> None:
                 {
                     "page": f.page.title,
                     "page_id": f.page_id,
-                    "url": f.page.url_path,
+                    "url": _public(f.page.url_path),
                     "text": f.text,
                     "rule": f.rule,
                     "unit": f.unit.name if f.unit else "",

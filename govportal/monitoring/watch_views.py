@@ -319,7 +319,7 @@ def _evidence_rows(evidence: list[dict]) -> tuple[list[str], list[list]]:
                 v = "、".join(str(x) for x in v)
             elif isinstance(v, bool):
                 v = "是" if v else "否（按名称推测）"
-            row.append("" if v is None else v)
+            row.append("—" if v is None or v == "" else v)
         rows.append(row)
     return [EVIDENCE_LABELS.get(k, k) for k in keys], rows
 

@@ -318,7 +318,7 @@ def test_open_secret_and_serious_error_findings_on_live_pages_veto(qinzhou, cols
     report = inspect(qinzhou, AT)
     secret = veto(report, "secret_leak").evidence
     assert [e["text"] for e in secret] == ["机密★"]
-    assert secret[0]["page"] == "关于某事的通知" and secret[0]["url"] == page.url_path
+    assert secret[0]["page"] == "关于某事的通知" and secret[0]["url"] == page.url
     assert veto(report, "serious_error").evidence[0]["text"] == "中华人民共和国国务院总理"
     assert fixed.text not in json.dumps(report.to_json(), ensure_ascii=False)
 

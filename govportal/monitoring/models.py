@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 
@@ -423,3 +424,160 @@ class DocumentText(models.Model):
 
     class Meta:
         verbose_name = "附件文字"
+
+
+# --- watching the site (issue 15): column groups, alerts, inspection runs, uptime probes -----------------
+
+
+class ColumnGroup(models.TextChoices):
+    """The column groups of the national inspection's 栏目不更新 veto (国办秘函〔2019〕19号)."""
+
+    NEWS = "news", "动态、要闻类"
+    NOTICE = "notice", "通知公告、政策文件类"
+    OTHER = "other", "其他"
+
+
+class GroupSource(models.TextChoices):
+    PROFILE = "profile", "地区配置栏目表"
+    GUESS = "guess", "按栏目名称推测"
+    ADMIN = "admin", "管理员确认"
+
+
+class ColumnInspectionGroup(models.Model):
+    """Which inspection group a column belongs to; kept here (keyed by page) rather than on the column
+    model, so the portal app needs no migration. A guess from the column's name stays unconfirmed until an
+    administrator confirms it."""
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    group = models.CharField(
+        "检查指标分组", max_length=10, choices=ColumnGroup.choices, default=ColumnGroup.OTHER
+    )
+    source = models.CharField("来源", max_length=10, choices=GroupSource.choices, default=GroupSource.GUESS)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "栏目检查分组"
+        verbose_name_plural = "栏目检查分组"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.source in (GroupSource.PROFILE, GroupSource.ADMIN)
+
+
+class AlertSeverity(models.TextChoices):
+    CRITICAL = "critical", "紧急"
+    HIGH = "high", "严重"
+    WARNING = "warning", "警告"
+    INFO = "info", "提示"
+
+
+SEVERITY_RANK = {
+    AlertSeverity.CRITICAL: 0,
+    AlertSeverity.HIGH: 1,
+    AlertSeverity.WARNING: 2,
+    AlertSeverity.INFO: 3,
+}
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACKNOWLEDGED = "acknowledged", "已知悉"
+    RESOLVED = "resolved", "已解决"
+
+
+class Alert(models.Model):
+    """One alert for everything the monitor sees (a column due or overdue, an outage, a tampered page, …).
+
+    ``key`` names the cause: while an alert with that key is open or acknowledged, raising it again only
+    counts the repeat (``occurrences``, ``last_seen``) — nobody is told twice."""
+
+    key = models.CharField("原因标识", max_length=250, db_index=True)
+    kind = models.CharField("类别", max_length=40, db_index=True)
+    severity = models.CharField("级别", max_length=10, choices=AlertSeverity.choices)
+    subject = models.CharField("事项", max_length=300)
+    locality = models.CharField("地区配置", max_length=40, blank=True, db_index=True)
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    url = models.CharField("链接", max_length=500, blank=True)
+    evidence = models.JSONField("证据", default=list, blank=True)
+    state = models.CharField("状态", max_length=14, choices=AlertState.choices, default=AlertState.OPEN)
+    first_seen = models.DateTimeField("首次发现", default=timezone.now)
+    last_seen = models.DateTimeField("最近发现", default=timezone.now)
+    occurrences = models.PositiveIntegerField("发现次数", default=1)
+    recipients = models.JSONField("已通知", default=list, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField("知悉时间", null=True, blank=True)
+    resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "监测告警"
+        verbose_name_plural = "监测告警"
+        ordering = ["-last_seen", "-id"]
+        indexes = [models.Index(fields=["key", "state"], name="alert_key_state")]
+
+    def __str__(self) -> str:
+        return f"［{self.get_severity_display()}］{self.subject}"
+
+
+class InspectionRun(models.Model):
+    """The self-inspection's result on one day (one run a day kept: a later run the same day replaces it)."""
+
+    locality = models.CharField("地区配置", max_length=40, db_index=True)
+    site = models.CharField("网站", max_length=255)
+    at = models.DateField("检查日期")
+    verdict = models.CharField("结论", max_length=10)
+    score = models.IntegerField("扣分项得分")
+    result = models.JSONField("结果")
+    created_at = models.DateTimeField("运行时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "网站自查"
+        verbose_name_plural = "网站自查"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["locality", "at"], name="inspectionrun_one_a_day")]
+
+
+class ProbeTarget(models.Model):
+    """An address the uptime probe visits (the home page and a few key pages)."""
+
+    locality = models.CharField("地区配置", max_length=40, db_index=True)
+    name = models.CharField("名称", max_length=60)
+    url = models.URLField("地址", max_length=500)
+    enabled = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "可用性监测地址"
+        verbose_name_plural = "可用性监测地址"
+        ordering = ["locality", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.url}）"
+
+
+class ProbeResult(models.Model):
+    """One visit of the uptime probe: HTTP status, time to first byte, whether the page opened in time."""
+
+    target = models.ForeignKey(ProbeTarget, on_delete=models.CASCADE, related_name="results")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    status = models.PositiveIntegerField("状态码", null=True, blank=True)
+    ttfb_ms = models.PositiveIntegerField("首字节时间（毫秒）", null=True, blank=True)
+    total_ms = models.PositiveIntegerField("打开用时（毫秒）", null=True, blank=True)
+    ok = models.BooleanField("按时打开")
+    error = models.CharField("错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "可用性监测记录"
+        verbose_name_plural = "可用性监测记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target", "at"], name="proberesult_target_at")]

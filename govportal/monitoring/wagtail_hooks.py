@@ -1,14 +1,17 @@
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import permissions as perms
+from . import watch_views
 from .models import REGISTRY_MODELS, AllowedDomain, BlockedDomain, FixedExpression, Leader, SensitiveWord
 
 for _model in REGISTRY_MODELS:
@@ -184,3 +187,161 @@ def textcheck_editor_js():
         static("monitoring/textcheck.css"),
         static("monitoring/textcheck.js"),
     )
+
+
+# --- watching the site (issue 15): freshness board, self-inspection, alerts --------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_watch_urls():
+    from django.urls import path
+
+    return [
+        path("monitoring/freshness/", watch_views.freshness_board, name="monitoring_freshness"),
+        path("monitoring/inspection/", watch_views.inspection_report, name="monitoring_inspection"),
+        path(
+            "monitoring/inspection/veto/<int:n>/",
+            watch_views.inspection_veto,
+            name="monitoring_inspection_veto",
+        ),
+        path(
+            "monitoring/inspection/run/<int:run_id>/",
+            watch_views.inspection_report,
+            name="monitoring_inspection_run",
+        ),
+        path(
+            "monitoring/inspection/run/<int:run_id>/veto/<int:n>/",
+            watch_views.inspection_veto,
+            name="monitoring_inspection_run_veto",
+        ),
+        path("monitoring/column-groups/", watch_views.column_groups, name="monitoring_column_groups"),
+        path("monitoring/alerts/", watch_views.alerts, name="monitoring_alerts"),
+        path("monitoring/alerts/<int:alert_id>/", watch_views.alert_action, name="monitoring_alert_action"),
+    ]
+
+
+class _WatchMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return watch_views.can_view_freshness(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def watch_menu():
+    return _WatchMenuItem(
+        "网站监测",
+        Menu(register_hook_name="register_watch_menu_item"),
+        icon_name="time",
+        order=310,
+        name="watch",
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def freshness_menu_item():
+    return _RoleMenuItem(
+        "栏目更新情况",
+        reverse("monitoring_freshness"),
+        icon_name="time",
+        order=0,
+        check=watch_views.can_view_freshness,
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def inspection_menu_item():
+    return _RoleMenuItem(
+        "网站自查",
+        reverse("monitoring_inspection"),
+        icon_name="tasks",
+        order=10,
+        check=watch_views.can_view_inspection,
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def alerts_menu_item():
+    return _RoleMenuItem(
+        "监测告警",
+        reverse("monitoring_alerts"),
+        icon_name="warning",
+        order=20,
+        check=watch_views.can_view_freshness,
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def column_groups_menu_item():
+    return _RoleMenuItem(
+        "栏目检查分组",
+        reverse("monitoring_column_groups"),
+        icon_name="list-ul",
+        order=30,
+        check=perms.can_manage_registries,
+    )
+
+
+class FreshnessPanel(Component):
+    """The dashboard panel: the columns of the user's scope that are overdue, due soon or empty."""
+
+    name = "monitoring_freshness"
+    order = 150
+
+    def __init__(self, counts: dict, lines: list, scope: str):
+        self.counts, self.lines, self.scope = counts, lines, scope
+
+    def render_html(self, parent_context=None):
+        from . import freshness as fr
+
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>：{}{}</li>',
+            (
+                (
+                    reverse("wagtailadmin_explore", args=[s.column.pk]),
+                    s.title,
+                    s.state_label,
+                    f"（到期日 {s.due}）" if s.due else "",
+                )
+                for s in self.lines
+            ),
+        )
+        return format_html(
+            '<section class="panel summary nice-padding gw-panel" aria-labelledby="gw-panel-h">'
+            '<h2 id="gw-panel-h">栏目更新情况（{}）</h2>'
+            "<p>已超期 <strong>{}</strong> 个，即将到期 <strong>{}</strong> 个，空白栏目 <strong>{}</strong> 个。"
+            ' <a href="{}">查看全部</a></p><ul>{}</ul></section>',
+            self.scope,
+            self.counts[fr.OVERDUE],
+            self.counts[fr.DUE_SOON],
+            self.counts[fr.EMPTY],
+            reverse("monitoring_freshness"),
+            items,
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def freshness_panel(request, panels):
+    panel = freshness_panel_for(request.user)
+    if panel is not None:
+        panels.append(panel)
+
+
+def freshness_panel_for(user):
+    from govportal.accounts.permissions import unit_of
+
+    from . import freshness as fr
+
+    if not watch_views.can_view_freshness(user):
+        return None
+    unit = unit_of(user)
+    from govportal.portal.models import HomePage
+
+    home = HomePage.objects.filter(locality=unit.locality).first() if unit else HomePage.objects.first()
+    if home is None:
+        return None
+    statuses = fr.visible_statuses(user, fr.column_statuses(home))
+    counts = fr.summary(statuses)
+    urgent = [s for s in statuses if s.state in (fr.OVERDUE, fr.DUE_SOON)]
+    urgent.sort(key=lambda s: (s.state != fr.OVERDUE, s.due or timezone.localdate()))
+    scope = "全部单位" if perms.sees_all_units(user) else (unit.name if unit else "")
+    return FreshnessPanel(counts, urgent[:8], scope)

@@ -83,6 +83,16 @@ JOBS: list[Job] = [
         timedelta(minutes=1),
         "govportal.publishing.static_site.publish_rebuilds",
         "静态发布：页脚、站点等全站显示的内容变更后，在后台分批重新生成整个站点的页面文件（可中断续做）",
+        "column_freshness",
+        timedelta(hours=1),
+        "govportal.monitoring.freshness.scheduled_reminders",
+        "栏目更新提醒：即将到期提醒信息员，超期后按地区配置依次提请单位领导、主办单位督办",
+    ),
+    Job(
+        "self_inspection",
+        timedelta(days=1),
+        "govportal.monitoring.inspection.scheduled_inspection",
+        "按国办秘函〔2019〕19号检查指标自查网站，每天保留一次结果",
     ),
 ]
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "govportal.interaction",
     "govportal.search",
     "govportal.monitoring",
+    "govportal.participation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("govportal.interaction.urls")),
     path("", include("govportal.search.urls")),
     path("", include("govportal.monitoring.urls")),
+    path("", include("govportal.participation.urls")),
 ]
 
 if settings.DEBUG:

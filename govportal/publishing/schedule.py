@@ -74,6 +74,12 @@ JOBS: list[Job] = [
         "govportal.monitoring.scan.scheduled_scan",
         "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
     ),
+    Job(
+        "participation_reminders",
+        timedelta(hours=6),
+        "govportal.participation.deadlines.send_reminders",
+        "调查征集、意见征集结束后结果公布期限临近或超期时提醒负责单位（钦州办法第二十二条）",
+    ),
 ]
 
 

@@ -109,14 +109,13 @@ def send_reminders(on: date | None = None) -> str:
 
     on = on or timezone.localdate()
     sent = 0
-    pages = {("soon", p.pk): p for p in due_soon(on=on)}
+    todo = [("soon", p) for p in due_soon(on=on)]
     for o in overdue(on=on):
         if o.kind != "在线访谈":
-            pages[("late", o.page_id)] = o
-    for (why, pk), item in pages.items():
-        page = (SurveyPage if SurveyPage.objects.filter(pk=pk).exists() else ConsultationPage).objects.get(
-            pk=pk
-        )
+            model = SurveyPage if SurveyPage.objects.filter(pk=o.page_id).exists() else ConsultationPage
+            todo.append(("late", model.objects.get(pk=o.page_id)))
+    for why, page in todo:
+        pk = page.pk
         if page.reminded_on == on:
             continue
         unit = owning_unit(page)
@@ -131,5 +130,4 @@ def send_reminders(on: date | None = None) -> str:
         body = f"{title}。依据：结束后{rules.publish_results_within}内公布（{rules.results_cite}）。"
         sent += len(notify(users, "participation_results", title, body, url=f"/admin/pages/{pk}/edit/"))
         type(page).objects.filter(pk=pk).update(reminded_on=on)
-    late = [o for o in overdue(on=on)]
-    return f"提醒 {sent} 人次；超期 {len(late)} 项"
+    return f"提醒 {sent} 人次；结果公布超期 {sum(1 for w, _ in todo if w == 'late')} 项"

@@ -5,6 +5,7 @@ and selection, matters raised, the xlsx export of answers — and the overdue li
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -73,9 +74,18 @@ def index(request):
     )
 
 
+def _refused(request, exc):
+    return TemplateResponse(
+        request, "participation/admin/refused.html", {"title": "无权办理", "message": str(exc)}, status=403
+    )
+
+
 def manage(request, pk):
     page = _activity(pk)
-    require_manage(request.user, page)
+    try:
+        require_manage(request.user, page)
+    except PermissionDenied as exc:
+        return _refused(request, exc)
     if request.method == "POST":
         try:
             said = _act(request, page)
@@ -162,7 +172,10 @@ def export(request, pk):
     page = _activity(pk)
     if not isinstance(page, SurveyPage):
         raise Http404
-    require_manage(request.user, page)
+    try:
+        require_manage(request.user, page)
+    except PermissionDenied as exc:
+        return _refused(request, exc)
     response = HttpResponse(
         surveys.export_xlsx(page),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "govportal.search",
     "govportal.monitoring",
     "govportal.ops",
+    "govportal.participation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("govportal.interaction.urls")),
     path("", include("govportal.search.urls")),
     path("", include("govportal.monitoring.urls")),
+    path("", include("govportal.participation.urls")),
 ]
 
 # Uploaded media: safe types, private documents never (govportal/security/media.py), with or without DEBUG.

@@ -42,6 +42,11 @@ ITEM_KINDS = [
     "portal.PressConferencePage",
     "portal.SpecialTopicPage",
     "portal.RepostPage",
+    # 互动交流: surveys, consultations, interviews, citizens' visits (govportal/participation)
+    "participation.SurveyPage",
+    "participation.ConsultationPage",
+    "participation.InterviewPage",
+    "participation.VisitPage",
 ]
 
 

@@ -93,6 +93,10 @@ JOBS: list[Job] = [
         timedelta(days=1),
         "govportal.monitoring.inspection.scheduled_inspection",
         "按国办秘函〔2019〕19号检查指标自查网站，每天保留一次结果",
+        "participation_reminders",
+        timedelta(hours=6),
+        "govportal.participation.deadlines.send_reminders",
+        "调查征集、意见征集结束后结果公布期限临近或超期时提醒负责单位（钦州办法第二十二条）",
     ),
 ]
 

@@ -79,10 +79,14 @@ JOBS: list[Job] = [
         timedelta(days=1),
         "govportal.accounts.audit.purge_expired",
         "删除超过保存期限的安全审计日志（至少保存六个月，网络安全法第二十一条）",
+    ),
+    Job(
         "publish_rebuilds",
         timedelta(minutes=1),
         "govportal.publishing.static_site.publish_rebuilds",
         "静态发布：页脚、站点等全站显示的内容变更后，在后台分批重新生成整个站点的页面文件（可中断续做）",
+    ),
+    Job(
         "column_freshness",
         timedelta(hours=1),
         "govportal.monitoring.freshness.scheduled_reminders",
@@ -93,6 +97,8 @@ JOBS: list[Job] = [
         timedelta(days=1),
         "govportal.monitoring.inspection.scheduled_inspection",
         "按国办秘函〔2019〕19号检查指标自查网站，每天保留一次结果",
+    ),
+    Job(
         "participation_reminders",
         timedelta(hours=6),
         "govportal.participation.deadlines.send_reminders",

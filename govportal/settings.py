@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A refused column or item says which unit it belongs to (before Wagtail's bare refusal).
+    "govportal.portal.refusals.ColumnRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "govportal.urls"

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -9,6 +10,7 @@ from govportal.portal import views as portal_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("sitemap/", portal_views.site_map, name="site_map"),
     path("sitemap.xml", portal_views.sitemap_xml, name="sitemap_xml"),
     path("sitemap-<int:section>.xml", portal_views.sitemap_xml, name="sitemap_xml_section"),
@@ -26,4 +28,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Items' gov-style addresses: /<column>/202612/t20261202_317.html (govportal.portal.models.ItemPage).
+    re_path(r"^((?:[\w\-]+/)+t\d{8}_\d+\.html)$", wagtail_views.serve, name="item_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -8,6 +8,7 @@ update frequency, responsible units and supply method.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -67,6 +68,56 @@ class PinyinSlugMixin:
         super()._set_core_field_defaults()
 
 
+# Item addresses as government sites write them: /gzdt/202612/t20261202_317.html (creation date + number).
+GOV_SLUG = re.compile(r"^t(\d{6})(\d{2})_(\d+)$")
+
+
+def gov_slug(parent, page=None, when=None) -> str:
+    """A fresh item slug ``t<YYYYMMDD>_<n>``, unique under ``parent`` without asking the editor.
+
+    ``n`` is the next page id as far as the database knows, raised until no sibling has the slug."""
+    from django.db.models import Max
+
+    day = timezone.localtime(when or timezone.now()).strftime("%Y%m%d")
+    n = (Page.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    while parent is not None and not Page._slug_is_available(f"t{day}_{n}", parent, page):
+        n += 1
+    return f"t{day}_{n}"
+
+
+DATE_RULES = ("publication", "date_written")
+
+
+def dates_rule(page, kind: str) -> str:
+    """The profile's ``[dates]`` rule for ``kind`` ("publication" unless the profile names another date)."""
+    from govportal.rules.profile import load_profile
+
+    from .index_numbers import home_of
+
+    home = home_of(page)
+    try:
+        value = load_profile(home.locality).sections.get("dates", {}).get(kind, "publication") if home else ""
+    except Exception:  # a broken profile must not stop publishing; the public date is then the usual one
+        return "publication"
+    return value if value in DATE_RULES else "publication"
+
+
+class GovAddressRouteMixin:
+    """Parents of items answer ``<YYYYMM>/<slug>.html`` (see ``ItemPage.set_url_path``)."""
+
+    def route(self, request, path_components):
+        if len(path_components) == 2 and path_components[1].endswith(".html"):
+            child = (
+                Page.objects.child_of(self)
+                .filter(url_path=f"{self.url_path}{path_components[0]}/{path_components[1]}")
+                .first()
+            )
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.specific.route(request, [])
+        return super().route(request, path_components)
+
+
 class HomePage(Page):
     locality = models.CharField(
         "地区配置", max_length=40, blank=True, help_text="加载的政策配置代码，如 qinzhou"
@@ -107,7 +158,7 @@ class ColumnPermissionTester(PagePermissionTester):
         return is_site_admin(self.user) and super().can_unpublish()
 
 
-class ColumnPage(PinyinSlugMixin, Page):
+class ColumnPage(GovAddressRouteMixin, PinyinSlugMixin, Page):
     content_description = models.TextField("具体内容", blank=True)
     frequency_text = models.CharField("更新频率", max_length=60, blank=True)
     frequency = models.JSONField("更新频率（结构化）", null=True, blank=True, editable=False)
@@ -208,6 +259,12 @@ class ItemPage(PinyinSlugMixin, Page):
     whether the item is text only, image-and-text or video, from its content."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
+    date_auto = models.BooleanField(
+        "发布日期取上网时间",
+        default=False,
+        editable=False,
+        help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+    )
     source = models.CharField("来源", max_length=120, blank=True)
     author = models.CharField("作者", max_length=60, blank=True)
     unit = models.ForeignKey(
@@ -299,10 +356,44 @@ class ItemPage(PinyinSlugMixin, Page):
     class Meta:
         abstract = True
 
+    # Items of this kind are addressed gov-style (<column>/<YYYYMM>/t<YYYYMMDD>_<n>.html); a special topic,
+    # which has items of its own below it, keeps a folder address.
+    gov_address = True
+
     def save(self, *args, **kwargs):
+        if self.date_auto:
+            public = self.public_date()
+            if public is not None:
+                self.date = public
         if not self.index_number:
             assign_index_number(self)
         super().save(*args, **kwargs)
+
+    def public_date(self):
+        """The 发布日期 of an item whose editor did not choose one: when it first went live (a scheduled
+        item: its go-live time), or ``None`` while it has never been published."""
+        first = self.first_published_at
+        if first is None:
+            return None
+        if self.go_live_at and self.go_live_at <= first:
+            return self.go_live_at
+        return first
+
+    def set_url_path(self, parent):
+        m = GOV_SLUG.match(self.slug or "")
+        if not self.gov_address or m is None or parent is None:
+            return super().set_url_path(parent)
+        self.url_path = f"{parent.url_path}{m.group(1)}/{self.slug}.html"
+        return self.url_path
+
+    def get_url_parts(self, request=None):
+        if not self.url_path.endswith(".html"):
+            return super().get_url_parts(request)
+        sites = self._get_relevant_site_root_paths(request)
+        if not sites:
+            return None
+        site_id, root_path, root_url, _ = sites[0]
+        return (site_id, root_url, "/" + self.url_path[len(root_path) :])
 
     def content_html(self) -> str:
         return "".join(str(getattr(self, name) or "") for name in self.text_fields)
@@ -476,6 +567,13 @@ class PolicyDocumentPage(ItemPage):
                 f"本文件已于{when}被{'修改' if verb == '修改' else '废止'}" if when else f"本文件已被{verb}"
             )
         return text
+
+    def public_date(self):
+        """A profile may name 成文日期 as the public date of policy documents (``[dates] policy_document``)."""
+        first = super().public_date()
+        if first is None or not self.date_written or dates_rule(self, "policy_document") != "date_written":
+            return first
+        return timezone.make_aware(datetime.combine(self.date_written, datetime.min.time()))
 
     def clean(self):
         super().clean()
@@ -1033,9 +1131,11 @@ class PressConferencePage(ItemPage):
         return [ln.strip() for ln in self.participants.splitlines() if ln.strip()]
 
 
-class SpecialTopicPage(ItemPage):
+class SpecialTopicPage(GovAddressRouteMixin, ItemPage):
     """专题专栏 with its own layout: a banner, an introduction and sections of items, text and links. Items
     may be published inside the topic itself."""
+
+    gov_address = False
 
     banner = models.ForeignKey(
         "wagtailimages.Image",
@@ -1124,7 +1224,7 @@ class SubsiteIndexPage(Page):
         return context
 
 
-class SubsiteHomePage(Page):
+class SubsiteHomePage(GovAddressRouteMixin, Page):
     unit = models.OneToOneField(
         "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="subsite"
     )

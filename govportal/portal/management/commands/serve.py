@@ -733,7 +733,9 @@ def run_front(sock: socket.socket, upstream: str) -> None:
         loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     state = FrontState(upstream)
-    server = loop.run_until_complete(loop.create_server(lambda: FrontProtocol(state), sock=sock, backlog=2048))
+    server = loop.run_until_complete(
+        loop.create_server(lambda: FrontProtocol(state), sock=sock, backlog=2048)
+    )
     try:
         loop.run_forever()
     finally:

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/logout/", accounts_views.logout_view),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("sitemap/", portal_views.site_map, name="site_map"),
     path("sitemap.xml", portal_views.sitemap_xml, name="sitemap_xml"),
     path("sitemap-<int:section>.xml", portal_views.sitemap_xml, name="sitemap_xml_section"),
@@ -31,4 +33,8 @@ urlpatterns = [
 # Uploaded media: safe types, private documents never (govportal/security/media.py), with or without DEBUG.
 urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_media)]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Items' gov-style addresses: /<column>/202612/t20261202_317.html (govportal.portal.models.ItemPage).
+    re_path(r"^((?:[\w\-]+/)+t\d{8}_\d+\.html)$", wagtail_views.serve, name="item_serve"),
+    path("", include(wagtail_urls)),
+]

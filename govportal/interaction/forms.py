@@ -160,6 +160,20 @@ class LetterForm(TokenMixin):
             f"最多 {rules.attachment_max_count} 个，每个不超过 {rules.attachment_max_mb} MB，格式：{types}。"
         )
         self.fields["attachments"].widget.attrs["accept"] = ",".join("." + t for t in rules.attachment_types)
+        # The browser's maxlength would cut a pasted letter silently: the limit is shown by a counter
+        # (interaction.js) and enforced here with a message, and the text is kept (issue #19).
+        for name in ("subject", "content"):
+            widget = self.fields[name].widget
+            widget.attrs["data-limit"] = widget.attrs.pop("maxlength", self.fields[name].max_length)
+
+    def clean_subject(self):
+        from govportal.textcheck.titles import title_problem
+
+        subject = self.cleaned_data.get("subject", "")
+        problem = title_problem(subject)
+        if problem:
+            raise forms.ValidationError(problem)
+        return subject
 
     def clean_writer_contact(self):
         value = normalize_contact(self.cleaned_data.get("writer_contact", ""))

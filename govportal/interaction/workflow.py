@@ -281,11 +281,13 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
         event(
             letter,
             "dispatched",
-            f"已转交{names}办理，办理期限至 {letter.due_date:%Y年%m月%d日}。"
-            + (f"说明：{note}" if note else ""),
+            f"已转交{names}办理，办理期限至 {letter.due_date:%Y年%m月%d日}。",
             user,
             public=True,
         )
+        if note.strip():
+            # 派单说明 is a note to the units: kept in the internal record, never on the writer's query page.
+            event(letter, "dispatch_note", f"派单说明（内部）：{note.strip()}", user)
         if warning:
             event(letter, "calendar_warning", f"办理期限提示：{warning}。", user)
         people = deadlines.staff_users(unit=lead, roles=[Role.EDITOR]) if handler is None else [handler]
@@ -293,7 +295,8 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
             people + deadlines.staff_users(unit=lead, roles=rules.reply_approver_roles),
             "dispatched",
             f"新工单：{letter.type_name}「{letter.subject}」，请于 {letter.due_date:%Y年%m月%d日} 前答复（{rules.cite('deadline_article')}）。"
-            + (f"注意：{warning}。" if warning else ""),
+            + (f"注意：{warning}。" if warning else "")
+            + (f"派单说明：{note.strip()}" if note.strip() else ""),
             url=deadlines.letter_url(letter),
             letter=letter,
         )

@@ -1,5 +1,7 @@
 from django import forms
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Page
 
 from govportal.accounts.permissions import unit_of
 
@@ -13,6 +15,14 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = "可不填，保存时按标题拼音首字母自动生成。"
+            if self._gov_address():
+                # Items get their address from the date and a number; nothing for the editor to choose.
+                self.fields["slug"].disabled = True
+                self.fields[
+                    "slug"
+                ].help_text = (
+                    "网址按日期和编号自动生成（如 202612/t20261202_317.html），保存后不变，无需填写。"
+                )
         if "unit" in self.fields and not self.instance.unit_id and self.for_user is not None:
             self.fields["unit"].initial = unit_of(self.for_user)
         if "unit" in self.fields and not self._may_reassign():
@@ -23,11 +33,70 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
             self.fields["unit"].help_text = "信息归属其发布单位；如需改由其他单位发布，请联系网站管理员。"
             if not self.instance.unit_id:
                 self.initial["unit"] = mine.pk if mine else None
+        if "date" in self.fields and hasattr(self.instance, "date_auto"):
+            self._setup_date()
 
     def _may_reassign(self) -> bool:
         from govportal.accounts.permissions import is_site_admin
 
         return self.for_user is not None and is_site_admin(self.for_user)
+
+    def _gov_address(self) -> bool:
+        return bool(getattr(self.instance, "gov_address", False))
+
+    def _setup_date(self):
+        """发布日期: empty means the time the item goes live (issue #19); a date typed here is kept as the
+        editor's choice (backdated content, e.g. a document entered after the fact)."""
+        field = self.fields["date"]
+        field.required = False
+        instance = self.instance
+        auto = instance.date_auto or not instance.pk
+        if auto:
+            self.initial["date"] = None
+        shown = ""
+        if instance.pk and instance.first_published_at:
+            shown = f"当前发布日期：{timezone.localtime(instance.date):%Y-%m-%d %H:%M}。"
+        field.help_text = (
+            shown
+            + "留空则为正式发布（上线）的时间，定时发布的为上线时间；补录以前发布的信息时可填写原发布日期。"
+        )
+
+    def clean_title(self):
+        from govportal.textcheck.titles import title_problem
+
+        title = self.cleaned_data.get("title", "")
+        problem = title_problem(title)
+        if problem:
+            raise forms.ValidationError(problem)
+        return title
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        parent = getattr(self, "parent_page", None)
+        if self._gov_address():
+            if self.instance.pk and self.instance.slug:
+                return self.instance.slug
+            from .models import gov_slug
+
+            return gov_slug(parent, self.instance)
+        if slug and parent is not None and not Page._slug_is_available(slug, parent, self.instance):
+            # Never an error about the address: the next free one is taken (e.g. "jyj-2").
+            base, n = slug, 2
+            while not Page._slug_is_available(f"{base}-{n}", parent, self.instance):
+                n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if "date" in self.fields and hasattr(self.instance, "date_auto"):
+            if cleaned.get("date"):
+                self.instance.date_auto = False
+            else:
+                self.instance.date_auto = True
+                cleaned["date"] = self.instance.date if self.instance.pk else timezone.now()
+                self.errors.pop("date", None)
+        return cleaned
 
     def save(self, commit=True):
         if "unit" in self.fields and not self.instance.unit_id and self.for_user is not None:

@@ -61,10 +61,14 @@ class IndexNumberScheme:
     org_codes: dict[str, str] = field(default_factory=dict)
     is_default: bool = True
 
+    credit_codes: dict[str, str] = field(default_factory=dict)
+
     def org_code(self, unit) -> str:
+        """The unit's 统一社会信用代码: ``[index_number.org_codes]``, else the unit's ``credit_code`` in
+        ``[[units]]``; a unit with neither falls back to its code in capitals (flagged in the profile)."""
         if unit is None:
             return "000000000"
-        return self.org_codes.get(unit.code) or unit.code.upper()
+        return self.org_codes.get(unit.code) or self.credit_codes.get(unit.code) or unit.code.upper()
 
     def format(self, *, org: str, topic: str, year: int, serial: int) -> str:
         return self.pattern.format(
@@ -76,9 +80,12 @@ class IndexNumberScheme:
         return self.pattern.replace("{serial}", "").format(org=org, topic=topic or "21", year=year)
 
 
-def scheme_from_section(section: dict | None) -> IndexNumberScheme:
+def scheme_from_section(
+    section: dict | None, credit_codes: dict[str, str] | None = None
+) -> IndexNumberScheme:
+    credit_codes = {k: v for k, v in (credit_codes or {}).items() if v}
     if not section:
-        return IndexNumberScheme()
+        return IndexNumberScheme(credit_codes=credit_codes)
     pattern = section.get("pattern", DEFAULT_PATTERN)
     used = set(re.findall(r"{(\w+)}", pattern))
     if not used <= PLACEHOLDERS or "serial" not in used:
@@ -90,6 +97,7 @@ def scheme_from_section(section: dict | None) -> IndexNumberScheme:
         serial_digits=int(section.get("serial_digits", DEFAULT_SERIAL_DIGITS)),
         channels=tuple(section.get("channels", DEFAULT_CHANNELS)),
         org_codes={k: v for k, v in section.get("org_codes", {}).items() if v},
+        credit_codes=credit_codes,
         is_default=False,
     )
 
@@ -104,7 +112,9 @@ def scheme_for(locality: str) -> IndexNumberScheme:
         profile = load_profile(locality)
     except (ProfileError, FileNotFoundError, OSError):
         return IndexNumberScheme()
-    return scheme_from_section(profile.sections.get("index_number"))
+    return scheme_from_section(
+        profile.sections.get("index_number"), {u.code: u.credit_code for u in profile.units}
+    )
 
 
 class IndexNumberSerial(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from pathlib import Path
 
 from django import forms
 from django.core.paginator import Paginator
@@ -973,4 +974,14 @@ def column_feed(request, column_id: int, kind: str = "rss"):
         )
     response = HttpResponse(content_type=f"{feed.content_type}")
     feed.write(response, "utf-8")
+    return response
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "img" / "favicon.ico"
+
+
+def favicon(request):
+    """``/favicon.ico``: browsers ask for it on every site; the platform ships a small icon (issue #19)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -371,6 +371,9 @@ def approve_blockers(task: ReviewStageTask, state, user) -> list[str]:
                 f"您已在“{earlier}”环节签署过本信息；同一信息的各审核环节须由不同的人把关"
                 f"（{task_rules_cite(task)}）。请由本单位其他{role_labels(task.roles)}办理。"
             )
+    author_rule = first_review_by_author(task, state, user)
+    if author_rule and not author_rule.startswith(SELF_CHECKED):
+        reasons.append(author_rule)
     revision = state.workflow_state.content_object.get_latest_revision()
     hard = blocking(findings_for(revision))
     if hard:
@@ -378,6 +381,44 @@ def approve_blockers(task: ReviewStageTask, state, user) -> list[str]:
             f"当前稿件有 {len(hard)} 处必须修改的错敏信息（如{describe_finding(hard[0])}），不能审核通过，请退回修改。"
         )
     return reasons
+
+
+SELF_CHECKED = "自校"
+
+
+def first_review_by_author(task: ReviewStageTask, state, user) -> str:
+    """The 初审初校 rule (issue #19) for ``user`` signing an editor stage of their own item.
+
+    "" when it does not apply; a refusal when the unit has another editor (or the profile does not allow
+    self-checking); a note starting with ``SELF_CHECKED`` when the unit's only editor may check it."""
+    if Role.EDITOR not in task.roles:
+        return ""
+    workflow_state = state.workflow_state
+    page = workflow_state.content_object
+    if user.pk not in {workflow_state.requested_by_id, getattr(page, "owner_id", None)}:
+        return ""
+    unit = unit_of(user)
+    editors = people([unit], [Role.EDITOR]).exclude(pk=user.pk).count() if unit else 0
+    from .routes import review_rules
+
+    try:
+        rules = review_rules(task.locality)
+    except Exception:
+        rules = None
+    cite = (
+        rules.cite(rules.self_check_article) if rules and rules.self_check_article else task_rules_cite(task)
+    )
+    if editors:
+        return (
+            f"“{task.name}”须由作者以外的信息员办理：本信息由您起草，本单位还有 {editors} 名信息员，"
+            f"请由其中一人初审初校（{task_rules_cite(task)}）。"
+        )
+    if rules is not None and rules.self_check:
+        return f"{SELF_CHECKED}：本单位只有一名信息员，按{cite}由作者自行初审初校，已记录为自校。"
+    return (
+        f"“{task.name}”须由作者以外的信息员办理，本地区配置不允许自校，而本单位只有您一名信息员"
+        f"（{task_rules_cite(task)}）。请网站管理员为本单位增设信息员。"
+    )
 
 
 def task_rules_cite(task) -> str:
@@ -536,6 +577,9 @@ def perform(task: ReviewStageTask, task_state, user, action_name, checklist=(), 
         ]
         if missing:
             raise ReviewRefused(f"审核通过前须逐项确认审核清单，尚未确认：{'；'.join(missing)}。")
+        self_checked = first_review_by_author(task, state, user)
+        if self_checked.startswith(SELF_CHECKED):
+            comment = f"【{self_checked}】{comment}".strip()
         _record(task, state, user, ReviewDecision.APPROVE, checklist, gates, comment)
         if isinstance(task, CoSignTask):
             agreed = set(state.review_decisions.filter(action="approve").values_list("unit_id", flat=True))

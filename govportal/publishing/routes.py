@@ -60,6 +60,10 @@ class ReviewRules:
     kind_categories: dict[str, str] = field(default_factory=dict)
     repost_article: str = ""
     notes: list[str] = field(default_factory=list)
+    # 初审初校 (a stage the editor role signs): by an editor other than the author where the unit has more
+    # than one; ``self_check`` lets a unit's only editor check their own item, recorded as 自校.
+    self_check: bool = False
+    self_check_article: str = ""
 
     def stage(self, code: str) -> Stage:
         for s in self.stages:
@@ -151,6 +155,8 @@ def rules_from_sections(locality: str, regulation: str, review: dict, unit_codes
         kind_categories=kind_categories,
         repost_article=repost_article,
         notes=notes,
+        self_check=bool(review.get("self_check", False)),
+        self_check_article=str(review.get("self_check_article", "")),
     )
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govportal.rules import credit_code as credit_codes
 from govportal.rules.frequency import Frequency, FrequencyError, parse_frequency
 
 __all__ = [
@@ -136,6 +137,7 @@ class UnitSpec:
     kind: str
     aliases: tuple[str, ...] = ()
     parent: str = ""
+    credit_code: str = ""  # 统一社会信用代码 (GB 32100), the front part of the unit's index numbers
 
 
 @dataclass(frozen=True)
@@ -600,7 +602,7 @@ def write_columns_tsv(path: Path | str, columns: Iterable[ColumnSpec], level_nam
 
 _LOCALITY_REQUIRED = ("code", "name", "site_name", "level", "regulation", "level_names")
 _LOCALITY_OPTIONAL = ("domain", "document_number", "seed", "notes")
-_UNIT_FIELDS = ("code", "name", "kind", "aliases", "parent")
+_UNIT_FIELDS = ("code", "name", "kind", "aliases", "parent", "credit_code")
 
 
 def available_profiles(directory: Path | str | None = None) -> list[str]:
@@ -832,6 +834,13 @@ def _units_from_toml(raw: Any, problem: Any) -> list[UnitSpec]:
         if not isinstance(parent, str):
             problem(f"{label}.parent", "应为单位代码字符串")
             parent = ""
+        credit_code = item.get("credit_code", "")
+        if credit_code and not (isinstance(credit_code, str) and credit_codes.is_valid(credit_code)):
+            problem(
+                f"{label}.credit_code",
+                f"统一社会信用代码「{credit_code}」不是18位的有效代码（GB 32100-2015：格式或校验位不对）",
+            )
+            credit_code = ""
         if not ok:
             continue
         spellings = [name.strip()] + [a.strip() for a in aliases]
@@ -849,7 +858,14 @@ def _units_from_toml(raw: Any, problem: Any) -> list[UnitSpec]:
             if s != name.strip() and s not in clean:
                 clean.append(s)
         units.append(
-            UnitSpec(code=code, name=name.strip(), kind=kind, aliases=tuple(clean), parent=parent.strip())
+            UnitSpec(
+                code=code,
+                name=name.strip(),
+                kind=kind,
+                aliases=tuple(clean),
+                parent=parent.strip(),
+                credit_code=str(credit_code).strip().upper(),
+            )
         )
     by_code = {u.code: u for u in units}
     for u in units:

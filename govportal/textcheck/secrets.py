@@ -6,6 +6,8 @@ The rule, decided for issue #5 and tested both ways:
   form "密级★保密期限" (a ★, ☆ or ＊ after it), a period of secrecy in brackets or after
   "保密期限：", when it follows "密级：", or when it stands alone on a line or in brackets.
   The same words in running prose (商业秘密, 国家秘密, "守住这个秘密", "机密级文件管理") are not.
+* A level the document states of itself ("本文件为机密文件", "此件属秘密级", issue #19) is a marker:
+  the level follows "此件为/本文件系/该材料属于/…" directly. "本文件涉及商业秘密" is still prose.
 * "保密期限：10年" (a filled-in period field) is a marker.
 * Distribution markers (内部资料, 内部文件, 不得外传, 注意保密, 此件不公开, …) are markers when
   they stand as a clause of their own: bounded on the left by the start of a line, a space, an
@@ -59,6 +61,8 @@ _SELF_PREFIX = re.compile(
     r"(?:为|系|属于|属|是)$"
 )
 _CLAUSE_END = "，；：。,;:"
+# what may follow a level the document states of itself: "机密文件", "秘密级", "绝密件"
+_AFTER_SELF_LEVEL = re.compile(r"级?(?:文件|材料|资料|件)?")
 
 RULE = "《中华人民共和国保守国家秘密法》；涉密信息不上网，上网信息不涉密"
 RULE_LEVEL = "密级标志“密级★保密期限”（《国家秘密文件、资料和其他物品标志的规定》）；" + RULE
@@ -119,6 +123,11 @@ class SecretDetector:
                     return _finding(text, start, m.end(), sub, RULE_LEVEL)
             if _standalone(text, start, end):
                 return _finding(text, start, end, "密级标志", RULE_LEVEL)
+            # "本文件为机密文件", "此件属秘密级": the document states its own classification level.
+            m = _SELF_PREFIX.search(text, max(0, start - 6), start)
+            if m:
+                tail = _AFTER_SELF_LEVEL.match(text, end)
+                return _finding(text, m.start(), tail.end() if tail else end, "密级标志", RULE_LEVEL)
             return None
         if word == "密级":
             m = _AFTER_MIJI.match(text, end)

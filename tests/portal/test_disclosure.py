@@ -40,8 +40,9 @@ def _doc(qinzhou, title, **fields):
 def test_policy_documents_get_index_numbers_by_the_profile_pattern(qinzhou):
     first = _doc(qinzhou, "文件甲", date=timezone.make_aware(datetime(2026, 3, 1, 9)))
     second = _doc(qinzhou, "文件乙", date=timezone.make_aware(datetime(2026, 4, 1, 9)))
-    # qinzhou: "{org}/{year}-{serial}", 5-digit serial; org = the unit's code while no credit code is set.
-    assert re.fullmatch(r"GOV-OFFICE/2026-\d{5}", first.index_number)
+    # qinzhou: "{org}/{year}-{serial}", 5-digit serial; org = the unit's 统一社会信用代码 from the profile
+    # (issue 19: never the English unit code).
+    assert re.fullmatch(r"11450700D00000013D/2026-\d{5}", first.index_number)
     n1, n2 = int(first.index_number[-5:]), int(second.index_number[-5:])
     assert n2 == n1 + 1
 

@@ -59,7 +59,8 @@ def test_decisions_show_in_the_items_history(client, people, draft):
     review(client, people.editor, page, comment="已核对数据")
     client.force_login(people.chief)
     html = text(client.get(reverse("publishing_item", args=[page.pk])))
-    assert "初审初校" in html and "已逐项确认审核清单 4 项" in html and "意见：已核对数据" in html
+    assert "初审初校" in html and "已逐项确认审核清单 4 项" in html and "已核对数据" in html
+    assert "意见：【自校：本单位只有一名信息员" in html  # the sole editor's own first review (issue 19)
     # Wagtail's own workflow history shows the same decision with the checklist.
     ws = page.current_workflow_state
     url = reverse("wagtailadmin_pages:workflow_history_detail", args=[page.pk, ws.pk])

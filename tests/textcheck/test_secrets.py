@@ -107,3 +107,30 @@ def test_a_marker_forming_a_clause_of_its_own_is_blocking(text, markers):
 )
 def test_clause_markers_rule_leaves_prose_alone(text):
     assert secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,marker",
+    [
+        ("本文件为机密文件，请妥善保管。", "本文件为机密文件"),
+        ("此件属秘密级，不得复制。", "此件属秘密级"),
+        ("该材料系绝密件。", "该材料系绝密件"),
+        ("本通知为秘密文件", "本通知为秘密文件"),
+    ],
+)
+def test_a_document_stating_its_own_level_is_a_marker(text, marker):
+    # issue 19: "本文件为机密文件" (a secret marker in prose form) was missed
+    assert marker in secrets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本文件涉及商业秘密的部分已作删除处理。",
+        "本文件为加强内部控制而制定。",
+        "本办法所称商业秘密，是指不为公众所知悉的技术信息。",
+        "该文件为秘书处起草。",
+    ],
+)
+def test_self_description_without_a_level_is_prose(text):
+    assert secrets(text) == []

@@ -23,6 +23,26 @@
     });
   }
 
+  // A counter under each field with a limit: "已输入 N 字，最多 M 字" (the server refuses longer text).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-limit]"), function (el) {
+    var limit = parseInt(el.getAttribute("data-limit"), 10);
+    if (!limit) { return; }
+    var out = document.createElement("p");
+    out.className = "ix-help ix-counter";
+    out.id = el.id + "_count";
+    out.setAttribute("aria-live", "polite");
+    el.insertAdjacentElement("afterend", out);
+    var described = el.getAttribute("aria-describedby");
+    el.setAttribute("aria-describedby", (described ? described + " " : "") + out.id);
+    function update() {
+      var n = Array.from(el.value.replace(/\r\n/g, "\n")).length;
+      out.textContent = "已输入 " + n + " 字，最多 " + limit + " 字" + (n > limit ? "，超出 " + (n - limit) + " 字，请精简后再提交。" : "。");
+      out.classList.toggle("ix-error", n > limit);
+    }
+    el.addEventListener("input", update);
+    update();
+  });
+
   var box = document.getElementById("faq-suggest");
   if (!box) { return; }
   var subject = document.getElementById("id_subject");

@@ -393,7 +393,7 @@ def main():
             say(f"  {row}")
 
         say("== app stopped")
-        gunicorn.send_signal(signal.SIGINT)
+        gunicorn.kill()  # stopped hard, as a crash would
         gunicorn.wait(20)
         urls = list(PublishedFile.objects.filter(site=site).values_list("url", flat=True))
         ok = sum(1 for u in urls if get(front_port, u)[0] == 200)

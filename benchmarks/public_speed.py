@@ -393,7 +393,7 @@ def main():
             say(f"  {row}")
 
         say("== app stopped")
-        gunicorn.send_signal(signal.SIGINT)
+        gunicorn.kill()  # stopped hard, as a crash would
         gunicorn.wait(20)
         urls = list(PublishedFile.objects.filter(site=site).values_list("url", flat=True))
         ok = sum(1 for u in urls if get(front_port, u)[0] == 200)
@@ -425,7 +425,7 @@ def main():
         for name, url in pages.items():
             if name == "item":
                 url = static_site.site_url(ArticlePage.objects.get(pk=item.pk))[1]
-            status, headers, _ = get(serve_port, url)
+            status, headers, _ = get(serve_port, url, timeout=120)  # a worker's first request loads Django
             runs = [
                 wrk(f"http://127.0.0.1:{serve_port}{url}", args.duration, args.connections)["rps"]
                 for _ in range(max(1, args.rounds - 2))

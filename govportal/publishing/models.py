@@ -527,7 +527,7 @@ class PublishedFile(models.Model):
 
 class SiteBuild(models.Model):
     """A rebuild of a site's publish directory (``govportal publish-site`` or the ``publish_rebuilds`` job):
-    where it got to, so an interrupted rebuild continues where it stopped."""
+    where it got to, so an interrupted rebuild continues where it stopped; and whether the sitemap is due."""
 
     site = models.OneToOneField("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
@@ -536,6 +536,7 @@ class SiteBuild(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     cursor = models.CharField("已完成到", max_length=500, blank=True)
     done = models.BooleanField(default=False)
+    sitemap_due = models.BooleanField("网站地图待更新", default=False)
 
     class Meta:
         verbose_name = "站点静态发布重建"

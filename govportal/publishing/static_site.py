@@ -317,8 +317,10 @@ def affected_urls(page) -> tuple[object, list[str]] | None:
     """(site, URLs) a change of ``page`` (published, withdrawn, edited) shows on, the page itself first.
 
     Worked out from the tree: the page; the first list page of every column, channel and home above it
-    and their feeds; the site's sitemap; the disclosure catalogue for a catalogued item; and the pages
-    that show it (the policy document of an interpretation, pages linking to it)."""
+    and their feeds; the disclosure catalogue for a catalogued item; and the pages that show it (the
+    policy document of an interpretation, pages linking to it). The sitemap lists every page of the site
+    (its cost grows with the site): it is marked due (``sitemap_due``) and rewritten by the
+    ``publish_rebuilds`` job within a minute, so that a publish costs the same at any size."""
     from wagtail.models import Page
 
     found = site_url(page)
@@ -343,7 +345,6 @@ def affected_urls(page) -> tuple[object, list[str]] | None:
     if getattr(specific, "index_number", "") or getattr(specific, "always_in_catalogue", False):
         urls.append("/gkml/")
     urls += [u for u in related_urls(specific, site) if u not in urls]
-    urls += ["/sitemap.xml"]
     if getattr(specific, "_meta", None) and specific._meta.model_name in ("columnpage", "subsitehomepage"):
         urls.append("/sitemap/")
     return site, list(dict.fromkeys(urls))
@@ -418,8 +419,17 @@ def page_changed(page, removed: bool = False) -> Outcome:
         out.merge(publish_url(site, own, page.pk))
     for url in rest:
         out.merge(publish_url(site, url))
+    sitemap_due(site)
     purge(site, out.changed)
     return out
+
+
+def sitemap_due(site) -> None:
+    """The site's sitemap no longer lists what is published: rewrite it in the next ``publish_rebuilds``."""
+    from .models import SiteBuild
+
+    if not SiteBuild.objects.filter(site=site).update(sitemap_due=True):
+        SiteBuild.objects.get_or_create(site=site, defaults={"done": True, "sitemap_due": True})
 
 
 def _structure_changed(page) -> None:
@@ -580,6 +590,11 @@ def publish_rebuilds() -> str:
     if not enabled():
         return "静态发布未开启（GOVPORTAL_STATIC_PUBLISHING=0）"
     said = []
+    for build in SiteBuild.objects.filter(sitemap_due=True).select_related("site"):
+        SiteBuild.objects.filter(pk=build.pk).update(sitemap_due=False)
+        for url in ("/sitemap.xml",):
+            publish_url(build.site, url)
+        said.append(f"{build.site.hostname}：网站地图已更新")
     for build in SiteBuild.objects.filter(done=False).select_related("site", "site__root_page"):
         out = rebuild_site(build.site, resume=True, limit_seconds=50)
         build.refresh_from_db()

@@ -73,8 +73,8 @@ def files(root: Path) -> dict[str, str]:
 
 def expected_urls(item) -> set[str]:
     """What a publish of ``item`` must write, from the tree: the item; the home, the channel and every
-    column above it with their RSS and Atom feeds; the sitemap; the catalogue when it is catalogued."""
-    urls = {rel(item), "/sitemap.xml"}
+    column above it with their RSS and Atom feeds; the catalogue when it is catalogued."""
+    urls = {rel(item)}
     for page in item.get_ancestors().filter(depth__gte=2):
         urls |= {rel(page), f"/feeds/{page.pk}.xml", f"/feeds/{page.pk}.atom"}
     if item.index_number:
@@ -88,9 +88,7 @@ def test_a_publish_writes_exactly_the_pages_that_show_the_item(publish_dir, comm
         first = publish(news, "全市秋冬季森林防火工作会议召开")
     want = expected_urls(first)
     assert {r.url for r in PublishedFile.objects.filter(site=site)} == want
-    assert len(want) == 1 + 3 * 3 + 1 + bool(
-        first.index_number
-    )  # item; home, channel, column + feeds; sitemap
+    assert len(want) == 1 + 3 * 3 + bool(first.index_number)  # the item; home, channel, column + their feeds
     before = files(publish_dir)
     assert sorted(f for f in before if not f.endswith(".gz")) == sorted(
         "localhost/" + static_site.file_for(u) for u in want
@@ -116,6 +114,17 @@ def test_a_publish_writes_exactly_the_pages_that_show_the_item(publish_dir, comm
     assert "localhost/" + static_site.file_for(rel(first)) in untouched
     assert "localhost/" + static_site.file_for(rel(news)) in untouched
     assert len(changed) <= len(allowed) <= 1 + 3 * 4 + 2
+
+    # The sitemap (which grows with the site) follows within a minute, from the periodic job.
+    from govportal.publishing.schedule import run_job
+
+    assert SiteBuild.objects.get(site=site).sitemap_due
+    assert "网站地图已更新" in run_job("publish_rebuilds")
+    sitemap = (publish_dir / "localhost" / "sitemap.xml").read_text()
+    assert (
+        rel(first).strip("/").rsplit("/", 1)[1] in sitemap
+        and rel(second).strip("/").rsplit("/", 1)[1] in sitemap
+    )
 
 
 def test_writes_are_atomic_and_an_unchanged_page_is_not_rewritten(publish_dir, site, monkeypatch):

@@ -86,9 +86,7 @@ def test_following_an_interview_on_a_phone(open_page, browser, demo_site):
     finally:
         context.close()
 
-    phone.wait_for_function(
-        f"document.querySelectorAll('#live-stream li').length > {before}", timeout=15_000
-    )
+    phone.wait_for_function(f"document.querySelectorAll('#live-stream li').length > {before}", timeout=15_000)
     assert "今年新增学位三千个" in phone.locator("#live-stream").inner_text()
     assert phone.evaluate("window.__notReloaded === true"), "the page was reloaded"
     _check(phone, "interview after update")

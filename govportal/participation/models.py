@@ -133,6 +133,16 @@ class SurveyPage(ItemPage):
         done = self.results_published_at is not None
         return not done and on > self.results_due
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.is_open():
+            # What an open survey shows depends on the visitor's own cookie ("already answered"): never
+            # let the public-page cache hand one visitor's page to another.
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         from .views import survey_context
 

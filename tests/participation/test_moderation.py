@@ -19,7 +19,12 @@ def test_comments_wait_for_moderation_and_are_public_masked(client, consultation
     page = consultation()
     response = client.post(
         reverse("participation:comment", args=[page.pk]),
-        {"text": "第一条太笼统，我的电话13877712345，请联系我。", "article": "第一条", "name": "张三丰", "contact": "13877712345"},
+        {
+            "text": "第一条太笼统，我的电话13877712345，请联系我。",
+            "article": "第一条",
+            "name": "张三丰",
+            "contact": "13877712345",
+        },
     )
     assert response.status_code == 302
     comment = ConsultationComment.objects.get(page=page)
@@ -75,7 +80,9 @@ def test_comments_only_while_open(consultation):
 
 def test_the_host_picks_questions_and_the_stream_updates_by_json(client, interview, people):
     page = interview()
-    client.post(reverse("participation:question", args=[page.pk]), {"text": "划片范围何时公布？", "name": "家长"})
+    client.post(
+        reverse("participation:question", args=[page.pk]), {"text": "划片范围何时公布？", "name": "家长"}
+    )
     client.post(reverse("participation:question", args=[page.pk]), {"text": "广告：代办入学"})
     good, spam = page.questions.order_by("id")
     assert good.during and good.status == QuestionState.PENDING
@@ -95,7 +102,9 @@ def test_the_host_picks_questions_and_the_stream_updates_by_json(client, intervi
         ("李明", "8月上旬公布。", "划片范围何时公布？")
     ]
     last = data["entries"][-1]["id"]
-    assert client.get(reverse("participation:live", args=[page.pk]) + f"?after={last}").json()["entries"] == []
+    assert (
+        client.get(reverse("participation:live", args=[page.pk]) + f"?after={last}").json()["entries"] == []
+    )
     html = client.get(page.url).content.decode()
     assert "participation/live.js" in html and "<script>" not in html.split("</head>")[1]
     assert "代办入学" not in html
@@ -134,7 +143,9 @@ def test_visit_signup_selection_and_matters_as_letters(visit, people, qinzhou):
     housing = Unit.objects.filter(locality="qinzhou", name__contains="住房").first() or Unit.objects.get(
         locality="qinzhou", name="市财政局"
     )
-    matter = submissions.raise_matter(page, people.editor, raised_by="王五", content="小区加装电梯补贴如何申请", unit=housing)
+    matter = submissions.raise_matter(
+        page, people.editor, raised_by="王五", content="小区加装电梯补贴如何申请", unit=housing
+    )
     letter = Letter.objects.get(pk=matter.letter_id)
     assert letter.type == "suggestion" and letter.target_unit == housing and letter.locality == "qinzhou"
     assert "加装电梯" in letter.content
@@ -142,7 +153,9 @@ def test_visit_signup_selection_and_matters_as_letters(visit, people, qinzhou):
     assert letter.state == "received"
 
 
-def test_annual_figures_count_activities_opinions_and_published_results(survey, consultation, interview, people):
+def test_annual_figures_count_activities_opinions_and_published_results(
+    survey, consultation, interview, people
+):
     from datetime import timedelta
 
     from django.utils import timezone

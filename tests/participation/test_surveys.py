@@ -96,7 +96,9 @@ def test_phone_verified_survey_takes_one_answer_per_phone(client, survey):
     code = re.search(r"验证码 (\d{6})", message).group(1)
     assert phone == "13877712345"
 
-    wrong = client.post(url, full_answer(page, phone="13877712345", code="000000" if code != "000000" else "111111"))
+    wrong = client.post(
+        url, full_answer(page, phone="13877712345", code="000000" if code != "000000" else "111111")
+    )
     assert "验证码不正确" in text(wrong)
     assert client.post(url, full_answer(page, phone="13877712345", code=code)).status_code == 302
     stored = SurveyAnswer.objects.get(survey=page)
@@ -140,7 +142,9 @@ def test_closed_survey_refuses_answers_and_results_wait_for_publication(client, 
     html = client.get(page.url).content.decode()
     assert "调查结果" in html and "多数家长满意" in html
     # Chart data travels in a json_script element (escaped JSON, no inline code).
-    data = re.search(r'<script id="survey-results" type="application/json">(.*?)</script>', html, re.S).group(1)
+    data = re.search(r'<script id="survey-results" type="application/json">(.*?)</script>', html, re.S).group(
+        1
+    )
     assert "\\u521d\\u4e2d" in data or "初中" in data
     assert "survey-results.js" in html and "echarts.min.js" in html
 
@@ -197,3 +201,9 @@ def test_a_survey_goes_through_review_before_it_is_public(client, people, qinzho
     state = page.current_workflow_task_state
     assert state is not None and state.task.name == "初审初校"
     assert client.get(page.url or "/nowhere/").status_code == 404
+
+
+def test_an_open_survey_is_never_served_from_the_public_cache(client, survey):
+    page = survey()
+    response = client.get(page.url)
+    assert "private" in response["Cache-Control"]

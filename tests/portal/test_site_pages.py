@@ -170,6 +170,9 @@ def test_demo_content_covers_every_kind_and_is_idempotent(qinzhou):
 
     created = add_demo_items(qinzhou)
     assert created > 30
+    from govportal.participation.demo import prepare as participation_demo  # its kinds' demo lives there
+
+    participation_demo(qinzhou)
     for model in item_models():
         assert model.objects.live().descendant_of(qinzhou).exists(), model.__name__
     assert add_demo_items(qinzhou) == 0

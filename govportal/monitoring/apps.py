@@ -11,3 +11,7 @@ class MonitoringConfig(AppConfig):
         from .registries import connect_signals
 
         connect_signals()
+
+        from .tamper import connect_signals as connect_fingerprints
+
+        connect_fingerprints()

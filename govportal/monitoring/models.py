@@ -581,3 +581,18 @@ class ProbeResult(models.Model):
         verbose_name_plural = "可用性监测记录"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target", "at"], name="proberesult_target_at")]
+
+
+class PageFingerprint(models.Model):
+    """What a published page served at publication, normalised (``tamper.normalise``), to compare the served
+    page with later."""
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    url = models.CharField("地址", max_length=500)
+    digest = models.CharField("摘要（SHA-256）", max_length=64)
+    content = models.TextField("规范化内容")
+    taken_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "页面指纹"
+        verbose_name_plural = "页面指纹"

@@ -86,6 +86,12 @@ JOBS: list[Job] = [
         "govportal.monitoring.inspection.scheduled_inspection",
         "按国办秘函〔2019〕19号检查指标自查网站，每天保留一次结果",
     ),
+    Job(
+        "tamper_check",
+        timedelta(hours=1),
+        "govportal.monitoring.tamper.scheduled_check",
+        "网页防篡改：访问已发布页面，与发布时的指纹比对，被改动的页面发最高级告警（酉阳办法第二十五条）",
+    ),
 ]
 
 

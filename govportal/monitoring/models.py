@@ -654,3 +654,25 @@ class LinkSource(models.Model):
     column = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+class ReadingMark(models.Model):
+    """Daily reading (读网): a unit's reader read a page that day, or filed a problem with it."""
+
+    READ, PROBLEM = "read", "problem"
+    day = models.DateField("日期", db_index=True)
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField("结果", max_length=10, choices=[(READ, "已读"), (PROBLEM, "发现问题")])
+    note = models.TextField("问题描述", blank=True)
+    error_report = models.ForeignKey(
+        "interaction.ErrorReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "读网记录"
+        verbose_name_plural = "读网记录"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "page"], name="readingmark_one_a_day")]

@@ -135,3 +135,25 @@ def test_a_link_to_a_withdrawn_item_is_named_as_such(qinzhou, edu, publish, make
     assert dead.error.startswith("链接指向已撤回的信息《2025年招生简章》")
     assert LinkTarget.objects.get(run=run, url=f"page:{live.pk}").state == LinkState.OK
     assert [s.page_id for s in dead_links(run)] == [carrier.pk]
+
+
+def test_a_unit_sees_the_dead_links_on_its_own_pages_only(
+    client, qinzhou, edu, finance, publish, make_person
+):
+    from django.urls import reverse
+
+    from .conftest import unit_column
+
+    gone = publish(edu, "已删除的页面", "<p>x</p>")
+    gone_id = gone.pk
+    gone.delete()
+    publish(edu, "教育局的页面", f'<a linktype="page" id="{gone_id}">坏链接</a>')
+    other = unit_column(qinzhou, finance)
+    publish(finance, "财政局的页面", f'<a linktype="page" id="{gone_id}">坏链接</a>', column=other)
+    run = LinkCheckRun.objects.create(locality="qinzhou")
+    collect(qinzhou, run)
+    check_pending(run, qinzhou)
+    client.force_login(make_person("市教育局", "editor"))
+    html = client.get(reverse("monitoring_links")).content.decode()
+    assert "教育局的页面" in html and "链接指向的页面已被删除" in html
+    assert "财政局的页面" not in html

@@ -6,12 +6,12 @@ Method:
 
 1. A fresh SQLite database in ``$GOVPORTAL_HOME`` (default ``/tmp/govportal-bench-linkcheck``), migrated.
 2. A local HTTP server in a separate process (asyncio, stdlib) listening on ``--hosts`` loopback addresses
-   127.0.0.1 … 127.0.0.N at ``--port`` — so the checker sees N distinct hosts and its per-host bound
+   127.0.0.1 … 127.0.0.N (default 20) at ``--port`` — so the checker sees N distinct hosts and its per-host bound
    applies to each. Of the links: 85 % answer 200, 5 % 404 (dead), 5 % redirect once (301 → a 200 page),
    5 % answer 200 after 300 ms (slow). Every host serves a robots.txt (allowing all), fetched once per host.
 3. ``--links`` distinct ``LinkTarget`` rows of one ``LinkCheckRun`` inserted in bulk (what ``collect``
    writes for a site with that many distinct links), then timed: ``linkcheck.check_pending`` end to end —
-   batches of 2,000 read from the database, checked concurrently (200 at once, 8 per host, 5 s timeout,
+   batches of 2,000 read from the database, checked concurrently (200 at once, 16 per host, 5 s timeout,
    1 retry), results written back — in wall-clock time on this shared machine.
 4. Memory: peak resident set of the checker process (``ru_maxrss``), and its growth during the check.
 """
@@ -76,14 +76,16 @@ def rss_mb() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--links", type=int, default=100_000)
-    ap.add_argument("--hosts", type=int, default=10)
+    ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--port", type=int, default=8610)
+    ap.add_argument("--per-host", type=int, default=16)
+    ap.add_argument("--reuse", action="store_true", help="keep the migrated database of an earlier run")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
 
     home = Path(os.environ.get("GOVPORTAL_HOME", "/tmp/govportal-bench-linkcheck"))
     home.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm") if not args.reuse else ():
         (home / f"govportal.sqlite3{suffix}").unlink(missing_ok=True)
     os.environ["GOVPORTAL_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
@@ -103,6 +105,7 @@ def main() -> None:
     proc.start()
     time.sleep(1.0)
 
+    LinkCheckRun.objects.filter(locality="bench").delete()
     run = LinkCheckRun.objects.create(locality="bench")
     kinds = ["ok"] * 17 + ["dead", "moved", "slow"]
     rows = []
@@ -116,7 +119,7 @@ def main() -> None:
     del rows
     before = rss_mb()
     started = time.monotonic()
-    check_pending(run, None, {"concurrency": 200, "per_host": 8, "timeout": 5.0, "retries": 1})
+    check_pending(run, None, {"concurrency": 200, "per_host": args.per_host, "timeout": 5.0, "retries": 1})
     elapsed = time.monotonic() - started
     peak = rss_mb()
     proc.terminate()

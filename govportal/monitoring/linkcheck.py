@@ -97,18 +97,23 @@ def collect(home, run: LinkCheckRun) -> int:
     return run.total
 
 
-def _own_hosts(home) -> set[str]:
+def _own_hosts(home) -> set[tuple[str, int]]:
+    """(host, port) pairs that are this platform: every Wagtail site and the back office's base URL."""
     from django.conf import settings
     from wagtail.models import Site
 
-    hosts = {s.hostname for s in Site.objects.all()}
+    own: set[tuple[str, int]] = set()
+    for s in Site.objects.all():
+        own.add((s.hostname, s.port))
+        if s.port == 80:
+            own.add((s.hostname, 443))
     base = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", ""))
     if base.hostname:
-        hosts.add(base.hostname)
-    return hosts
+        own.add((base.hostname, base.port or (443 if base.scheme == "https" else 80)))
+    return own
 
 
-def _classify(link: str, own_hosts: set[str]) -> tuple[str, bool, str]:
+def _classify(link: str, own_hosts: set[tuple[str, int]]) -> tuple[str, bool, str]:
     if link.startswith(("page:", "document:")):
         return link, True, ""
     parts = urlsplit(link)
@@ -116,7 +121,8 @@ def _classify(link: str, own_hosts: set[str]) -> tuple[str, bool, str]:
         return link, True, ""
     if parts.scheme not in ("http", "https"):
         return link, True, ""
-    if parts.hostname in own_hosts:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if (parts.hostname, port) in own_hosts:
         return parts.path or "/", True, ""
     return link, False, (parts.hostname or "").lower()
 

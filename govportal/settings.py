@@ -320,6 +320,12 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govportal@localhost")
 
+# Monitoring alerts (govportal.monitoring.alerts) and the tamper check (govportal.monitoring.tamper).
+GOVPORTAL_ALERT_WEBHOOK_URL = os.environ.get("GOVPORTAL_ALERT_WEBHOOK_URL", "")
+GOVPORTAL_ALERT_WEBHOOK_SECRET = os.environ.get("GOVPORTAL_ALERT_WEBHOOK_SECRET", "")
+GOVPORTAL_SMS_SENDER = os.environ.get("GOVPORTAL_SMS_SENDER", "govportal.monitoring.alerts.LoggingSmsSender")
+GOVPORTAL_PUBLIC_BASE_URL = os.environ.get("GOVPORTAL_PUBLIC_BASE_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,3 +18,7 @@ class MonitoringConfig(AppConfig):
         post_save.connect(
             enqueue_extraction, sender=get_document_model(), dispatch_uid="monitoring_extract_text"
         )
+
+        from .tamper import connect_signals as connect_fingerprints
+
+        connect_fingerprints()

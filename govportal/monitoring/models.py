@@ -581,3 +581,98 @@ class ProbeResult(models.Model):
         verbose_name_plural = "可用性监测记录"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target", "at"], name="proberesult_target_at")]
+
+
+class PageFingerprint(models.Model):
+    """What a published page served at publication, normalised (``tamper.normalise``), to compare the served
+    page with later."""
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    url = models.CharField("地址", max_length=500)
+    digest = models.CharField("摘要（SHA-256）", max_length=64)
+    content = models.TextField("规范化内容")
+    taken_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "页面指纹"
+        verbose_name_plural = "页面指纹"
+
+
+class LinkCheckRun(models.Model):
+    """One check of every link on a site's live pages; resumable (unchecked targets are picked up again)."""
+
+    locality = models.CharField("地区配置", max_length=40, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=ScanStatus.choices, default=ScanStatus.QUEUED)
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    total = models.PositiveIntegerField("链接数", default=0)
+    checked = models.PositiveIntegerField("已检查", default=0)
+    dead = models.PositiveIntegerField("失效", default=0)
+    message = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "链接检查"
+        verbose_name_plural = "链接检查"
+        ordering = ["-created_at", "-id"]
+
+
+class LinkState(models.TextChoices):
+    PENDING = "pending", "待检查"
+    OK = "ok", "正常"
+    DEAD = "dead", "失效"
+    SKIPPED = "skipped", "未检查"
+
+
+class LinkTarget(models.Model):
+    """One distinct link of a run and what became of it."""
+
+    run = models.ForeignKey(LinkCheckRun, on_delete=models.CASCADE, related_name="targets")
+    url = models.TextField("链接")
+    host = models.CharField("主机", max_length=255, blank=True)
+    internal = models.BooleanField("站内链接", default=False)
+    state = models.CharField("结果", max_length=10, choices=LinkState.choices, default=LinkState.PENDING)
+    status = models.PositiveIntegerField("状态码", null=True, blank=True)
+    error = models.CharField("原因", max_length=300, blank=True)
+    final_url = models.TextField("跳转后地址", blank=True)
+    checked_at = models.DateTimeField("检查时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "链接"
+        verbose_name_plural = "链接"
+        indexes = [models.Index(fields=["run", "state", "id"], name="linktarget_run_state")]
+
+
+class LinkSource(models.Model):
+    """A page that carries a link (the unit and column are the page's)."""
+
+    target = models.ForeignKey(LinkTarget, on_delete=models.CASCADE, related_name="sources")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "accounts.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    column = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class ReadingMark(models.Model):
+    """Daily reading (读网): a unit's reader read a page that day, or filed a problem with it."""
+
+    READ, PROBLEM = "read", "problem"
+    day = models.DateField("日期", db_index=True)
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField("结果", max_length=10, choices=[(READ, "已读"), (PROBLEM, "发现问题")])
+    note = models.TextField("问题描述", blank=True)
+    error_report = models.ForeignKey(
+        "interaction.ErrorReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "读网记录"
+        verbose_name_plural = "读网记录"
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "page"], name="readingmark_one_a_day")]

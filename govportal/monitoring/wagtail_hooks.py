@@ -216,6 +216,8 @@ def register_watch_urls():
         ),
         path("monitoring/column-groups/", watch_views.column_groups, name="monitoring_column_groups"),
         path("monitoring/alerts/", watch_views.alerts, name="monitoring_alerts"),
+        path("monitoring/links/", watch_views.link_report, name="monitoring_links"),
+        path("monitoring/reading/", watch_views.reading, name="monitoring_reading"),
         path("monitoring/alerts/<int:alert_id>/", watch_views.alert_action, name="monitoring_alert_action"),
     ]
 
@@ -265,6 +267,24 @@ def alerts_menu_item():
         reverse("monitoring_alerts"),
         icon_name="warning",
         order=20,
+        check=watch_views.can_view_freshness,
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def reading_menu_item():
+    return _RoleMenuItem(
+        "读网", reverse("monitoring_reading"), icon_name="view", order=5, check=watch_views.can_view_freshness
+    )
+
+
+@hooks.register("register_watch_menu_item")
+def links_menu_item():
+    return _RoleMenuItem(
+        "链接检查",
+        reverse("monitoring_links"),
+        icon_name="link",
+        order=25,
         check=watch_views.can_view_freshness,
     )
 

@@ -464,3 +464,112 @@ def alert_action(request, alert_id: int):
         alerting.acknowledge(alert, request.user)
         messages.success(request, f"已知悉：{alert.subject}")
     return redirect("monitoring_alerts")
+
+
+# --- link check results ----------------------------------------------------------------------------------
+
+
+def link_report(request):
+    """The latest link check: dead links per unit and column, with the page that carries each."""
+    if not can_view_freshness(request.user):
+        raise PermissionDenied("只有网站管理员、主办单位、承办单位和各单位人员可以查看链接检查结果。")
+    from .linkcheck import dead_links
+    from .models import LinkCheckRun
+
+    home, _ = _home(request)
+    run = (
+        LinkCheckRun.objects.filter(locality=home.locality).order_by("-created_at").first() if home else None
+    )
+    unit = None if perms.sees_all_units(request.user) else unit_of(request.user)
+    rows = list(dead_links(run, unit)[:2000]) if run else []
+    if request.GET.get("format") == "xlsx" and run:
+        table = [["单位", "栏目", "所在页面", "失效链接", "原因", "状态码"]]
+        for s in rows:
+            table.append(
+                [
+                    s.unit.name if s.unit else "",
+                    s.column.title if s.column else "",
+                    s.page.title,
+                    s.target.url,
+                    s.target.error,
+                    s.target.status or "",
+                ]
+            )
+        return _download(guarded_workbook([("失效链接", table)]), f"dead-links-{home.locality}-{run.pk}.xlsx")
+    return render(
+        request,
+        "monitoring/links.html",
+        {"run": run, "rows": rows, "unit": unit, "query": request.GET.urlencode()},
+    )
+
+
+# --- daily reading (读网) --------------------------------------------------------------------------------
+
+
+def reading(request):
+    """The reader's page for today: the unit's pages to read, marks, problems; and the unit's reading log."""
+    from wagtail.models import Page
+
+    from govportal.accounts.models import CONTENT_ROLES
+    from govportal.interaction.models import ErrorKind
+
+    from . import reading as rd
+
+    unit = unit_of(request.user)
+    if (
+        perms.sees_all_units(request.user) and request.GET.get("unit", "").isdigit()
+    ):  # the host office looks on
+        unit = Unit.objects.filter(pk=int(request.GET["unit"])).first() or unit
+    if unit is None or not (
+        roles_of(request.user) & set(CONTENT_ROLES) or perms.sees_all_units(request.user)
+    ):
+        raise PermissionDenied("读网由各单位人员负责：请用本单位的账号登录。")
+    today = timezone.localdate()
+    pages = rd.pages_for(unit, today)
+    allowed = {p.pk for p in pages}
+    own = unit_of(request.user) == unit
+    if request.method == "POST":
+        if not own:
+            raise PermissionDenied("只能为本单位读网。")
+        if request.POST.get("action") == "problem":
+            page_id = request.POST.get("page", "")
+            text = request.POST.get("description", "").strip()
+            kind = request.POST.get("kind", "")
+            if not page_id.isdigit() or int(page_id) not in allowed:
+                messages.error(request, "请选择今天要读的页面。")
+            elif len(text) < 4 or kind not in ErrorKind.values:
+                messages.error(request, "请选择问题类型并写明问题（至少4个字），以便责任单位整改。")
+            else:
+                page = Page.objects.get(pk=int(page_id))
+                mark = rd.file_problem(request.user, unit, page, kind, text, today)
+                messages.success(request, f"已登记问题并转为网站纠错 {mark.error_report.code}。")
+                return redirect("monitoring_reading")
+            context = _reading_context(request, unit, pages, today)
+            context["problem"] = {"page": page_id, "kind": kind, "description": text}
+            return render(request, "monitoring/reading.html", context)
+        ids = [int(x) for x in request.POST.getlist("page") if x.isdigit() and int(x) in allowed]
+        n = rd.mark_read(request.user, unit, [p for p in pages if p.pk in ids], today)
+        messages.success(request, f"已标记 {n} 个页面为已读。")
+        return redirect("monitoring_reading")
+    return render(request, "monitoring/reading.html", _reading_context(request, unit, pages, today))
+
+
+def _reading_context(request, unit, pages, today):
+    from govportal.interaction.models import ErrorKind
+
+    from . import reading as rd
+    from .models import ReadingMark
+
+    marks = {m.page_id: m for m in ReadingMark.objects.filter(unit=unit, day=today).select_related("user")}
+    rows = [{"page": p, "mark": marks.get(p.pk)} for p in pages]
+    log = rd.log(unit, 30, today)
+    return {
+        "unit": unit,
+        "today": today,
+        "rows": rows,
+        "log": log,
+        "missing": [r["day"] for r in log if r["missing"]],
+        "kinds": ErrorKind.choices,
+        "own": unit_of(request.user) == unit,
+        "problem": {},
+    }

@@ -104,6 +104,18 @@ JOBS: list[Job] = [
         "govportal.participation.deadlines.send_reminders",
         "调查征集、意见征集结束后结果公布期限临近或超期时提醒负责单位（钦州办法第二十二条）",
     ),
+    Job(
+        "tamper_check",
+        timedelta(hours=1),
+        "govportal.monitoring.tamper.scheduled_check",
+        "网页防篡改：访问已发布页面，与发布时的指纹比对，被改动的页面发最高级告警（酉阳办法第二十五条）",
+    ),
+    Job(
+        "link_check",
+        timedelta(days=1),
+        "govportal.monitoring.linkcheck.scheduled_check",
+        "链接可用性检查：站内外链接逐个检查（遵守 robots.txt），中断后续查，失效链接按单位、栏目列出（钦州办法第三十一条）",
+    ),
 ]
 
 

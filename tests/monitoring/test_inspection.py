@@ -253,7 +253,7 @@ def test_no_service_then_a_guide_missing_its_basis(qinzhou, cols, put):
     assert "no_service" not in codes(report)
     ev = veto(report, "service_guide_incomplete").evidence
     assert ev == [
-        {"title": "出生医学证明办理指南", "page_id": guide.pk, "url": guide.url_path, "missing": ["设定依据"]}
+        {"title": "出生医学证明办理指南", "page_id": guide.pk, "url": guide.url, "missing": ["设定依据"]}
     ]
 
 

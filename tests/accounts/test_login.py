@@ -58,7 +58,9 @@ def test_lock_lifts_at_the_time_shown(client, make_person):
     for _ in range(5):
         login(client, user.username, "wrong")
     page = login(client, user.username, PASSWORD)
-    lifts = timezone.localtime(AccessAttempt.objects.get(username=user.username).attempt_time + timedelta(minutes=30))
+    lifts = timezone.localtime(
+        AccessAttempt.objects.get(username=user.username).attempt_time + timedelta(minutes=30)
+    )
     assert f"{lifts:%Y-%m-%d %H:%M} 后自动解除" in page.content.decode()
     # 29 minutes later: still locked; 31 minutes later: the right password works
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=29))
@@ -174,7 +176,9 @@ def test_site_admin_enrols_then_verifies_on_each_login(two_factor, client, make_
     text = page.content.decode()
     assert "启用双因素认证" in text and "data:image/svg+xml;base64," in text
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    wrong = client.post("/admin/security/2fa/enrol/", {"token": "000000" if _token(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/admin/security/2fa/enrol/", {"token": "000000" if _token(device) != "000000" else "111111"}
+    )
     assert "验证码不正确" in wrong.content.decode()
     _unthrottle(device)
     done = client.post("/admin/security/2fa/enrol/?next=/admin/pages/", {"token": _token(device)})
@@ -233,7 +237,9 @@ def test_site_admin_recovers_a_lost_authenticator_recorded_not_across_localities
     session.save()
     page = client.get("/admin/security/two-factor/")
     assert hotline.username in page.content.decode() and stranger.username not in page.content.decode()
-    response = client.post(f"/admin/security/two-factor/{hotline.pk}/reset/", {"reason": "手机丢失，电话核实"})
+    response = client.post(
+        f"/admin/security/two-factor/{hotline.pk}/reset/", {"reason": "手机丢失，电话核实"}
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=hotline).exists()
     event = SecurityEvent.objects.get(kind=EventKind.TWO_FACTOR_RESET)

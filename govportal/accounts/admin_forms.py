@@ -22,6 +22,7 @@ class LoginForm(WagtailLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("remember", None)
+        self.fields["password"].label = "密码"
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

@@ -60,8 +60,8 @@ def record(
         if staff is not None:
             unit_name = staff.unit.name
             locality = locality or staff.unit.locality
-        elif who is not None and not locality:
-            locality = locality_of(who)
+        elif not locality:
+            locality = locality_of(who)  # an account outside any unit, or none: the default site's
         return SecurityEvent.objects.create(
             kind=kind,
             user=user if getattr(user, "pk", None) else None,
@@ -78,9 +78,14 @@ def record(
         return None
 
 
-def personal_data_access(request, what: str, *, exported: bool = False) -> None:
+def personal_data_access(request, what: str, *, user=None, exported: bool = False) -> None:
     """For other apps: someone viewed or exported citizens' personal data."""
-    record(EventKind.PERSONAL_DATA, request=request, detail=("导出：" if exported else "查看：") + what)
+    record(
+        EventKind.PERSONAL_DATA,
+        request=request,
+        user=user,
+        detail=("导出：" if exported else "查看：") + what,
+    )
 
 
 # --- retention ---------------------------------------------------------------------------------------

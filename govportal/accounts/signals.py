@@ -150,7 +150,11 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
 
     if getattr(request, "axes_locked_out", False):
         return
-    record(EventKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))[:150])
+    username = str(credentials.get("username", ""))[:150]
+    target = (
+        User.objects.filter(username=username).select_related("staff__unit").first() if username else None
+    )
+    record(EventKind.LOGIN_FAILED, request=request, username=username, target=target)
 
 
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:

@@ -317,7 +317,7 @@ def _temporary_password(user) -> str:
     for _ in range(50):
         pw = (
             "".join(secrets.choice(alphabet) for _ in range(10))
-            + secrets.choice("#@%&*")
+            + secrets.choice("#@%*")
             + secrets.choice(string.digits)
         )
         try:

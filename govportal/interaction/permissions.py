@@ -216,3 +216,6 @@ def log_access(request, user, what: str, *, letter=None, disclosure=None, error_
         what=what,
         ip=client_ip(request),
     )
+    from govportal.accounts.audit import personal_data_access
+
+    personal_data_access(request, what, user=user)

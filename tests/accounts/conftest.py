@@ -37,3 +37,9 @@ def login(client, username: str, password: str = PASSWORD, ip: str = "10.0.0.1",
     return client.post(
         "/admin/login/", {"username": username, "password": password, "next": next_url}, REMOTE_ADDR=ip
     )
+
+
+def refused(response) -> bool:
+    """Wagtail answers a PermissionDenied in the back office with a redirect to the dashboard (and a
+    message), or 403."""
+    return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/admin/")

@@ -75,13 +75,18 @@ def test_history_no_reuse_of_the_last_five(make_person):
     from govportal.accounts.models import PasswordHistory
 
     assert PasswordHistory.objects.filter(user=user).count() == 5
-    assert all(h.startswith(("pbkdf2_", "argon2", "bcrypt")) for h in PasswordHistory.objects.values_list("password", flat=True))
+    assert all(
+        h.startswith(("pbkdf2_", "argon2", "bcrypt"))
+        for h in PasswordHistory.objects.values_list("password", flat=True)
+    )
 
 
 def _age(user, days):
     from govportal.accounts.models import AccountSecurity
 
-    AccountSecurity.objects.filter(user=user).update(password_changed_at=timezone.now() - timedelta(days=days))
+    AccountSecurity.objects.filter(user=user).update(
+        password_changed_at=timezone.now() - timedelta(days=days)
+    )
 
 
 def test_youyang_expiry_after_30_days_forces_a_change_at_next_login(client, youyang_person):

@@ -80,6 +80,9 @@ class Command(BaseCommand):
                     said = import_module(f"{app.name}.demo").prepare(home)
                 if said:
                     self.stdout.write(said)
+        from govportal.accounts.demo import mark_demo_accounts
+
+        mark_demo_accounts()  # demo accounts: password alone, no second factor, no expiry (README)
         self._print_help(port, accounts)
 
     def _accounts(self):

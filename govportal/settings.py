@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "govportal.interaction",
     "govportal.search",
     "govportal.monitoring",
+    "govportal.ops",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -20,7 +20,6 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db
 
 SETUP = """
 import django; django.setup()
@@ -96,23 +95,24 @@ column(home_for("qinzhou"), "通知公告").add_child(instance=ArticlePage(title
 )
 
 
-@pytest.fixture
-def scratch(tmp_path, django_db_blocker):
-    """Environment of a process using a scratch copy of the test database (committed state: the 钦州 profile)."""
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory, django_db_setup, django_db_blocker):
+    """Environment of a process using a scratch copy of the test database (committed state: the 钦州 profile),
+    copied outside any test transaction."""
+    tmp_path = tmp_path_factory.mktemp("ops")
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GOVPORTAL_HOME", "MEDIA_ROOT")}
-    env.update(
-        {"GOVPORTAL_HOME": str(home), "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "govportal.settings"}
-    )
+    env.update({"GOVPORTAL_HOME": str(home), "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "govportal.settings"})
     if connection.vendor == "sqlite":
         import sqlite3
 
         path = tmp_path / "scratch.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            connection.connection.backup(target)
+            target.close()
         env["DATABASE_URL"] = f"sqlite:///{path}"
         yield env
         return

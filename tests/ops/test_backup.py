@@ -62,8 +62,11 @@ from govportal.interaction.models import Letter, LetterAttachment
 from govportal.portal.models import ArticlePage
 
 def sha(f):
-    with f.open("rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
+    try:
+        with f.open("rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except FileNotFoundError:  # a document of the copied test database whose file lives elsewhere
+        return "missing"
 
 page = ArticlePage.objects.filter(title="备份测试信息").first()
 print("STATE=" + json.dumps({
@@ -165,7 +168,8 @@ def test_a_round_trip_loses_nothing_and_a_damaged_archive_is_refused(scratch, tm
     before = state(scratch)
     assert before["revisions"] == ["<p>第一稿</p>", "<p>第二稿</p>", "<p>第三稿（草稿）</p>"]
     assert before["live_body"] == "<p>第二稿</p>" and len(before["letters"]) == 1
-    assert len(before["attachments"]) == 1 and len(before["documents"]) == 1
+    assert len(before["attachments"]) == 1 and ("附件", before["documents"][0][1]) in before["documents"]
+    assert "missing" not in before["attachments"] and dict(before["documents"])["附件"] != "missing"
 
     archive = tmp_path / "backup.tar.gz"
     done = run(scratch, "backup", "--output", str(archive))

@@ -23,7 +23,9 @@ def test_public_pages_work_under_the_csp(browser, demo_site):
     for path in ["/", urls["DataReleasePage"], "/xinjian/xie/", "/search/?q=通知", urls["ArticlePage"]]:
         context, page, violations = visit(browser, demo_site, path)
         try:
-            header = page.evaluate("async () => (await fetch(location.href)).headers.get('content-security-policy')")
+            header = page.evaluate(
+                "async () => (await fetch(location.href)).headers.get('content-security-policy')"
+            )
             directives = {d.split()[0]: d.split()[1:] for d in header.split(";") if d.strip()}
             assert directives["script-src"] == ["'self'"], path
             if path == "/":

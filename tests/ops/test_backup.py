@@ -106,7 +106,9 @@ def scratch(tmp_path_factory, django_db_setup, django_db_blocker):
     home = tmp_path / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GOVPORTAL_HOME", "MEDIA_ROOT")}
-    env.update({"GOVPORTAL_HOME": str(home), "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "govportal.settings"})
+    env.update(
+        {"GOVPORTAL_HOME": str(home), "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "govportal.settings"}
+    )
     if connection.vendor == "sqlite":
         import sqlite3
 
@@ -167,7 +169,9 @@ def test_a_round_trip_loses_nothing_and_a_damaged_archive_is_refused(scratch, tm
     script(scratch, SEED)
     before = state(scratch)
     assert before["revisions"] == ["<p>第一稿</p>", "<p>第二稿</p>", "<p>第三稿（草稿）</p>"]
-    assert before["live_body"] == "<p>第二稿</p>" and "路灯不亮" in [subject for _, subject in before["letters"]]
+    assert before["live_body"] == "<p>第二稿</p>" and "路灯不亮" in [
+        subject for _, subject in before["letters"]
+    ]
     assert before["attachments"] and "missing" not in before["attachments"]
     assert dict(before["documents"])["附件"] != "missing"
 

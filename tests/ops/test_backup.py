@@ -20,6 +20,9 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+# Marked so that pytest-django creates the test database; the module-scoped ``scratch`` copies it before the
+# test's own transaction begins.
+pytestmark = pytest.mark.django_db
 
 SETUP = """
 import django; django.setup()

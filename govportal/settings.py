@@ -31,7 +31,9 @@ if PRODUCTION and DEBUG:
     # The debug page shows every setting to whoever provokes an error: never on a production site.
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("生产环境（GOVPORTAL_ENV=production）不得开启 DEBUG：请删除环境变量 DEBUG 或设为 0。")
+    raise ImproperlyConfigured(
+        "生产环境（GOVPORTAL_ENV=production）不得开启 DEBUG：请删除环境变量 DEBUG 或设为 0。"
+    )
 
 
 def _secret_key() -> str:
@@ -346,7 +348,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0") in ("1", "true", "yes")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "0") in (
+        "1",
+        "true",
+        "yes",
+    )
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # TLS ends at the front (nginx); it says so in X-Forwarded-Proto, which only it may set.

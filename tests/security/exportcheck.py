@@ -34,7 +34,9 @@ def xlsx_texts(data: bytes) -> set[str]:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(data))
-    return {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    return {
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    }
 
 
 def csv_problems(data: bytes) -> list[str]:

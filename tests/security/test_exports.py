@@ -44,7 +44,9 @@ def test_no_export_bypasses_the_helper():
         if path.name == "exports.py" or "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if re.search(r"from openpyxl import [^\n]*\bWorkbook\b|csv\.(writer|DictWriter)\(|\.save\(out\)", text):
+        if re.search(
+            r"from openpyxl import [^\n]*\bWorkbook\b|csv\.(writer|DictWriter)\(|\.save\(out\)", text
+        ):
             if path.name == "demo_content.py":  # writes the demo's input files, not downloads
                 continue
             offenders.append(str(path.relative_to(ROOT)))
@@ -62,7 +64,7 @@ def admin(db):
 def test_data_release_csv_and_xlsx_downloads(client, qinzhou):
     table = f"指标\t单位\t2026年1-3月\n{DDE}\t{HYPERLINK}\t-4.5\n"
     page = DataReleasePage(
-        title="=HYPERLINK(\"http://evil.example\",\"数据\")",
+        title='=HYPERLINK("http://evil.example","数据")',
         data_text=table,
         data=parse_rows(rows_from_text(table)).to_dict(),
         live=True,

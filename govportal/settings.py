@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -195,6 +196,36 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters (govportal/ratelimits.py) must be shared by every worker process: Redis when set,
+# else a file cache with atomic counting in $GOVPORTAL_HOME (one machine, many processes).
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "gp-rl",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "govportal.ratelimits.AtomicFileCache",
+        "LOCATION": str(DATA_DIR / "cache" / "ratelimit"),
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    }
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+# django-ratelimit knows neither Django's own RedisCache nor our atomic file cache by name (both count
+# atomically across processes); the stock locmem/file/db caches would be refused by its check E003.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# Per-address limits of the public forms: "form=rate[,rate],…" (see DEFAULT_LIMITS in govportal/ratelimits.py).
+GOVPORTAL_RATE_LIMITS = {
+    name: rates.replace(";", ",")
+    for name, _, rates in (
+        part.partition("=") for part in os.environ.get("GOVPORTAL_RATE_LIMITS", "").split(" ") if part
+    )
+}
+# The public forms' CAPTCHA: "near" (only once an address has used half of a limit), "always" or "never".
+GOVPORTAL_CAPTCHA = os.environ.get("GOVPORTAL_CAPTCHA", "near")
+
 # Static publishing (govportal/publishing/static_site.py): public pages written to PUBLISH_ROOT when they
 # change, served from there by nginx (deploy/nginx/) or, without it, by the app. On by default; off under
 # the test runner and Django's development server unless GOVPORTAL_STATIC_PUBLISHING=1.

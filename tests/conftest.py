@@ -46,3 +46,13 @@ def column(home, *path: str):
         if p == path:
             return page
     raise LookupError("/".join(path))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters are shared by every process (a file cache in $GOVPORTAL_HOME): each test
+    starts from zero, as one visitor would."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    yield

@@ -56,7 +56,7 @@ class TokenMixin(forms.Form):
         label="验证码",
         max_length=6,
         help_text="请计算图片中的算式，填写结果（数字）。",
-        error_messages={"required": "请填写验证码（图片中算式的结果）。"},
+        error_messages={"required": "请填写验证码（图片中算式的结果，或文字题的答案）。"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}),
     )
     website = forms.CharField(required=False, label="网址（请勿填写）")
@@ -64,17 +64,24 @@ class TokenMixin(forms.Form):
     nonce: str = ""
     token_problem: str = ""
 
+    def __init__(self, *args, captcha_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The CAPTCHA is asked only when this address nears a rate limit (govportal.ratelimits).
+        self.captcha_required = captcha_required
+        if not captcha_required:
+            self.fields["captcha"].required = False
+
     def clean(self):
         data = super().clean()
         try:
             self.nonce = read_token(data.get("token", ""))
         except TokenError as exc:
             self.token_problem = str(exc)
-            self.add_error("captcha", str(exc))
+            self.add_error("captcha" if self.captcha_required else None, str(exc))
             return data
         answer = data.get("captcha")
-        if answer and not check_answer(self.nonce, answer):
-            self.add_error("captcha", "验证码计算结果不正确，请重新计算图片中的算式。")
+        if self.captcha_required and answer and not check_answer(self.nonce, answer):
+            self.add_error("captcha", "验证码计算结果不正确，请重新计算图片中的算式，或回答文字题。")
         return data
 
     @property

@@ -3,8 +3,10 @@
 - **Form token.** Every form carries a signed one-time token. It is the idempotency key (a letter is
   stored at most once per token, so a resubmission after a crash or a double click returns the same
   letter) and the seed of the CAPTCHA, so no server-side session is needed.
-- **CAPTCHA.** An arithmetic question drawn with Pillow (no third-party service), with a text version of
-  the same question for people who cannot read the image.
+- **CAPTCHA.** Shown only once an address nears a rate limit (``govportal.ratelimits``). A sum drawn with
+  Pillow (no third-party service), and for people who cannot read the image a question in words with
+  the same answer, drawn from a pool of everyday questions with varied phrasing and Chinese numerals.
+  A speed bump, not a wall: see the app's README.
 - **Rate limits** per IP address and per contact, counted in the database (exact across processes) or
   in the cache (``GOVPORTAL_LETTER_THROTTLE=cache``). Above the *hold* limits a letter is still stored,
   held back for the centre to look at; only above the *refuse* limit is a submission refused, with the
@@ -17,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import ipaddress
 import os
 import random
 import secrets
@@ -29,6 +30,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
+
+from govportal.ratelimits import client_ip  # noqa: F401  (re-exported: the forms' address)
 
 TOKEN_SALT = "govportal.interaction.form"
 TOKEN_MAX_AGE = 24 * 3600
@@ -65,45 +68,124 @@ def _digest(nonce: str, purpose: str) -> bytes:
 
 @dataclass(frozen=True)
 class Question:
-    a: int
-    op: str
-    b: int
+    """A CAPTCHA: an arithmetic sum in the image, and for people who cannot read the image a question in
+    words with the same answer, drawn from a pool of everyday questions in varied phrasing with Chinese
+    numerals (小写 or 大写). A person answers it at once; a program needs a solver per question kind."""
 
-    @property
-    def answer(self) -> int:
-        return self.a + self.b if self.op == "+" else self.a - self.b
-
-    @property
-    def image_text(self) -> str:
-        return f"{self.a} {self.op} {self.b} = ?"
-
-    @property
-    def words(self) -> str:
-        """The same question in words, for screen readers and people who cannot read the image."""
-        return f"{cn_number(self.a)}{'加' if self.op == '+' else '减'}{cn_number(self.b)}等于几？"
+    answer: int
+    image_text: str
+    words: str
 
 
-def cn_number(n: int) -> str:
+UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def cn_number(n: int, upper: bool = False) -> str:
+    digits = UPPER_DIGITS if upper else CN_DIGITS
+    ten = "拾" if upper else "十"
     if n < 10:
-        return CN_DIGITS[n]
+        return digits[n]
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        head = digits[hundreds] + ("佰" if upper else "百")
+        if not rest:
+            return head
+        return (
+            head
+            + (digits[0] if rest < 10 else "")
+            + (
+                digits[rest // 10] + ten + (digits[rest % 10] if rest % 10 else "")
+                if rest >= 10
+                else digits[rest]
+            )
+        )
     tens, ones = divmod(n, 10)
-    return ("十" if tens == 1 else CN_DIGITS[tens] + "十") + (CN_DIGITS[ones] if ones else "")
+    return ("" if tens == 1 else digits[tens]) + ten + (digits[ones] if ones else "")
+
+
+WEEKDAYS = "一二三四五六日"
+
+# (template, answer) makers: each gets a seeded random source and a number writer.
+_POOL = (
+    lambda r, w: (
+        ((a := r.randint(2, 9)), (b := r.randint(2, 9)))
+        and (f"篮子里有{w(a)}个苹果，又放进去{w(b)}个，篮子里现在有几个苹果？", a + b)
+    ),
+    lambda r, w: (
+        ((a := r.randint(12, 30)), (b := r.randint(2, 9)))
+        and (f"书架上原有{w(a)}本书，借走了{w(b)}本，还剩几本？", a - b)
+    ),
+    lambda r, w: (a := r.randint(2, 5)) and (f"一个星期有七天，{w(a)}个星期一共有多少天？", 7 * a),
+    lambda r, w: (
+        ((a := r.randint(3, 9)), (b := r.randint(2, 4)))
+        and (f"每张桌子坐{w(b)}个人，{w(a)}张桌子能坐多少人？", a * b)
+    ),
+    lambda r, w: (
+        ((a := r.randint(10, 40)), (b := r.randint(41, 90)))
+        and (f"{w(a)}和{w(b)}这两个数中，较大的那个数是多少？", b)
+    ),
+    lambda r, w: (
+        ((a := r.randint(10, 40)), (b := r.randint(41, 90)))
+        and (f"请在{w(b)}与{w(a)}之中，写出比较小的那个数。", a)
+    ),
+    lambda r, w: (
+        (d := r.randint(0, 6)) is not None
+        and ((n := r.randint(1, 5)) is not None)
+        and (
+            f"今天是星期{WEEKDAYS[d]}，再过{w(n)}天是星期几？（请填数字，星期日填七）",
+            (d + n) % 7 + 1,
+        )
+    ),
+    lambda r, w: (a := r.randint(2, 6)) and (f"一打鸡蛋是十二个，{w(a)}打鸡蛋是多少个？", 12 * a),
+    lambda r, w: (
+        ((a := r.randint(20, 60)), (b := r.randint(2, 9)))
+        and (f"小王今年{w(a)}岁，他弟弟比他小{w(b)}岁，弟弟今年几岁？", a - b)
+    ),
+    lambda r, w: (a := r.randint(11, 99)) and (f"请把“{w(a)}”写成阿拉伯数字。", a),
+    lambda r, w: (
+        ((a := r.randint(2, 9)), (b := r.randint(2, 9)), (c := r.randint(1, 5)))
+        and (f"先把{w(a)}和{w(b)}相加，再减去{w(c)}，得数是多少？", a + b - c)
+    ),
+    lambda r, w: (a := r.randint(2, 8)) and (f"一只手有五根手指，{w(a)}只手一共有几根手指？", 5 * a),
+)
 
 
 def question_for(nonce: str) -> Question:
     d = _digest(nonce, "captcha")
-    if d[0] % 2:
-        return Question(d[1] % 20 + 1, "+", d[2] % 9 + 1)
-    a = d[1] % 20 + 10
-    return Question(a, "-", d[2] % 9 + 1)
+    rnd = random.Random(d)
+    upper = rnd.random() < 0.3
+    words, answer = _POOL[d[0] % len(_POOL)](rnd, lambda n: cn_number(n, upper))
+    left = rnd.randint(1, max(1, answer - 1)) if answer > 1 else 0
+    image = f"{left} + {answer - left} = ?"
+    return Question(answer=answer, image_text=image, words=words)
+
+
+def parse_answer(text: str) -> int | None:
+    """The number a person typed: Arabic (half or full width) or Chinese numerals."""
+    text = (text or "").strip().translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    values = {ch: i for i, ch in enumerate(CN_DIGITS)} | {ch: i for i, ch in enumerate(UPPER_DIGITS)}
+    values["两"] = 2
+    total, current = 0, 0
+    for ch in text:
+        if ch in values:
+            current = values[ch]
+        elif ch in "十拾":
+            total += (current or 1) * 10
+            current = 0
+        elif ch in "百佰":
+            total += current * 100
+            current = 0
+        else:
+            return None
+    return total + current if text else None
 
 
 def check_answer(nonce: str, answer: str) -> bool:
-    text = (answer or "").strip().translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
-    try:
-        return int(text) == question_for(nonce).answer
-    except ValueError:
-        return False
+    return parse_answer(answer) == question_for(nonce).answer
 
 
 def captcha_png(nonce: str) -> bytes:
@@ -156,50 +238,7 @@ def password_for(nonce: str, purpose: str = "letter") -> str:
     return "".join(PASSWORD_ALPHABET[b % len(PASSWORD_ALPHABET)] for b in d[:8])
 
 
-# --- client address --------------------------------------------------------------------------------
-
-
-def _trusted_proxies() -> list:
-    raw = getattr(settings, "GOVPORTAL_TRUSTED_PROXIES", None) or os.environ.get(
-        "GOVPORTAL_TRUSTED_PROXIES", ""
-    )
-    nets = []
-    for part in str(raw).split(","):
-        part = part.strip()
-        if part:
-            try:
-                nets.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                continue
-    return nets
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or the nearest untrusted address of X-Forwarded-For behind a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = _trusted_proxies()
-    if not remote or not proxies:
-        return remote
-
-    def trusted(addr: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(addr)
-        except ValueError:
-            return False
-        return any(ip in net for net in proxies)
-
-    if not trusted(remote):
-        return remote
-    chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-    for addr in reversed(chain):
-        if not trusted(addr):
-            try:
-                ipaddress.ip_address(addr)
-            except ValueError:
-                return remote
-            return addr
-    return remote
-
+# --- client address: one function for the whole project, in govportal.ratelimits ----------------------
 
 # --- rate limits and duplicates ------------------------------------------------------------------------
 

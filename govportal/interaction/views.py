@@ -7,7 +7,6 @@ import re
 from datetime import date
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,6 +16,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
+
+from govportal import ratelimits
 
 from . import disclosure as disclosure_flow
 from . import error_reports
@@ -43,8 +44,6 @@ from .workflow import WorkflowError, find_letter, rate, submit_letter
 
 GRANT_SALT = "govportal.interaction.grant"
 GRANT_MAX_AGE = 30 * 60
-QUERY_FAILURES_LIMIT = 10
-QUERY_FAILURES_WINDOW = 15 * 60
 PER_PAGE = 15
 _URL = re.compile(r"https?://|www\.", re.I)
 
@@ -84,7 +83,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _captcha_ctx(form) -> dict:
-    """The CAPTCHA of the form's token (a fresh token if the form has none that is valid)."""
+    """The CAPTCHA of the form's token (a fresh token if the form has none that is valid); shown only
+    when the form asks for it (the address is near a rate limit)."""
     token = (form.data.get("token") if form.is_bound else form.initial.get("token")) or ""
     try:
         nonce = read_token(token)
@@ -95,7 +95,28 @@ def _captcha_ctx(form) -> dict:
             form.initial["token"] = issue_token()
         token = form.data["token"] if form.is_bound else form.initial["token"]
         nonce = read_token(token)
-    return {"captcha_token": token, "captcha_words": question_for(nonce).words}
+    return {
+        "captcha_token": token,
+        "captcha_words": question_for(nonce).words,
+        "captcha_shown": getattr(form, "captcha_required", True),
+    }
+
+
+def _limited(request, name: str) -> str:
+    """Count this submission of form ``name`` from the client's address; the refusal (Chinese) when one
+    of its limits is passed, else ""."""
+    used = ratelimits.usage(request, name, client_ip(request) or "-", increment=True)
+    if not used.exceeded:
+        return ""
+    what = {"letter": "来信", "error_report": "纠错", "disclosure": "政府信息公开申请"}.get(name, "提交")
+    return (
+        f"同一网络地址提交{what}过于频繁（上限为{ratelimits.describe(used.rate)}），暂停受理，以防恶意刷屏。"
+        "您填写的内容已保留在下方，请稍后再提交" + ("，或拨打 12345 热线反映。" if name == "letter" else "。")
+    )
+
+
+def _captcha_needed(request, name: str) -> bool:
+    return ratelimits.captcha_required(request, name, client_ip(request) or "-")
 
 
 def _renew_token(form) -> None:
@@ -182,7 +203,14 @@ def statistics(request):
 
 
 def _letter_form(request, rules, locality, data=None, files=None, initial=None):
-    return LetterForm(data, files, initial=initial, rules=rules, units=routable_units(locality))
+    return LetterForm(
+        data,
+        files,
+        initial=initial,
+        rules=rules,
+        units=routable_units(locality),
+        captcha_required=_captcha_needed(request, "letter"),
+    )
 
 
 @never_cache
@@ -193,7 +221,10 @@ def write(request):
     refusal = ""
     if request.method == "POST":
         form = _letter_form(request, rules, locality, request.POST, request.FILES)
-        if form.is_valid():
+        refusal = _limited(request, "letter")
+        if refusal:
+            form.is_valid()  # show what is wrong with the rest, keep everything typed
+        elif form.is_valid():
             data = form.cleaned_data
             ip = client_ip(request)
             already = Letter.objects.filter(submit_token=form.nonce).exists()
@@ -252,7 +283,7 @@ def write(request):
                     )
             status = 429
         else:
-            status = 400
+            status = 429 if refusal else 400
             if form.token_problem:
                 _renew_token(form)
     else:
@@ -297,17 +328,14 @@ def captcha_new(request):
 
 
 def _too_many_failures(request, scope: str) -> bool:
-    key = f"query-fail:{scope}:{client_ip(request)}"
-    return int(cache.get(key) or 0) >= QUERY_FAILURES_LIMIT
+    """Wrong code/password tries from this address, counted in the shared rate-limit cache (every worker
+    process sees the same count)."""
+    key = f"{scope}:{client_ip(request)}"
+    return ratelimits.usage(request, "query_failure", key).exceeded
 
 
 def _note_failure(request, scope: str) -> None:
-    key = f"query-fail:{scope}:{client_ip(request)}"
-    cache.add(key, 0, QUERY_FAILURES_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, QUERY_FAILURES_WINDOW)
+    ratelimits.usage(request, "query_failure", f"{scope}:{client_ip(request)}", increment=True)
 
 
 def _grant(pk: int, kind: str) -> str:
@@ -433,8 +461,17 @@ def error_report(request):
     rules = error_report_rules(locality)
     status = 200
     if request.method == "POST":
-        form = ErrorReportForm(request.POST, hosts=site_hostnames(site))
-        if form.is_valid():
+        form = ErrorReportForm(
+            request.POST,
+            hosts=site_hostnames(site),
+            captcha_required=_captcha_needed(request, "error_report"),
+        )
+        refusal = _limited(request, "error_report")
+        if refusal:
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 429
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 report, created = error_reports.submit(
@@ -456,12 +493,15 @@ def error_report(request):
                         request, "interaction/error_submitted.html", _ctx(request, report=report, rules=rules)
                     )
                 )
-        status = 400
+        status = 429 if refusal else 400
         if form.token_problem:
             _renew_token(form)
     else:
         url = request.GET.get("url") or request.META.get("HTTP_REFERER", "")
-        form = ErrorReportForm(initial={"token": issue_token(), "page_url": url[:500]})
+        form = ErrorReportForm(
+            initial={"token": issue_token(), "page_url": url[:500]},
+            captcha_required=_captcha_needed(request, "error_report"),
+        )
     page = error_reports.page_for_url(form["page_url"].value() or "", site)
     ctx = _ctx(request, form=form, rules=rules, target_page=page)
     ctx.update(_captcha_ctx(form))
@@ -499,8 +539,14 @@ def disclosure_apply(request):
     units = _disclosure_units(locality)
     status = 200
     if request.method == "POST":
-        form = DisclosureForm(request.POST, units=units)
-        if form.is_valid():
+        form = DisclosureForm(
+            request.POST, units=units, captcha_required=_captcha_needed(request, "disclosure")
+        )
+        refusal = _limited(request, "disclosure")
+        if refusal:
+            form.is_valid()
+            form.add_error(None, refusal)
+        elif form.is_valid():
             data = dict(form.cleaned_data)
             for key in ("token", "captcha", "website"):
                 data.pop(key, None)
@@ -518,13 +564,15 @@ def disclosure_apply(request):
                         _ctx(request, req=req, password=password, rules=rules, repeated=not created),
                     )
                 )
-        status = 400
+        status = 429 if refusal else 400
         if form.token_problem:
             _renew_token(form)
     else:
         host = units.filter(kind="host_office").first()
         form = DisclosureForm(
-            initial={"token": issue_token(), "unit": host.pk if host else None}, units=units
+            initial={"token": issue_token(), "unit": host.pk if host else None},
+            units=units,
+            captcha_required=_captcha_needed(request, "disclosure"),
         )
     ctx = _ctx(request, form=form, rules=rules)
     ctx.update(_captcha_ctx(form))

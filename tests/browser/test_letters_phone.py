@@ -9,7 +9,6 @@ its text version, and the query code and password shown after submission are use
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from .conftest import run_axe
 PASSWORD = "Demo@2026"
 PHONE = 375
 WIDTHS = (PHONE, 1280)
-CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _serious(violations: list[dict]) -> list[str]:
@@ -45,20 +43,6 @@ def _check(page, name: str, width: int) -> None:
     assert not problems, f"{name} @ {width}px:\n" + "\n".join(problems)
 
 
-def _cn_number(text: str) -> int:
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return CN.get(tens, 1) * 10 + CN.get(ones, 0)
-    return CN[text]
-
-
-def _solve(words: str) -> int:
-    """「十五加三等于几？」 -> 18, as a person reads the text question."""
-    m = re.match(r"(.+?)([加减])(.+?)等于几", words)
-    a, b = _cn_number(m.group(1)), _cn_number(m.group(3))
-    return a + b if m.group(2) == "加" else a - b
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_public_mailbox_fits(open_page, width):
     page = open_page("/xinjian/", width)
@@ -77,8 +61,8 @@ def test_writing_a_letter_and_following_it(open_page, demo_site, width):
     page.fill("textarea[name=content]", "我住的小区门口路灯已经坏了两周，晚上出行很不方便，希望尽快维修。")
     page.fill("input[name=writer_name]", "李明")
     page.fill("input[name=writer_contact]", f"1387770{width:04d}")
-    page.locator("details.ix-captcha-words summary").click()
-    page.fill("input[name=captcha]", str(_solve(page.inner_text("#captcha-words"))))
+    # The CAPTCHA is asked only once an address nears a rate limit: a first letter goes without it.
+    assert page.locator("input[name=captcha]").count() == 0
     page.get_by_role("button", name="提交来信").click()
     page.wait_for_load_state("load")
     code = page.inner_text("#query-code").strip()

@@ -73,3 +73,59 @@ def world(db):
     w.victims["host_office"] = person(VICTIM_UNIT, "host_office", username="vic_host_office")
     w.site_admin = person("市人民政府办公室电子政务中心", "site_admin", username="sec_site_admin")
     return w
+
+
+# --- the table of what was tried (written for the closing note) ---------------------------------------------
+
+RESULTS: dict[str, list] = {"urls": [], "payloads": []}
+
+
+def record_url(url: str, role: str, status: int, refused: bool, leaked: bool) -> None:
+    RESULTS["urls"].append((url, role, status, refused, leaked))
+
+
+def record_payload(target: str, payload: str, status: int, held: bool) -> None:
+    RESULTS["payloads"].append((target, payload, status, held))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Write the table of URLs × roles and payloads to $GOVPORTAL_SECURITY_TABLE (if set)."""
+    import os
+    from collections import Counter
+
+    path = os.environ.get("GOVPORTAL_SECURITY_TABLE")
+    if not path or not (RESULTS["urls"] or RESULTS["payloads"]):
+        return
+    lines = ["# Hostile suite: what was tried (written by tests/security)", ""]
+    if RESULTS["urls"]:
+        patterns = Counter(u for u, *_ in RESULTS["urls"])
+        by_role = Counter()
+        for _url, role, _status, refused, leaked in RESULTS["urls"]:
+            by_role[(role, "tried")] += 1
+            by_role[(role, "refused")] += refused
+            by_role[(role, "leaked")] += leaked
+        lines += [
+            f"Back-office URLs from the resolver: {len(patterns)}, each requested as every role of another unit "
+            "(市教育局) with path parameters filled by objects of 市人民政府办公室.",
+            "",
+            "| role | requests | refused (403/404/302) | answered without the other unit's content | leaked |",
+            "|---|---|---|---|---|",
+        ]
+        for role in sorted({r for r, _ in by_role}):
+            t, rf, lk = by_role[(role, "tried")], by_role[(role, "refused")], by_role[(role, "leaked")]
+            lines.append(f"| {role} | {t} | {rf} | {t - rf - lk} | {lk} |")
+        lines.append("")
+    if RESULTS["payloads"]:
+        by = Counter()
+        for _target, payload, _status, held in RESULTS["payloads"]:
+            by[(payload, "tried")] += 1
+            by[(payload, "held")] += held
+        lines += [
+            "| payload | tried (forms × fields, query parameters) | held (no 500, not reflected raw, nothing half stored) |",
+            "|---|---|---|",
+        ]
+        for payload in sorted({p for p, _ in by}):
+            lines.append(f"| {payload} | {by[(payload, 'tried')]} | {by[(payload, 'held')]} |")
+        lines.append("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))

@@ -534,6 +534,7 @@ def home_context(home: Page, request=None) -> dict:
         "service_themes": _service_themes(home),
         "interaction": interaction,
         "interaction_columns": children(interaction),
+        "mailbox_name": _mailbox_name(home),
         "topics_column": topics_column,
         "topics": topics,
         "blocks": blocks,
@@ -985,3 +986,13 @@ def favicon(request):
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def _mailbox_name(home) -> str:
+    """The mailbox's name in the loaded profile (e.g. 市长信箱), for the home page's 我要写信 entry."""
+    try:
+        from govportal.interaction.rules import letter_rules
+
+        return letter_rules(getattr(home, "locality", "") or "").mailbox_name
+    except Exception:  # no letter rules for this site: the template's default name
+        return ""

@@ -806,7 +806,10 @@ def catalogue_context(request, home) -> dict:
         if f.get("index_number"):
             qs = qs.filter(index_number__icontains=f["index_number"])
         if f.get("document_number"):
-            qs = qs.filter(document_number__icontains=f["document_number"])
+            from govportal.search.analysis import document_key
+
+            # one spelling of 文号 for input, catalogue and search: [] 【】 （） are 〔〕 (issue #19)
+            qs = qs.filter(document_number__icontains=document_key(f["document_number"]))
         if chosen is not None:
             # 发布机构 as the list shows it: the issuing organ of a document (jointly issued ones name
             # several), else the publishing unit, else the site's host office.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -11,7 +14,7 @@ from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 from govportal.rules.profile import ProfileError
 
-from .columns import create_subsite, export_columns_xlsx, import_columns_xlsx
+from .columns import UnknownUnits, create_subsite, export_columns_xlsx, import_columns_xlsx
 from .models import HomePage
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -35,23 +38,53 @@ def _require_admin(request):
         raise PermissionDenied("只有网站管理员可以维护栏目责任表。")
 
 
+PENDING_KEY = "column_table_pending"
+
+
 def column_table(request):
     _require_admin(request)
     problems: list = []
     report = None
-    if request.method == "POST":
-        form = TableUploadForm(request.POST, request.FILES)
-        if form.is_valid():
+    unknown: list[str] = []
+    form = TableUploadForm()
+    if request.method == "POST" and request.POST.get("confirm_units"):
+        # The administrator confirmed adding the units the uploaded table names: apply the same file.
+        pending = request.session.get(PENDING_KEY) or {}
+        home = HomePage.objects.filter(pk=pending.get("home")).first()
+        if home is None or request.POST.get("confirm_units") != pending.get("token"):
+            problems = ["待确认的表格已失效，请重新上传。"]
+        else:
             try:
-                report = import_columns_xlsx(form.cleaned_data["home"], form.cleaned_data["file"].read())
+                report = import_columns_xlsx(home, base64.b64decode(pending["data"]), add_unknown_units=True)
             except ProfileError as exc:
                 problems = exc.problems
-    else:
-        form = TableUploadForm()
+            request.session.pop(PENDING_KEY, None)
+    elif request.method == "POST":
+        form = TableUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            try:
+                report = import_columns_xlsx(form.cleaned_data["home"], data)
+            except UnknownUnits as exc:
+                unknown = exc.names
+                request.session[PENDING_KEY] = {
+                    "home": form.cleaned_data["home"].pk,
+                    "data": base64.b64encode(data).decode(),
+                    "token": secrets.token_urlsafe(16),
+                }
+            except ProfileError as exc:
+                problems = exc.problems
     return render(
         request,
         "portal/admin/column_table.html",
-        {"form": form, "homes": HomePage.objects.all(), "problems": problems, "report": report},
+        {
+            "form": form,
+            "homes": HomePage.objects.all(),
+            "problems": problems,
+            "report": report,
+            "unknown": unknown,
+            "pending_token": request.session.get(PENDING_KEY, {}).get("token", "") if unknown else "",
+        },
     )
 
 

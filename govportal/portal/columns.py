@@ -365,9 +365,35 @@ def read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
+class UnknownUnits(Exception):
+    """The table names units the site does not have yet; the site administrator may add them."""
+
+    def __init__(self, names: list[str]):
+        super().__init__("、".join(names))
+        self.names = names
+
+
+def add_units(locality: str, names: Iterable[str]) -> list[Unit]:
+    """Add units named in an uploaded table (kind 责任单位), with codes made from their names."""
+    codes = set(Unit.objects.filter(locality=locality).values_list("code", flat=True))
+    order = Unit.objects.filter(locality=locality).count()
+    added = []
+    for name in names:
+        code = slug_for(name, codes)
+        added.append(
+            Unit.objects.create(
+                locality=locality, code=code, name=name, kind="department", sort_order=order + len(added)
+            )
+        )
+    return added
+
+
 @transaction.atomic
-def import_columns_xlsx(home: HomePage, data: bytes) -> ApplyReport:
-    """Apply an edited responsibility table. Nothing is written unless every row is valid."""
+def import_columns_xlsx(home: HomePage, data: bytes, *, add_unknown_units: bool = False) -> ApplyReport:
+    """Apply an edited responsibility table. Nothing is written unless every row is valid.
+
+    What the export writes, the import accepts. Units the table names that the site does not know raise
+    :class:`UnknownUnits` unless ``add_unknown_units`` (the administrator confirmed): then they are added."""
     profile = load_profile(home.locality)
     rows = read_xlsx(data)
     if not rows:
@@ -375,13 +401,28 @@ def import_columns_xlsx(home: HomePage, data: bytes) -> ApplyReport:
     header = rows[0]
     id_col = header.index(ID_HEADER) if ID_HEADER in header else None
     table = [[c for i, c in enumerate(r) if i != id_col] for r in rows]
+    unknown: list[str] = []
     specs = parse_column_rows(
         table,
         level_names=profile.level_names,
         units=unit_specs(home.locality),
         groups=profile.groups,
         source="上传的表格",
+        unknown_units=unknown,
     )
+    added = []
+    if unknown:
+        if not add_unknown_units:
+            raise UnknownUnits(unknown)
+        added = add_units(home.locality, unknown)
+        refresh_role_groups(added)
+        specs = parse_column_rows(
+            table,
+            level_names=profile.level_names,
+            units=unit_specs(home.locality),
+            groups=profile.groups,
+            source="上传的表格",
+        )
     ids: dict[tuple[str, ...], int] = {}
     if id_col is not None:
         for spec, row in zip(specs, rows[1:], strict=True):
@@ -389,6 +430,7 @@ def import_columns_xlsx(home: HomePage, data: bytes) -> ApplyReport:
             if raw.isdigit():
                 ids[spec.path] = int(raw)
     report = ApplyReport()
+    report.units_created += len(added)
     units = {u.code: u for u in Unit.objects.filter(locality=home.locality)}
     apply_columns(home, specs, units, profile.groups, report, ids)
     return report

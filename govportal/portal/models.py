@@ -663,6 +663,11 @@ class PolicyDocumentPage(ItemPage):
 
     def clean(self):
         super().clean()
+        if self.document_number:
+            from govportal.search.analysis import document_key
+
+            # 钦教发[2026]12号 is stored as 钦教发〔2026〕12号: one spelling for catalogue and search
+            self.document_number = document_key(self.document_number)
         errors = {}
         if self.validity_changed:
             if not self.validity_date:

@@ -534,6 +534,7 @@ def home_context(home: Page, request=None) -> dict:
         "service_themes": _service_themes(home),
         "interaction": interaction,
         "interaction_columns": children(interaction),
+        "mailbox_name": _mailbox_name(home),
         "topics_column": topics_column,
         "topics": topics,
         "blocks": blocks,
@@ -805,7 +806,10 @@ def catalogue_context(request, home) -> dict:
         if f.get("index_number"):
             qs = qs.filter(index_number__icontains=f["index_number"])
         if f.get("document_number"):
-            qs = qs.filter(document_number__icontains=f["document_number"])
+            from govportal.search.analysis import document_key
+
+            # one spelling of 文号 for input, catalogue and search: [] 【】 （） are 〔〕 (issue #19)
+            qs = qs.filter(document_number__icontains=document_key(f["document_number"]))
         if chosen is not None:
             # 发布机构 as the list shows it: the issuing organ of a document (jointly issued ones name
             # several), else the publishing unit, else the site's host office.
@@ -985,3 +989,13 @@ def favicon(request):
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def _mailbox_name(home) -> str:
+    """The mailbox's name in the loaded profile (e.g. 市长信箱), for the home page's 我要写信 entry."""
+    try:
+        from govportal.interaction.rules import letter_rules
+
+        return letter_rules(getattr(home, "locality", "") or "").mailbox_name
+    except Exception:  # no letter rules for this site: the template's default name
+        return ""

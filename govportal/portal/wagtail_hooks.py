@@ -117,3 +117,19 @@ def holiday_warning(request, panels):
     years = missing_years()
     if years:
         panels.insert(0, HolidayDataPanel(years))
+
+
+@hooks.register("construct_homepage_panels")
+def role_dashboards(request, panels):
+    from .dashboards import construct_panels
+
+    construct_panels(request, panels)
+
+
+@hooks.register("construct_homepage_summary_items", order=1000)
+def role_summary(request, items):
+    """Wagtail's "241 个页面 / 0 张图片" counts mean something to the site administrator only."""
+    from .dashboards import has_role_dashboard
+
+    if not is_site_admin(request.user) and has_role_dashboard(request.user):
+        items.clear()

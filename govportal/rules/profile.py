@@ -85,7 +85,8 @@ COLUMN_FIELDS = (H_CONTENT, H_FREQUENCY, H_UNITS, H_SUPPLY, H_URL, H_NOTE)
 _REQUIRED_FIELDS = (H_CONTENT, H_FREQUENCY, H_UNITS)
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_URL = re.compile(r"^https?://[^\s/]+\.[^\s]*$")
+# A column's link: a web address, or a path on this site ("/xinjian/") as the table export writes it.
+_URL = re.compile(r"^(?:https?://[^\s/]+\.[^\s]*|/[^\s]*)$")
 
 
 # --- problems ----------------------------------------------------------------------------------
@@ -421,8 +422,12 @@ def parse_column_rows(
     units: Sequence[UnitSpec],
     groups: Mapping[str, Sequence[str]],
     source: str = COLUMNS_FILE,
+    unknown_units: list[str] | None = None,
 ) -> list[ColumnSpec]:
     """Parse and validate a column table.
+
+    With ``unknown_units`` (a list), unit names the profile does not know are appended to it instead of
+    being problems: the back office then offers to add them (an uploaded table, issue #19).
 
     ``rows`` is either a list of lists whose first row is the header (a TSV file, an ``.xlsx``
     sheet) or dicts keyed by header (the header then being row 1, data from row 2). The header
@@ -461,6 +466,7 @@ def parse_column_rows(
     specs: list[ColumnSpec] = []
     seen: dict[tuple[str, ...], int] = {}
     orphans: list[tuple[int, str, tuple[str, ...]]] = []  # rows whose parent is not listed before them
+    deferred: list[Problem] = []  # unknown units, reported only along with other problems
 
     for offset, cells in enumerate(data):
         row_no = first_row + offset
@@ -515,6 +521,18 @@ def parse_column_rows(
         responsible = _one_line(get(H_UNITS))
         resolved = _resolve(responsible, index, group_index)
         for token in resolved.unknown:
+            if unknown_units is not None:
+                if token not in unknown_units:
+                    unknown_units.append(token)
+                deferred.append(
+                    Problem(
+                        source,
+                        row_no,
+                        H_UNITS,
+                        f"本网站尚未登记的单位「{token}」：改正表中其他问题后重新上传，网站管理员确认后即可新增该单位",
+                    )
+                )
+                continue
             problem(
                 row_no,
                 H_UNITS,
@@ -533,7 +551,11 @@ def parse_column_rows(
 
         url = _one_line(get(H_URL))
         if url and not _URL.match(url):
-            problem(row_no, H_URL, f"链接「{url}」不是以 http:// 或 https:// 开头的网址")
+            problem(
+                row_no,
+                H_URL,
+                f"链接「{url}」应为 http:// 或 https:// 开头的网址，或以 / 开头的本站地址（如 /xinjian/）",
+            )
 
         specs.append(
             ColumnSpec(
@@ -559,6 +581,7 @@ def parse_column_rows(
         else:
             problem(row_no, fld, f"上级栏目「{name}」未列出；每个上级栏目都须有自己的一行，且排在下级之前")
     if problems:
+        problems.extend(deferred)
         problems.sort(key=lambda p: p.row or 0)
         raise ProfileError(problems)
     return specs

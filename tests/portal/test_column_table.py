@@ -139,3 +139,40 @@ def test_editor_cannot_open_the_table(client, make_person):
     assert "栏目内容保障责任表" not in response.content.decode()
     menu = client.get("/admin/").content.decode()
     assert "栏目责任表" not in menu
+
+
+def test_a_site_path_link_as_the_export_writes_it_is_re_imported(qinzhou):
+    # issue 19: the demo's 政务咨询 links to /xinjian/; the exported sheet must come back as it went out
+    col = column(qinzhou, "概览钦州", "钦州概况")
+    col.link_url = "/xinjian/"
+    col.save_revision().publish()
+    report = import_columns_xlsx(qinzhou, export_columns_xlsx(qinzhou))
+    assert (report.columns_created, report.columns_updated) == (0, 0)
+    col.refresh_from_db()
+    assert col.link_url == "/xinjian/"
+
+
+def test_an_unknown_unit_is_added_after_the_administrator_confirms(client, qinzhou, make_person):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govportal.accounts.models import Unit
+
+    admin = make_person("市人民政府办公室电子政务中心", "site_admin")
+    client.force_login(admin)
+    wb, ws = _sheet(export_columns_xlsx(qinzhou))
+    _row_of(ws, "概览钦州", "建置沿革")[6].value = "市低空经济发展局"
+    upload = SimpleUploadedFile("columns.xlsx", _save(wb))
+    html = client.post(reverse("column_table"), {"home": qinzhou.pk, "file": upload}).content.decode()
+    assert "本网站尚未登记：市低空经济发展局" in html and "profile.toml" not in html
+    assert not Unit.objects.filter(locality="qinzhou", name="市低空经济发展局").exists()
+
+    import re
+
+    token = re.search(r'name="confirm_units" value="([^"]+)"', html).group(1)
+    html = client.post(reverse("column_table"), {"confirm_units": token}).content.decode()
+    assert "已应用" in html and "单位：新增 1" in html
+    unit = Unit.objects.get(locality="qinzhou", name="市低空经济发展局")
+    assert unit in column(qinzhou, "概览钦州", "建置沿革").units.all()
+    # the pending sheet is used once
+    html = client.post(reverse("column_table"), {"confirm_units": token}).content.decode()
+    assert "已失效" in html

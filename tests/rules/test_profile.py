@@ -215,7 +215,7 @@ def test_all_problems_are_reported_together(tmp_path):
     assert found[2] == "columns.tsv 第5行「一级栏目」: 栏目「政务公开/通知公告」与第4行重复"
     assert found[3].startswith("columns.tsv 第6行「频道」: 上级栏目「互动交流」未列出")
     assert found[4].startswith(
-        "columns.tsv 第8行「链接」: 链接「zwfw.example」不是以 http:// 或 https:// 开头的网址"
+        "columns.tsv 第8行「链接」: 链接「zwfw.example」应为 http:// 或 https:// 开头的网址，或以 / 开头的本站地址（如 /xinjian/）"
     )
     # The message of the exception lists them all, readable.
     text = str(exc.value)

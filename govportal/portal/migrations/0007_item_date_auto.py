@@ -4,60 +4,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_info_category_help'),
+        ("portal", "0006_info_category_help"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articlepage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="articlepage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='datareleasepage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="datareleasepage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='interpretationpage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="interpretationpage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='leaderprofilepage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="leaderprofilepage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='organisationpage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="organisationpage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='policydocumentpage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="policydocumentpage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='pressconferencepage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="pressconferencepage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='repostpage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="repostpage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='serviceguidepage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="serviceguidepage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
         migrations.AddField(
-            model_name='specialtopicpage',
-            name='date_auto',
-            field=models.BooleanField(default=False, editable=False, help_text='编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。', verbose_name='发布日期取上网时间'),
+            model_name="specialtopicpage",
+            name="date_auto",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="编辑未指定发布日期：发布日期为首次正式发布（含定时发布上线）的时间，或地区配置指定的日期。",
+                verbose_name="发布日期取上网时间",
+            ),
         ),
     ]

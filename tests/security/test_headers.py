@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from govportal.portal.models import ArticlePage
-from govportal.publishing import cache
 from govportal.security import networks
 from tests.conftest import column
 from tests.portal.kinds import publish
@@ -70,23 +69,27 @@ def test_public_pages_have_a_csp_without_inline_script(client, item):
             assert response[header] == value, (url, header)
 
 
-def test_a_page_answered_from_the_cache_has_the_same_headers(client, item, settings, tmp_path):
-    settings.PUBLIC_CACHE_ENABLED = True
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "public_pages": {"BACKEND": "govportal.publishing.cache.PageFileCache", "LOCATION": str(tmp_path)},
-    }
-    cache._memo = (0.0, "")
+def test_a_page_answered_from_the_publish_directory_has_the_same_headers(
+    client, item, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from govportal.publishing import static_site
+
+    settings.STATIC_PUBLISHING = True
+    settings.PUBLISH_ROOT = tmp_path / "publish"
+    static_site.forget_sites()
     try:
-        first = client.get(item.url)
-        hit = client.get(item.url)
-        assert first["X-Cache"] == "MISS" and hit["X-Cache"] == "HIT"
-        assert hit["Content-Security-Policy"] == first["Content-Security-Policy"]
+        rendered = client.get(item.url)
+        static_site.page_changed(item)
+        answered = client.get(item.url)
+        assert "X-Published" not in rendered and answered["X-Published"] == "file"
+        assert answered["Content-Security-Policy"] == rendered["Content-Security-Policy"]
         for header, value in HARDENING.items():
-            assert hit[header] == value, header
-        assert "Set-Cookie" not in hit and "csrftoken" not in hit.content.decode()
+            assert answered[header] == value, header
+        body = b"".join(answered.streaming_content).decode()
+        assert "Set-Cookie" not in answered and "csrftoken" not in body
+        assert inline_scripts(body) == []
     finally:
-        cache._memo = (0.0, "")
+        static_site.forget_sites()
 
 
 def test_the_back_office_has_the_strictest_csp_wagtail_allows(client, django_user_model):

@@ -21,18 +21,16 @@ def _csp() -> str:
     config = getattr(settings, "CONTENT_SECURITY_POLICY", None)
     if not config:
         return ""
-    try:
-        from csp.utils import build_policy
-
-        return build_policy(config=config)
-    except Exception:
-        directives = config.get("DIRECTIVES", {}) if isinstance(config, dict) else {}
-        parts = []
-        for name, values in directives.items():
-            if isinstance(values, list | tuple):
-                values = " ".join(values)
-            parts.append(f"{name} {values}".strip())
-        return "; ".join(parts)
+    directives = config.get("DIRECTIVES", {}) if isinstance(config, dict) else {}
+    # The settings' order (django-csp's own builder goes through a set, so its order changes from one
+    # process to the next); a boolean directive (upgrade-insecure-requests) is bare when true, absent when not.
+    parts = []
+    for name, values in directives.items():
+        if values is True:
+            parts.append(name)
+        elif values:
+            parts.append(f"{name} {' '.join(values) if isinstance(values, list | tuple) else values}")
+    return "; ".join(parts)
 
 
 def security_headers() -> list[tuple[str, str]]:

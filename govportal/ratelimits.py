@@ -32,8 +32,6 @@ DEFAULT_LIMITS = {
     "disclosure": "10/h,30/d",
     # wrong query code/password per address (the letter and the disclosure-request query)
     "query_failure": "10/15m",
-    # searches per address (a person types a few a minute; a scraper hundreds)
-    "search": "120/m",
 }
 
 

@@ -82,3 +82,26 @@ def workbook_bytes(wb) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def sheets_bytes(sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> bytes:
+    """An xlsx of ``(title, rows)`` sheets, the first row of each a bold header: the plain table export
+    most pages need (freshness board, inspection evidence, survey answers), formula-neutralised."""
+    from openpyxl.styles import Alignment, Font
+
+    wb = new_workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1")
+        for row in rows:
+            ws.append(["" if v is None else v for v in row])
+            for cell in ws[ws.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if ws.max_row:
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+        for col in "ABCDEFGHIJ":
+            ws.column_dimensions[col].width = 22
+        ws.column_dimensions["A"].width = 36
+        ws.freeze_panes = "A2"
+    return workbook_bytes(wb)

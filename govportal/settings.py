@@ -356,7 +356,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "govportal@localhost")
 # Monitoring alerts (govportal.monitoring.alerts) and the tamper check (govportal.monitoring.tamper).
 GOVPORTAL_ALERT_WEBHOOK_URL = os.environ.get("GOVPORTAL_ALERT_WEBHOOK_URL", "")
 GOVPORTAL_ALERT_WEBHOOK_SECRET = os.environ.get("GOVPORTAL_ALERT_WEBHOOK_SECRET", "")
-GOVPORTAL_SMS_SENDER = os.environ.get("GOVPORTAL_SMS_SENDER", "govportal.monitoring.alerts.LoggingSmsSender")
+GOVPORTAL_SMS_SENDER = os.environ.get("GOVPORTAL_SMS_SENDER", "govportal.sms.LoggingSender")
 GOVPORTAL_PUBLIC_BASE_URL = os.environ.get("GOVPORTAL_PUBLIC_BASE_URL", "")
 
 LOGGING = {

@@ -8,11 +8,12 @@ back office deletes or edits an event (SecurityEvent refuses it).
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import timedelta
 
 from django.utils import timezone
+
+from govportal.exports import new_workbook, workbook_bytes
 
 from .models import EventKind, SecurityEvent
 
@@ -136,12 +137,10 @@ def _row(e: SecurityEvent) -> list:
 
 
 def export_xlsx(events, title: str) -> bytes:
-    """The events as an .xlsx; every cell is text and formula-looking text is neutralised, exactly as the
-    publication register's export does (govportal/publishing/register.py)."""
-    from openpyxl import Workbook
+    """The events as an .xlsx; formula-looking text is neutralised by ``govportal.exports``."""
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = "安全审计日志"
     ws.append([title])
@@ -151,14 +150,7 @@ def export_xlsx(events, title: str) -> bytes:
         cell.font = Font(bold=True)
     for e in events.iterator() if hasattr(events, "iterator") else events:
         ws.append(_row(e))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value:
-                cell.data_type = "s"
-                if cell.value[0] in "=+-@\t\r":
-                    cell.quotePrefix = True
     for letter, width in zip("ABCDEFGH", [20, 18, 16, 16, 28, 10, 16, 60], strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

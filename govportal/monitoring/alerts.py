@@ -27,31 +27,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from .models import Alert, AlertSeverity, AlertState
 
 logger = logging.getLogger(__name__)
-sms_logger = logging.getLogger("govportal.sms")
 
 
-class SmsSender:
-    """Plug-in interface: send one text message. A deployment supplies its operator's gateway."""
+def sms_sender():
+    """The platform's one SMS plug-in (``govportal.sms``, ``GOVPORTAL_SMS_SENDER``)."""
+    from govportal.sms import sender
 
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class LoggingSmsSender(SmsSender):
-    """The default sender: writes the message to the ``govportal.sms`` log instead of sending it."""
-
-    def send(self, phone: str, text: str) -> None:
-        sms_logger.info("短信 → %s：%s", phone, text)
-
-
-def sms_sender() -> SmsSender:
-    path = getattr(settings, "GOVPORTAL_SMS_SENDER", "") or "govportal.monitoring.alerts.LoggingSmsSender"
-    return import_string(path)()
+    return sender()
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:

@@ -3,7 +3,6 @@ history, xlsx, printable page), the column inspection groups administrators conf
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.exports import sheets_bytes
 
 from . import freshness as fr
 from . import permissions as perms
@@ -44,33 +44,8 @@ def _home(request):
 
 
 def guarded_workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
-    """An xlsx of ``(title, rows)`` sheets in which no cell can become a formula: every string is stored as
-    text and one starting with = + - @ gets the quote prefix (the guard of ``publishing.register.export_xlsx``)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets:
-        ws = wb.create_sheet(title[:31])
-        for row in rows:
-            ws.append([("" if v is None else v) for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value:
-                    cell.data_type = "s"
-                    if cell.value[0] in "=+-@\t\r":
-                        cell.quotePrefix = True
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if ws.max_row:
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-        for col in "ABCDEFGHIJ":
-            ws.column_dimensions[col].width = 22
-        ws.column_dimensions["A"].width = 36
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """An xlsx of ``(title, rows)`` sheets in which no cell can become a formula (``govportal.exports``)."""
+    return sheets_bytes(sheets)
 
 
 def _download(data: bytes, name: str) -> HttpResponse:

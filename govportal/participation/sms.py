@@ -1,11 +1,8 @@
-"""Text messages (短信) as a plug-in, and phone verification codes built on it.
+"""Phone verification codes (短信验证码) for participation, sent through ``govportal.sms``.
 
-No part of the platform sent SMS before; this is the one interface for all of it. A deployment sets
-``SMS_SENDER`` (settings / environment) to the dotted path of a class with ``send(phone, text) -> None``
-that talks to its SMS gateway (运营商或政务短信平台); the default, :class:`LoggingSender`, only writes
-the message to the log (``govportal.sms``) and keeps the last ones in memory for tests and the demo.
+The messages go through the platform's one SMS plug-in, ``govportal.sms`` (``GOVPORTAL_SMS_SENDER``).
 
-Verification codes: 6 digits, kept only as a salted hash in the cache for 10 minutes, at most 5 wrong
+Verification codes: 6 digits, kept only as a salted hash in the shared cache for 10 minutes, at most 5 wrong
 tries, at most one code per phone per minute and 10 per phone per day (so the form cannot be used to
 flood someone's phone or to guess a code).
 """
@@ -14,43 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import re
 import secrets
-from collections import deque
-from typing import Protocol
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.module_loading import import_string
+from django.core.cache import caches
 
-logger = logging.getLogger("govportal.sms")
+from govportal.sms import LoggingSender, SmsSender, sender  # noqa: F401  (the one SMS plug-in)
 
 CODE_TTL = 600
+# Codes and their counters in the cache every worker process shares (the rate-limit cache: Redis, or a file
+# cache on one machine): a code sent by one process is checked by another.
+cache = caches["ratelimit"]
 MAX_TRIES = 5
 RESEND_AFTER = 60
 PER_PHONE_DAY = 10
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-
-
-class SmsSender(Protocol):
-    def send(self, phone: str, text: str) -> None: ...
-
-
-class LoggingSender:
-    """Writes each message to the log instead of sending it (development, tests, the demo)."""
-
-    outbox: deque = deque(maxlen=50)
-
-    def send(self, phone: str, text: str) -> None:
-        masked = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-        logger.info("SMS to %s: %s", masked, text)
-        LoggingSender.outbox.append((phone, text))
-
-
-def sender() -> SmsSender:
-    path = getattr(settings, "SMS_SENDER", "govportal.participation.sms.LoggingSender")
-    return import_string(path)()
 
 
 class CodeError(ValueError):

@@ -253,7 +253,7 @@ def chart_data(survey: SurveyPage) -> list[dict]:
 
 
 def export_xlsx(survey: SurveyPage) -> bytes:
-    from .xlsx import workbook_bytes
+    from govportal.exports import sheets_bytes
 
     qs = questions(survey)
     header = ["序号", "提交时间", "参与方式"]
@@ -280,4 +280,4 @@ def export_xlsx(survey: SurveyPage) -> bytes:
             else:
                 row.append("" if v is None else v)
         rows.append(row)
-    return workbook_bytes(survey.title[:31] or "答卷", header, rows)
+    return sheets_bytes([(survey.title[:31] or "答卷", [header, *rows])])

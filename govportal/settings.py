@@ -64,7 +64,8 @@ def _allowed_hosts() -> list[str]:
     raw = os.environ.get("ALLOWED_HOSTS", "")
     hosts = [h.strip() for h in raw.split(",") if h.strip()]
     if not PRODUCTION:
-        return hosts or ["localhost", ".localhost", "127.0.0.1", "[::1]", "testserver"]
+        # .test is reserved for testing (RFC 2606): the test suite's sites use it.
+        return hosts or ["localhost", ".localhost", ".test", "127.0.0.1", "[::1]", "testserver"]
     from django.core.exceptions import ImproperlyConfigured
 
     if not hosts:
@@ -266,11 +267,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "govportal.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# Behind the production front (nginx) the client address is the one it forwards.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("GOVPORTAL_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The project's one visitor address: REMOTE_ADDR, or the forwarded one behind GOVPORTAL_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "govportal.ratelimits.client_ip"
 WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.admin_forms.LoginForm"
 # Back-office sessions end when the browser closes and after GOVPORTAL_IDLE_MINUTES without a request
 # (the profile's [accounts] idle_minutes wins when it sets one); GOVPORTAL_SINGLE_SESSION=1 keeps one

@@ -29,7 +29,7 @@ class LoggingSender:
 
     def send(self, phone: str, text: str) -> None:
         masked = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-        logger.info("SMS to %s: %s", masked, text)
+        logger.info("短信 → %s：%s", masked, text)
         LoggingSender.outbox.append((phone, text))
 
 

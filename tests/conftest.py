@@ -55,4 +55,9 @@ def _fresh_rate_limits():
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+    # Wagtail keeps the sites' root paths in the default cache: a site made by an earlier test (rolled
+    # back) must not make later pages' URLs absolute.
+    from wagtail.models import Site
+
+    Site.clear_site_root_paths_cache()
     yield

@@ -126,9 +126,9 @@ def qr_svg_base64(uri: str) -> str:
     import qrcode.image.svg
 
     img = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    out = io.BytesIO()
-    img.save(out)
-    return base64.b64encode(out.getvalue()).decode("ascii")
+    svg = io.BytesIO()
+    img.save(svg)
+    return base64.b64encode(svg.getvalue()).decode("ascii")
 
 
 @never_cache

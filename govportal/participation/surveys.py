@@ -32,7 +32,9 @@ def address_key(ip: str | None) -> str:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    from govportal.ratelimits import client_ip as visitor_address  # the project's one client_ip
+
+    return visitor_address(request)
 
 
 def already_answered_here(request, survey: SurveyPage) -> bool:

@@ -79,8 +79,9 @@ def test_an_approved_reply_not_sent_out_is_flagged_to_the_centre_and_counts_late
     assert "尚未发布给来信人" in notice.text and "第二十条" in notice.text
     assert Notice.objects.filter(user=people.host, kind="approved_overdue").exists()
     # The centre's list shows it overdue, and the dashboard counts it.
-    client.force_login(people.centre)
+    # (signed in on that day: a back-office session ends after 30 idle minutes)
     clock.set(date(2026, 11, 6))
+    client.force_login(people.centre)
     html = client.get("/admin/letters/centre/?due=overdue").content.decode()
     assert letter.query_code in html and "已超期" in html
     # Sent out late: the statistics count it late (conclusion, not approval, is what the writer sees).

@@ -221,7 +221,7 @@ def test_a_new_alert_goes_to_the_inbox_sms_log_and_a_signed_webhook_once(setting
         server.shutdown()
     assert new and not new2 and again.pk == alert.pk and again.occurrences == 2
     assert notices(user) == ["【紧急】首页无法访问"]
-    assert [r.getMessage() for r in caplog.records] == ["短信 → 13800000000：【紧急】首页无法访问"]
+    assert [r.getMessage() for r in caplog.records] == ["短信 → 138****0000：【紧急】首页无法访问"]
     assert len(_Hook.received) == 1
     headers, body = _Hook.received[0]
     assert headers["X-GovPortal-Signature"] == sign("s3cret", headers["X-GovPortal-Timestamp"], body)

@@ -78,9 +78,9 @@ def test_a_page_answered_from_the_publish_directory_has_the_same_headers(
     settings.PUBLISH_ROOT = tmp_path / "publish"
     static_site.forget_sites()
     try:
-        rendered = client.get(item.url)
+        rendered = client.get(item.url, HTTP_HOST="localhost")
         static_site.page_changed(item)
-        answered = client.get(item.url)
+        answered = client.get(item.url, HTTP_HOST="localhost")
         assert "X-Published" not in rendered and answered["X-Published"] == "file"
         assert csp(answered) == csp(rendered)
         for header, value in HARDENING.items():

@@ -1,7 +1,8 @@
 """Middleware of the site's security.
 
 - :class:`HostCheckMiddleware` (first): a request whose Host is missing or not in ALLOWED_HOSTS gets a
-  plain Chinese 400 page, never Django's debug page (which shows every setting when DEBUG is on).
+  plain Chinese 400 page, never Django's debug page (which shows every setting when DEBUG is on); so does
+  one with a NUL character in a parameter or form field (a server error on PostgreSQL otherwise).
 - :class:`ContentSecurityPolicyMiddleware`: django-csp's middleware with two policies — the public site's
   (``CONTENT_SECURITY_POLICY``: no inline script at all) and the back office's
   (``GOVPORTAL_ADMIN_CSP``: what Wagtail 8's admin needs, see settings). It sits before the public-page
@@ -30,6 +31,34 @@ _BAD_HOST_PAGE = (
 )
 
 
+_NUL_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>请求无效</title></head>'
+    "<body><h1>请求无效</h1><p>提交的内容含有不可见的控制字符（NUL），无法处理，请删除后重新提交。</p></body></html>"
+)
+
+
+def _bad_request(page: str) -> HttpResponse:
+    response = HttpResponse(page, status=400, content_type="text/html; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _has_nul(request) -> bool:
+    """A NUL character in the query string or a form field (never legitimate text; PostgreSQL cannot even
+    store it, so it would end in a server error instead of a message). Uploaded files are not looked at."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if any("\x00" in v for values in request.GET.lists() for v in values[1]):
+        return True
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        return any("\x00" in v for values in request.POST.lists() for v in values[1])
+    return False
+
+
 class HostCheckMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,10 +67,9 @@ class HostCheckMiddleware:
         try:
             request.get_host()
         except DisallowedHost:
-            response = HttpResponse(_BAD_HOST_PAGE, status=400, content_type="text/html; charset=utf-8")
-            response["X-Content-Type-Options"] = "nosniff"
-            response["Cache-Control"] = "no-store"
-            return response
+            return _bad_request(_BAD_HOST_PAGE)
+        if _has_nul(request):
+            return _bad_request(_NUL_PAGE)
         return self.get_response(request)
 
 

@@ -266,11 +266,22 @@ class AppInTest:
             except Exception as exc:  # noqa: BLE001
                 result["e"] = exc
 
+        from django.core import signals
+        from django.db import close_old_connections
+
+        # As Django's test client does: the start and end of a request must not close the test's connection (on
+        # PostgreSQL it would, since the test's open transaction is not autocommit).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
         t = threading.Thread(target=client)
         t.start()
-        while t.is_alive():
-            self.server._handle_request_noblock() if self._ready() else None
-        t.join()
+        try:
+            while t.is_alive():
+                self.server._handle_request_noblock() if self._ready() else None
+            t.join()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
         if "e" in result:
             raise result["e"]
         return result["r"]

@@ -9,6 +9,7 @@ and axe finds no serious or critical WCAG 2.1 AA violation.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import run_axe
 
@@ -86,7 +87,9 @@ def test_following_an_interview_on_a_phone(open_page, browser, demo_site):
     finally:
         context.close()
 
-    phone.wait_for_function(f"document.querySelectorAll('#live-stream li').length > {before}", timeout=15_000)
+    # Polled from the test, not by a string predicate inside the page: the page's CSP (script-src 'self')
+    # rightly refuses Playwright's string evaluation.
+    expect(phone.locator("#live-stream li")).to_have_count(before + 1, timeout=15_000)
     assert "今年新增学位三千个" in phone.locator("#live-stream").inner_text()
     assert phone.evaluate("window.__notReloaded === true"), "the page was reloaded"
     _check(phone, "interview after update")

@@ -53,7 +53,7 @@ def kinds(started) -> list[str]:
 
 def test_serve_starts_gunicorn_the_worker_and_the_jobs(spawned):
     call_command("serve", "--host", "127.0.0.1", "--port", str(_free()))
-    assert kinds(spawned) == ["gunicorn", "db_worker", "jobs"]
+    assert kinds(spawned) == ["gunicorn", "db_worker", "db_worker", "jobs"]
     args, env = spawned[0]
     assert args[args.index("--config") + 1] == "python:govportal.ops.gunicorn_conf"
     assert "govportal.wsgi:application" in args
@@ -61,7 +61,7 @@ def test_serve_starts_gunicorn_the_worker_and_the_jobs(spawned):
 
 
 @pytest.mark.parametrize(
-    "flag,expected", [("--no-jobs", ["gunicorn", "db_worker"]), ("--no-worker", ["gunicorn"])]
+    "flag,expected", [("--no-jobs", ["gunicorn", "db_worker", "db_worker"]), ("--no-worker", ["gunicorn"])]
 )
 def test_serve_can_leave_the_job_runner_out(spawned, flag, expected):
     call_command("serve", "--host", "127.0.0.1", "--port", str(_free()), flag)

@@ -839,6 +839,12 @@ class NoSharedCacheMiddleware:
             from django.utils.cache import patch_cache_control
 
             patch_cache_control(response, private=True, no_store=True)
+        elif enabled() and not request.META.get("QUERY_STRING") and "GOVPORTAL_RENDERING" not in request.META:
+            # An address without a query string is answered from its file once the worker has written
+            # it; until then (or once it is withdrawn) nginx must not keep the app's answer, or a
+            # withdrawn item would stay visible for the microcache's seconds. The microcache is for
+            # later list pages and searches (addresses with a query string).
+            response["X-Accel-Expires"] = "0"
         return response
 
 

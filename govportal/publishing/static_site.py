@@ -18,6 +18,11 @@ How it works
   them a few seconds in its microcache). Changes that every page shows (a site's footer settings, a site,
   a unit's name) ask for a rebuild of the site (``request_rebuild``), done by the ``publish_rebuilds``
   periodic job, resumably, in the background.
+- **Where the rendering runs**: in the job worker (task ``static_publish_task``, queue ``publish``); the
+  editor's request only enqueues, after its commit (``later``), and records 正在发布 (``StaticPublish``),
+  which the edit page shows until the worker records the result. A withdrawn, expired, deleted or
+  restricted page's own file is removed in the request itself (``withdraw_files``): cheap, and the page
+  must be gone at once. ``STATIC_PUBLISHING_SYNC`` (the test runner) renders in the request instead.
 - A page is **written only if it is the same for everyone**: rendered as an anonymous visitor, status 200,
   no cookie set, no CSRF token used, not ``Cache-Control: private/no-store``. A page with a form carrying
   a CSRF token, or anything personal, is never written (and a file it had is removed).

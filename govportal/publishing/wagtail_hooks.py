@@ -145,7 +145,8 @@ def show_static_publish(request, page):
         messages.info(request, "正在发布：网站页面正在后台生成，稍候刷新本页查看结果。")
     elif state.state == StaticPublish.DONE and state.finished_at:
         when = timezone.localtime(state.finished_at).strftime("%Y-%m-%d %H:%M:%S")
-        messages.success(request, f"已发布到网站（{when}）：{state.detail}。")
+        done = "已发布到网站" if page.live else "已从网站撤下"
+        messages.success(request, f"{done}（{when}）：{state.detail}。")
     elif state.state == StaticPublish.FAILED:
         messages.error(
             request,

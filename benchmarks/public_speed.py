@@ -517,7 +517,7 @@ def main():
             f"Rebuild of the demo site (`publish-site`{', resumed after an interruption' if args.from_home else ''}): {rebuild_note}.",
             "",
             "Publish to visible through the front (the editor's commit only enqueues; the publish worker, "
-            "`db_worker --queue-name publish --interval 0.1`, renders and writes): seconds, median / p95 / max "
+            "`govportal publish_worker`, renders and writes): seconds, median / p95 / max "
             "over the runs.",
             "",
             "| site items | runs | item shown | item, column and home show it | withdrawn: item 404 "
@@ -589,7 +589,8 @@ def measure_visible(port: int, news, pages: dict, runs: int, tag: str) -> dict:
         stop = threading.Event()
 
         def poll(key, path, shows):
-            while not stop.is_set():
+            deadline = time.perf_counter() + 30
+            while not stop.is_set() and time.perf_counter() < deadline:
                 try:
                     status, _, body = get(port, path, timeout=30)
                 except OSError:
@@ -604,7 +605,7 @@ def measure_visible(port: int, news, pages: dict, runs: int, tag: str) -> dict:
             "column": (pages["column list"], lambda s, b: title.encode() in b),
             "home": ("/", lambda s, b: title.encode() in b),
         }
-        threads = [threading.Thread(target=poll, args=(k, p, f)) for k, (p, f) in checks.items()]
+        threads = [threading.Thread(target=poll, args=(k, p, f), daemon=True) for k, (p, f) in checks.items()]
         for t in threads:
             t.start()
         t0 = time.perf_counter()
@@ -622,7 +623,7 @@ def measure_visible(port: int, news, pages: dict, runs: int, tag: str) -> dict:
             "column": (pages["column list"], lambda s, b: title.encode() not in b),
             "home": ("/", lambda s, b: title.encode() not in b),
         }
-        threads = [threading.Thread(target=poll, args=(k, p, f)) for k, (p, f) in checks.items()]
+        threads = [threading.Thread(target=poll, args=(k, p, f), daemon=True) for k, (p, f) in checks.items()]
         for t in threads:
             t.start()
         t0 = time.perf_counter()

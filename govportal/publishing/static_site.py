@@ -564,6 +564,11 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
         return Outcome()
     started = timezone.now()
     try:
+        # The map of item kinds per column (``portal.views.kinds_below``) is cached per process and was
+        # dropped by the process that published, not by this one.
+        from govportal.portal.views import forget_kinds
+
+        forget_kinds(page.path)
         out = CHANGES[name](page, *args)
     except Exception as exc:
         StaticPublish.objects.update_or_create(

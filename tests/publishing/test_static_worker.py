@@ -74,9 +74,7 @@ def total(html: str) -> int:
 def run_worker() -> int:
     """What ``govportal serve``'s publish worker does: run every queued task of the ``publish`` queue."""
     queued = DBTaskResult.objects.filter(queue_name="publish", status="READY").count()
-    call_command(
-        "db_worker", "--batch", "--no-reload", "--queue-name", "publish", "--no-startup-delay", "-v", "0"
-    )
+    call_command("publish_worker", "--batch", "-v", "0")
     return queued
 
 

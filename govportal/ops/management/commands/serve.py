@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-PUBLISH_WORKER = ["db_worker", "--no-reload", "--queue-name", "publish", "--interval", "0.1", "-v", "0"]
+PUBLISH_WORKER = ["publish_worker", "-v", "0"]  # govportal/publishing/management/commands/
 
 
 def _loopback(host: str) -> bool:

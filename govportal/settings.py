@@ -235,10 +235,15 @@ STATIC_PUBLISHING = os.environ.get(
     "0" if ("pytest" in sys.modules or "runserver" in sys.argv[1:2]) else "1",
 ).lower() in ("1", "true", "yes")
 PUBLISH_ROOT = Path(os.environ.get("PUBLISH_ROOT", DATA_DIR / "publish"))
+# Pages are rendered by the job worker (queue "publish"; the editor's request only enqueues) unless
+# GOVPORTAL_STATIC_PUBLISHING_SYNC=1 (on under the test runner): then in the request, after the commit.
+STATIC_PUBLISHING_SYNC = os.environ.get(
+    "GOVPORTAL_STATIC_PUBLISHING_SYNC", "1" if "pytest" in sys.modules else "0"
+).lower() in ("1", "true", "yes")
 if os.environ.get("GOVPORTAL_X_ACCEL") == "1":  # behind deploy/nginx/: nginx sends checked documents
     SENDFILE_BACKEND = "govportal.ops.sendfile_nginx"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "publish"]}}
 
 # Password rules come from the policy profile of the person's locality (govportal/accounts/passwords.py):
 # length and character classes ([password] of the profile, or the platform floor), no user or unit name

@@ -541,3 +541,24 @@ class SiteBuild(models.Model):
     class Meta:
         verbose_name = "站点静态发布重建"
         verbose_name_plural = "站点静态发布重建"
+
+
+class StaticPublish(models.Model):
+    """Where the static publishing of a page's change stands (rendered by the job worker after the editor's
+    request): 正在发布 while queued or running, then the outcome, shown to the editor on the page."""
+
+    PENDING, DONE, FAILED = "pending", "done", "failed"
+    STATES = [(PENDING, "正在发布"), (DONE, "已发布到网站"), (FAILED, "发布到网站失败")]
+
+    page_id = models.PositiveIntegerField(unique=True)
+    state = models.CharField("状态", max_length=10, choices=STATES, default=PENDING)
+    detail = models.CharField("结果", max_length=500, blank=True)
+    requested_at = models.DateTimeField("排队时间", default=timezone.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "静态发布进度"
+        verbose_name_plural = "静态发布进度"
+
+    def __str__(self) -> str:
+        return f"{self.page_id}：{self.get_state_display()}"

@@ -18,6 +18,11 @@ How it works
   them a few seconds in its microcache). Changes that every page shows (a site's footer settings, a site,
   a unit's name) ask for a rebuild of the site (``request_rebuild``), done by the ``publish_rebuilds``
   periodic job, resumably, in the background.
+- **Where the rendering runs**: in the job worker (task ``static_publish_task``, queue ``publish``); the
+  editor's request only enqueues, after its commit (``later``), and records 正在发布 (``StaticPublish``),
+  which the edit page shows until the worker records the result. A withdrawn, expired, deleted or
+  restricted page's own file is removed in the request itself (``withdraw_files``): cheap, and the page
+  must be gone at once. ``STATIC_PUBLISHING_SYNC`` (the test runner) renders in the request instead.
 - A page is **written only if it is the same for everyone**: rendered as an anonymous visitor, status 200,
   no cookie set, no CSRF token used, not ``Cache-Control: private/no-store``. A page with a form carrying
   a CSRF token, or anything personal, is never written (and a file it had is removed).
@@ -492,8 +497,9 @@ def paused():
 
 
 def on_commit(func, *args, **kwargs) -> None:
-    """Run ``func`` after the current transaction commits; a failure is logged, never raised into the
-    editor's request (``govportal check-published`` and ``publish-site`` repair what was missed)."""
+    """Run ``func`` after the current transaction commits, here (for what is cheap: removing a file,
+    asking for a rebuild); a failure is logged, never raised into the editor's request
+    (``govportal check-published`` and ``publish-site`` repair what was missed)."""
     if not enabled() or getattr(_paused, "on", 0):
         return
 
@@ -504,6 +510,93 @@ def on_commit(func, *args, **kwargs) -> None:
             logger.exception("静态发布失败：%s", getattr(func, "__name__", func))
 
     transaction.on_commit(run)
+
+
+def in_worker() -> bool:
+    """Whether pages are rendered by the job worker (the default) rather than in the editor's request
+    (``STATIC_PUBLISHING_SYNC``: the test runner, scripts)."""
+    return not getattr(settings, "STATIC_PUBLISHING_SYNC", False)
+
+
+# What a change re-renders, by name (the job worker gets the name and the page id, never code).
+CHANGES = {
+    "page": lambda page, removed=False: page_changed(page, removed),
+    "subtree": lambda page, old_url=None: subtree_changed(page, old_url),
+    "old_place": lambda page, old_url_path: _old_place_changed(page, old_url_path),
+}
+
+
+def later(name: str, page_id: int, *args) -> None:
+    """After the commit, re-render what ``CHANGES[name]`` of page ``page_id`` affects: in the job worker
+    (``publishing.tasks.static_publish_task``, queue ``publish``; the editor's request only enqueues) or,
+    with ``STATIC_PUBLISHING_SYNC`` or if the task cannot be queued, here."""
+    if not enabled() or getattr(_paused, "on", 0):
+        return
+
+    def run():
+        try:
+            if in_worker():
+                try:
+                    from .tasks import static_publish_task
+
+                    progress_pending(page_id)
+                    static_publish_task.enqueue(name, page_id, list(args))
+                    return
+                except Exception:
+                    logger.exception("静态发布任务未能排队，改为当场生成")
+            run_change(name, page_id, list(args))
+        except Exception:
+            logger.exception("静态发布失败：%s %s", name, page_id)
+
+    transaction.on_commit(run)
+
+
+def run_change(name: str, page_id: int, args: list) -> Outcome:
+    """Carry out a change queued by ``later`` (in the worker), recording its outcome for the editor."""
+    from django.utils import timezone
+    from wagtail.models import Page
+
+    from .models import StaticPublish
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or name not in CHANGES:
+        StaticPublish.objects.filter(page_id=page_id).delete()
+        return Outcome()
+    started = timezone.now()
+    try:
+        # The map of item kinds per column (``portal.views.kinds_below``) is cached per process and was
+        # dropped by the process that published, not by this one.
+        from govportal.portal.views import forget_kinds
+
+        forget_kinds(page.path)
+        out = CHANGES[name](page, *args)
+    except Exception as exc:
+        StaticPublish.objects.update_or_create(
+            page_id=page_id,
+            defaults={
+                "state": StaticPublish.FAILED,
+                "detail": f"{type(exc).__name__}: {exc}"[:500],
+                "finished_at": timezone.now(),
+            },
+        )
+        raise
+    StaticPublish.objects.filter(page_id=page_id, requested_at__lte=started).update(
+        state=StaticPublish.DONE,
+        detail=f"写入 {len(out.written)} 个文件，删除 {len(out.removed)} 个，未变 {len(out.unchanged)} 个",
+        finished_at=timezone.now(),
+    )
+    return out
+
+
+def progress_pending(page_id: int) -> None:
+    from django.utils import timezone
+
+    from .models import StaticPublish
+
+    StaticPublish.objects.update_or_create(
+        page_id=page_id,
+        defaults={"state": StaticPublish.PENDING, "detail": "", "requested_at": timezone.now()},
+    )
 
 
 # --- site rebuilds --------------------------------------------------------------------------------------
@@ -756,6 +849,12 @@ class NoSharedCacheMiddleware:
             from django.utils.cache import patch_cache_control
 
             patch_cache_control(response, private=True, no_store=True)
+        elif enabled() and not request.META.get("QUERY_STRING") and "GOVPORTAL_RENDERING" not in request.META:
+            # An address without a query string is answered from its file once the worker has written
+            # it; until then (or once it is withdrawn) nginx must not keep the app's answer, or a
+            # withdrawn item would stay visible for the microcache's seconds. The microcache is for
+            # later list pages and searches (addresses with a query string).
+            response["X-Accel-Expires"] = "0"
         return response
 
 
@@ -769,25 +868,39 @@ def _is_page(instance) -> bool:
 
 
 def _on_published(sender, instance, **kwargs):
-    on_commit(page_changed, instance)
+    later("page", instance.pk)
     if not hasattr(instance.specific_deferred, "info_category"):
         on_commit(_structure_changed, instance)
 
 
 def _on_unpublished(sender, instance, **kwargs):
-    on_commit(page_changed, instance, True)
+    # The page's own file goes at once (in the editor's request, after the commit: a file removal is
+    # cheap), so nginx answers 404 from the app; the lists that showed it are re-rendered by the worker.
+    on_commit(withdraw_files, instance)
+    later("page", instance.pk, True)
     if not hasattr(instance.specific_deferred, "info_category"):
         on_commit(_structure_changed, instance)
+
+
+def withdraw_files(page) -> Outcome:
+    """Remove the files of ``page`` (and of what is below it) now: withdrawn, expired or restricted."""
+    found = site_url(page)
+    if found is None:
+        return Outcome()
+    site, url = found
+    out = unpublish_prefix(site, url) if url.endswith("/") else unpublish_url(site, url)
+    purge(site, out.changed)
+    return out
 
 
 def _on_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs):
     if url_path_before == url_path_after:
         return
     old = _site_relative(url_path_before)
-    on_commit(subtree_changed, instance, old)
+    later("subtree", instance.pk, old)
     # The lists of the old place lose the page.
     if old is not None:
-        on_commit(_old_place_changed, instance.pk, url_path_before)
+        later("old_place", instance.pk, url_path_before)
 
 
 def _site_relative(url_path: str | None) -> str | None:
@@ -799,19 +912,18 @@ def _site_relative(url_path: str | None) -> str | None:
     return None
 
 
-def _old_place_changed(page_id: int, old_url_path: str) -> None:
+def _old_place_changed(page, old_url_path: str) -> Outcome:
     """Re-render the lists of the former parent of a moved page."""
     from wagtail.models import Page
 
     parent_url_path = old_url_path.rstrip("/").rsplit("/", 1)[0] + "/"
     parent = Page.objects.filter(url_path=parent_url_path).first()
-    if parent is not None:
-        page_changed(parent)
+    return page_changed(parent) if parent is not None else Outcome()
 
 
 def _on_slug_changed(sender, instance, instance_before=None, **kwargs):
     if instance_before is not None and instance_before.url_path != instance.url_path:
-        on_commit(subtree_changed, instance, _site_relative(instance_before.url_path))
+        later("subtree", instance.pk, _site_relative(instance_before.url_path))
 
 
 def _on_page_deleted(sender, instance, **kwargs):
@@ -821,14 +933,9 @@ def _on_page_deleted(sender, instance, **kwargs):
     if found is None:
         return
     site, url = found
-    parent = instance.get_parent() if instance.depth > 1 else None
-
-    def run():
-        unpublish_prefix(site, url)
-        if parent is not None:
-            page_changed(parent)
-
-    on_commit(run)
+    on_commit(unpublish_prefix, site, url)
+    if instance.depth > 1:
+        later("page", instance.get_parent().pk)
 
 
 def _on_restriction(sender, instance, **kwargs):
@@ -836,7 +943,17 @@ def _on_restriction(sender, instance, **kwargs):
 
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        on_commit(subtree_changed, page)
+        # A page made private leaves the disk at once; what it and its lists show then, in the worker.
+        on_commit(_withdraw_if_restricted, page.pk)
+        later("subtree", page.pk)
+
+
+def _withdraw_if_restricted(page_id: int) -> None:
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is not None and _restricted(page):
+        withdraw_files(page)
 
 
 def _on_site_wide(sender, instance=None, **kwargs):
@@ -869,8 +986,8 @@ def _on_referenced(sender, instance=None, **kwargs):
         ]
     except Exception:
         return
-    for page in Page.objects.filter(pk__in=ids).live():
-        on_commit(page_changed, page)
+    for pk in Page.objects.filter(pk__in=ids).live().values_list("pk", flat=True):
+        later("page", pk)
 
 
 def invalidate(reason: str = "") -> None:

@@ -19,3 +19,12 @@ def send_webhooks_task() -> dict:
     from .feeds_out import send_pending
 
     return send_pending()
+
+
+@task(queue_name="publish")
+def static_publish_task(name: str, page_id: int, args: list) -> dict:
+    """Static publishing of one change (``static_site.later``): re-render and write the pages it affects."""
+    from .static_site import run_change
+
+    out = run_change(name, page_id, args)
+    return {"written": len(out.written), "removed": len(out.removed), "unchanged": len(out.unchanged)}

@@ -130,6 +130,31 @@ def show_return_reasons(request, page):
     return None
 
 
+@hooks.register("before_edit_page")
+def show_static_publish(request, page):
+    """After a publish, the pages of the public site are written by the job worker: the editor sees
+    正在发布 while it works, then the result (or the failure)."""
+    if request.method != "GET":
+        return None
+    from .models import StaticPublish
+
+    state = StaticPublish.objects.filter(page_id=page.pk).first()
+    if state is None:
+        return None
+    if state.state == StaticPublish.PENDING:
+        messages.info(request, "正在发布：网站页面正在后台生成，稍候刷新本页查看结果。")
+    elif state.state == StaticPublish.DONE and state.finished_at:
+        when = timezone.localtime(state.finished_at).strftime("%Y-%m-%d %H:%M:%S")
+        done = "已发布到网站" if page.live else "已从网站撤下"
+        messages.success(request, f"{done}（{when}）：{state.detail}。")
+    elif state.state == StaticPublish.FAILED:
+        messages.error(
+            request,
+            f"发布到网站失败：{state.detail}。信息本身已发布，网站管理员可运行 govportal publish-site 补写页面文件。",
+        )
+    return None
+
+
 # --- page buttons -----------------------------------------------------------------------------------------
 
 

@@ -47,13 +47,13 @@ def spawned(monkeypatch):
 
 
 def kinds(started) -> list[str]:
-    """What each child runs: "gunicorn", "db_worker" or "jobs"."""
+    """What each child runs: "gunicorn", "db_worker", "publish_worker" or "jobs"."""
     return [a[2] if a[1:3] == ["-m", "gunicorn"] else a[3] for a, _ in started]
 
 
 def test_serve_starts_gunicorn_the_worker_and_the_jobs(spawned):
     call_command("serve", "--host", "127.0.0.1", "--port", str(_free()))
-    assert kinds(spawned) == ["gunicorn", "db_worker", "jobs"]
+    assert kinds(spawned) == ["gunicorn", "db_worker", "publish_worker", "jobs"]
     args, env = spawned[0]
     assert args[args.index("--config") + 1] == "python:govportal.ops.gunicorn_conf"
     assert "govportal.wsgi:application" in args
@@ -61,7 +61,8 @@ def test_serve_starts_gunicorn_the_worker_and_the_jobs(spawned):
 
 
 @pytest.mark.parametrize(
-    "flag,expected", [("--no-jobs", ["gunicorn", "db_worker"]), ("--no-worker", ["gunicorn"])]
+    "flag,expected",
+    [("--no-jobs", ["gunicorn", "db_worker", "publish_worker"]), ("--no-worker", ["gunicorn"])],
 )
 def test_serve_can_leave_the_job_runner_out(spawned, flag, expected):
     call_command("serve", "--host", "127.0.0.1", "--port", str(_free()), flag)

@@ -142,7 +142,7 @@ class Usage:
     limit: int = 0  # that window's limit (0: no limit)
     exceeded: bool = False
     rate: str = ""  # the rate that was exceeded (or the tightest one)
-    retry_after: int = 0  # seconds until the exceeded window ends (0 when not exceeded)
+    retry_after: int = 0  # seconds until every exceeded window has ended (0 when not exceeded)
 
     @property
     def near(self) -> bool:
@@ -163,13 +163,12 @@ def usage(request, name: str, key: str, *, increment: bool = False) -> Usage:
         share = u["count"] / max(1, u["limit"])
         over = u["count"] > u["limit"] if increment else u["count"] >= u["limit"]
         if over:
-            # the window that ends last decides when the address may try again
             left = max(1, int(u.get("time_left") or 0))
             if not result.exceeded:
                 result = Usage(u["count"], u["limit"], True, rate, left)
                 tightest = 99.0
-            elif left > result.retry_after:
-                result = Usage(u["count"], u["limit"], True, rate, left)
+            else:  # the first rate passed names the limit; the try waits for every passed one
+                result.retry_after = max(result.retry_after, left)
         elif share > tightest and not result.exceeded:
             result, tightest = Usage(u["count"], u["limit"], False, rate), share
     return result

@@ -32,6 +32,12 @@ DEFAULT_LIMITS = {
     "disclosure": "10/h,30/d",
     # wrong query code/password per address (the letter and the disclosure-request query)
     "query_failure": "10/15m",
+    # site search (/search/) queries per address; crawlers are counted like anyone else
+    "search": "30/m,300/h",
+    # participation: survey answers (anonymous surveys), consultation comments, interview questions, visit
+    # sign-ups per address, all activities together (one activity's own cap is the profile's
+    # [participation] anonymous_per_address)
+    "participation": "20/h,60/d",
 }
 
 
@@ -136,6 +142,7 @@ class Usage:
     limit: int = 0  # that window's limit (0: no limit)
     exceeded: bool = False
     rate: str = ""  # the rate that was exceeded (or the tightest one)
+    retry_after: int = 0  # seconds until every exceeded window has ended (0 when not exceeded)
 
     @property
     def near(self) -> bool:
@@ -155,9 +162,13 @@ def usage(request, name: str, key: str, *, increment: bool = False) -> Usage:
             continue
         share = u["count"] / max(1, u["limit"])
         over = u["count"] > u["limit"] if increment else u["count"] >= u["limit"]
-        if over and not result.exceeded:
-            result = Usage(u["count"], u["limit"], True, rate)
-            tightest = 99.0
+        if over:
+            left = max(1, int(u.get("time_left") or 0))
+            if not result.exceeded:
+                result = Usage(u["count"], u["limit"], True, rate, left)
+                tightest = 99.0
+            else:  # the first rate passed names the limit; the try waits for every passed one
+                result.retry_after = max(result.retry_after, left)
         elif share > tightest and not result.exceeded:
             result, tightest = Usage(u["count"], u["limit"], False, rate), share
     return result
@@ -178,3 +189,22 @@ def describe(rate: str) -> str:
     digits = "".join(ch for ch in period if ch.isdigit())
     unit = {"s": "秒", "m": "分钟", "h": "小时", "d": "天"}.get(period[-1:], period)
     return f"每{digits or ''}{unit} {count} 次" if digits else f"每{unit} {count} 次"
+
+
+def retry_text(used: Usage, now=None) -> str:
+    """When an address over a limit may try again, in Chinese: 「约 3 分钟后（14:25 以后）」."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seconds = max(1, int(used.retry_after or 0))
+    at = timezone.localtime(now or timezone.now()) + timedelta(seconds=seconds)
+    if seconds < 60:
+        span = f"{seconds} 秒"
+    elif seconds < 3600:
+        span = f"{(seconds + 59) // 60} 分钟"
+    else:
+        hours, minutes = divmod((seconds + 59) // 60, 60)
+        span = f"{hours} 小时" + (f" {minutes} 分钟" if minutes else "")
+    moment = f"{at:%H:%M}" if seconds < 12 * 3600 else f"{at:%m月%d日 %H:%M}"
+    return f"约 {span}后（{moment} 以后）"

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from govportal import ratelimits
+
 from . import sms, submissions, surveys
 from .models import (
     Audience,
@@ -43,6 +45,23 @@ def _render(request, page, **extra):
 
 def _client_ip(request):
     return surveys.client_ip(request)
+
+
+def _limited(request, page, **extra):
+    """Count this submission (an answer, a code request, a comment, a question, a sign-up) against the
+    address's limits of ``participation`` in govportal.ratelimits, the one rate-limit module; the page again
+    with the Chinese refusal and status 429 when a limit is passed (what was typed is kept), else None."""
+    used = ratelimits.usage(request, "participation", _client_ip(request) or "-", increment=True)
+    if not used.exceeded:
+        return None
+    message = (
+        f"同一网络地址提交过于频繁（上限为{ratelimits.describe(used.rate)}），暂停受理，以防恶意刷屏。"
+        f"您填写的内容已保留，请{ratelimits.retry_text(used)}再提交。"
+    )
+    response = _render(request, page, message=message, **extra)
+    response.status_code = 429
+    response["Retry-After"] = str(max(1, used.retry_after))
+    return response
 
 
 # --- surveys -----------------------------------------------------------------------------------------
@@ -94,6 +113,9 @@ def survey_answer(request, pk):
         )
     if page.audience == Audience.ANYONE and surveys.already_answered_here(request, page):
         return _render(request, page, message="您已参加过本次调查，感谢参与。")
+    limited = _limited(request, page, items=_question_items(page, data, {}), phone=data.get("phone", ""))
+    if limited is not None:
+        return limited
     purpose = f"survey:{page.pk}"
     if data.get("action") == "code":
         try:
@@ -168,6 +190,9 @@ def consultation_context(page: ConsultationPage, request) -> dict:
 def consultation_comment(request, pk):
     page = _public(ConsultationPage, pk)
     data = request.POST
+    limited = _limited(request, page, form=data)
+    if limited is not None:
+        return limited
     try:
         submissions.submit_comment(
             page,
@@ -221,6 +246,9 @@ def interview_context(page: InterviewPage, request) -> dict:
 def interview_question(request, pk):
     page = _public(InterviewPage, pk)
     data = request.POST
+    limited = _limited(request, page, form=data)
+    if limited is not None:
+        return limited
     try:
         submissions.submit_question(
             page,
@@ -266,6 +294,9 @@ def visit_context(page: VisitPage, request) -> dict:
 def visit_signup(request, pk):
     page = _public(VisitPage, pk)
     data = request.POST
+    limited = _limited(request, page, form=data)
+    if limited is not None:
+        return limited
     try:
         submissions.sign_up(
             page,

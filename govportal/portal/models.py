@@ -197,6 +197,34 @@ def belongs_to_other_unit(user, page) -> bool:
     return mine is None or mine.pk != owner
 
 
+def hide_other_units_drafts(pages, user):
+    """``pages`` without the items of other units that are not published as they stand: drafts never
+    published, and published items whose pending draft has another title (the explorer, the page chooser
+    and the admin search show the draft title). Published items of other units stay listed; site
+    administrators and the platform superuser see everything of their site, as ``belongs_to_other_unit``."""
+    if not getattr(user, "is_authenticated", False):
+        return pages.none()
+    if getattr(user, "is_superuser", False) or is_site_admin(user):
+        return pages
+    from govportal.accounts.models import Unit
+
+    mine = unit_of(user)
+    others = Unit.objects.exclude(pk=mine.pk) if mine is not None else Unit.objects.all()
+    from django.apps import apps
+
+    owned_by_others = models.Q(unit__in=others) | models.Q(unit__isnull=True, owner__staff__unit__in=others)
+    foreign = models.Q(pk__in=[])
+    for model in apps.get_models():
+        if issubclass(model, ItemPage):  # ItemPage is abstract: one subquery per kind of item
+            foreign |= models.Q(pk__in=model.objects.filter(owned_by_others).values("pk"))
+    unpublished = models.Q(live=False) | (
+        models.Q(has_unpublished_changes=True) & ~models.Q(draft_title=models.F("title"))
+    )
+    # by primary key: the search backends (admin search, chooser search) filter on indexed fields only
+    hidden = list(Page.objects.filter(foreign & unpublished).values_list("pk", flat=True))
+    return pages.exclude(pk__in=hidden) if hidden else pages
+
+
 class ItemPermissionTester(PagePermissionTester):
     """Items belong to their unit. Page permissions on a shared column let each of its units add items
     there; editing, copying, moving, deleting, publishing or withdrawing an item stays with the item's

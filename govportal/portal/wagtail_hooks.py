@@ -3,13 +3,17 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.pages.search import SearchView as PageSearchView
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from govportal.accounts.permissions import is_site_admin
 
 from .calendar import missing_years
-from .models import WorkdaySchedule
+from .models import WorkdaySchedule, hide_other_units_drafts
 
 
 class WorkdayScheduleViewSet(SnippetViewSet):
@@ -64,6 +68,42 @@ def _refuse_other_unit(request, page, *, reviewing_allowed=False):
 @hooks.register("before_edit_page")
 def refuse_edit_of_other_units_item(request, page):
     return _refuse_other_unit(request, page, reviewing_allowed=True)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_units_drafts_in_explorer(parent_page, pages, request):
+    # the explorer's listing and the sidebar explorer (admin API, child_of)
+    return hide_other_units_drafts(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_units_drafts_in_chooser(pages, request):
+    # the page chooser's browse and search views
+    return hide_other_units_drafts(pages, request.user)
+
+
+class _UnitAwarePagePolicy(PagePermissionPolicy):
+    def explorable_instances(self, user):
+        return hide_other_units_drafts(super().explorable_instances(user), user)
+
+
+class UnitAwarePageSearchView(PageSearchView):
+    """The admin's page search (/admin/pages/search/), which has no queryset hook of its own."""
+
+    permission_policy = _UnitAwarePagePolicy(Page)
+
+
+class UnitAwarePageViewSet(PageViewSet):
+    """Wagtail's page views, registered for the base Page (so for every page type without a viewset of its
+    own); only the search view differs."""
+
+    name = "unit_aware_pages"
+    search_view_class = UnitAwarePageSearchView
+
+
+@hooks.register("register_admin_viewset")
+def register_unit_aware_page_viewset():
+    return UnitAwarePageViewSet()
 
 
 @hooks.register("before_copy_page")

@@ -82,12 +82,37 @@ def search_context(request, root: Page | None, columns, units, admin: bool = Fal
     return context
 
 
+def _rate_limited(request, root):
+    """Count this query of the public search against the address's limit (govportal.ratelimits,
+    ``search``); the calm 429 page when it is passed, else None. An empty /search/ is not counted."""
+    from govportal import ratelimits
+
+    if not request.GET:
+        return None
+    used = ratelimits.usage(request, "search", ratelimits.client_ip(request) or "-", increment=True)
+    if not used.exceeded:
+        return None
+    context = {
+        "page": root,
+        "limit": ratelimits.describe(used.rate),
+        "retry": ratelimits.retry_text(used),
+        "query": (request.GET.get("q") or "")[: analysis.MAX_QUERY_CHARS],
+    }
+    response = render(request, "search/rate_limited.html", context, status=429)
+    response["Retry-After"] = str(max(1, used.retry_after))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def search_view(request):
     from govportal.accounts.models import Unit
     from govportal.portal.views import column_tree
 
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
+    limited = _rate_limited(request, root)
+    if limited is not None:
+        return limited
     columns = column_tree(root, COLUMN_LEVELS) if root is not None else []
     locality = getattr(root, "locality", "") if root is not None else ""
     units = Unit.objects.filter(locality=locality) if locality else Unit.objects.none()

@@ -217,6 +217,26 @@ def test_nul_in_query_gets_the_chinese_bad_request_page(client, news):
     assert titles(client, q="招生") == ["钦州市义务教育阶段学校招生工作方案公布"]
 
 
+def test_one_address_searching_too_often_gets_a_calm_429_page_saying_when_to_retry(client, news, settings):
+    # govportal.ratelimits ("search"): counted per address, a crawler's user agent changes nothing.
+    settings.GOVPORTAL_RATE_LIMITS = {"search": "3/m"}
+    article(news, "钦州市义务教育阶段学校招生工作方案公布", "适龄儿童按划片范围就近入学。")
+    crawler = {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"}
+    assert client.get("/search/").status_code == 200  # the empty search page is not a query: not counted
+    for _ in range(3):
+        assert titles(client, q="招生") == ["钦州市义务教育阶段学校招生工作方案公布"]
+    response = client.get("/search/", {"q": "招生<b>"}, **crawler)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60 and response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "检索过于频繁，请稍后再试" in html and "每分钟 3 次" in html
+    assert re.search(r"约 \d+ (秒|分钟)后（\d\d:\d\d 以后）可以再次检索", html)
+    assert "招生&lt;b&gt;" in html and "招生<b>" not in html  # what was typed is shown, escaped
+    assert 'role="contentinfo"' in html or "<footer" in html  # the site's own chrome, footer included
+    # another address is served as usual
+    assert client.get("/search/", {"q": "招生"}, REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
 def test_long_query_is_cut_and_said_so(client, news):
     article(news, "钦州市义务教育阶段学校招生工作方案公布", "适龄儿童按划片范围就近入学。")
     html = client.get("/search/", {"q": "招生" + "啊" * 1998}).content.decode()

@@ -80,6 +80,24 @@ def placements(locality: str, period: Period, units) -> list[Placement]:
     by_id = {u.pk: u for u in units}
     start, end = _bounds(period)
     owners = dict(Staff.objects.filter(unit__locality=locality).values_list("user_id", "unit_id"))
+    from govportal.portal.models import ColumnPage, SubsiteHomePage
+
+    subsites = list(SubsiteHomePage.objects.descendant_of(home).values_list("path", "unit_id"))
+    sole_unit: dict[str, int | None] = {}
+
+    def fallback_unit(page) -> int | None:
+        """An item with no unit of its own and no owner in a unit (made by a program): the unit of the
+        sub-site it is in, else its column's only responsible unit (the platform's choice)."""
+        for path, unit_id in subsites:
+            if page.path.startswith(path) and unit_id:
+                return unit_id
+        parent = page.path[: -page.steplen]
+        if parent not in sole_unit:
+            ids = list(ColumnPage.objects.filter(path=parent).values_list("units", flat=True))
+            ids = [i for i in ids if i]
+            sole_unit[parent] = ids[0] if len(ids) == 1 else None
+        return sole_unit[parent]
+
     rows = []
     for model in item_models():
         qs = (
@@ -88,7 +106,7 @@ def placements(locality: str, period: Period, units) -> list[Placement]:
             .select_related("image")
         )
         for page in qs:
-            unit_id = page.unit_id or owners.get(page.owner_id)
+            unit_id = page.unit_id or owners.get(page.owner_id) or fallback_unit(page)
             if unit_id in by_id:
                 rows.append((page, by_id[unit_id]))
     parents = {}

@@ -175,7 +175,10 @@ class AdjustForm(forms.Form):
     rule_code = forms.ChoiceField(label="认定的情形", required=False)
     cancels = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="理由（必填，记入调整记录）", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label="理由（必填，记入调整记录）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "调整分数须写明理由（记入调整记录，不可修改或删除）。"},
     )
 
     def __init__(self, *args, rules=None, **kwargs):

@@ -115,10 +115,9 @@ def test_ranking_xlsx_is_formula_safe_and_complete(client, scored, unit, person)
 def test_youyang_monthly_ledger_and_quarterly_ranking(db, client, unit, person, letter):
     from openpyxl import load_workbook
 
+    from govportal.accounts.models import Unit
     from govportal.assessment.scoring import standing
     from govportal.portal.columns import load
-
-    from govportal.accounts.models import Unit
 
     load("youyang")
     a = unit("finance", "youyang")  # 县财政局, the one department the profile names

@@ -79,7 +79,11 @@ def notice_document(s: Standing, unit, *, day: datetime.date | None = None) -> d
     rules = s.rules
     organiser, mark, number = _header(s)
     lines = s.lines_of(unit)
-    problems = [line for line in lines if line.kind == LineKind.DEDUCTION and not line.cancelled_by_id]
+    # the deductions first (most points first), then the problems listed without points
+    problems = sorted(
+        (line for line in lines if line.kind == LineKind.DEDUCTION and not line.cancelled_by_id),
+        key=lambda line: (line.points, line.day or datetime.date.min),
+    )
     adjustments = [line for line in lines if line.kind == LineKind.ADJUSTMENT]
     body: list = [
         docs.paragraph(
@@ -96,7 +100,7 @@ def notice_document(s: Standing, unit, *, day: datetime.date | None = None) -> d
     if problems:
         for i, line in enumerate(problems, 1):
             pts = f"，{line.points}分" if line.points else ""
-            body.append(docs.paragraph(f"{i}. {line.label}（{line.article}{pts}）"))
+            body.append(docs.paragraph(f"{i}.{line.label}（{line.article}{pts}）"))
     else:
         body.append(docs.paragraph("本期未发现问题。"))
     if adjustments:
@@ -139,20 +143,46 @@ def ranking_rows(s: Standing) -> list[list]:
     return rows
 
 
-def ranking_chart_svg(s: Standing, top: int = 20) -> str:
-    from govportal.interaction.stats import bar_chart
+def ranking_chart_svg(s: Standing, top: int = 30) -> str:
+    """A horizontal bar chart of the totals (negative totals to the left of zero), as inline SVG with a
+    text description; every name and number is escaped. The web page draws the same with ECharts."""
+    from html import escape
 
     shown = s.totals[:top]
-    values = [max(0, t.total) for t in shown]
-    return str(
-        bar_chart(
-            f"{s.period.label}考核得分（前{len(shown)}名）",
-            [t.unit.name.replace("人民政府", "")[:6] for t in shown],
-            [("总分", values)],
-            width=640,
-            height=280,
+    if not shown:
+        return ""
+    values = [t.total for t in shown]
+    lo, hi = min(0, *values), max(0, *values)
+    span = (hi - lo) or 1
+    width, label_w, row_h, head = 640, 200, 18, 30
+    plot_w = width - label_w - 50
+    height = head + row_h * len(shown) + 10
+    zero_x = label_w + plot_w * (0 - lo) / span
+    title = f"{s.period.label}考核得分"
+    desc = "；".join(f"{t.unit.name}{t.total}分" for t in shown)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" width="{width}" height="{height}">',
+        f"<title>{escape(title)}：{escape(desc)}</title>",
+        f'<text x="0" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{zero_x:.1f}" x2="{zero_x:.1f}" y1="{head - 4}" y2="{height - 6}" stroke="#555"/>',
+    ]
+    for i, t in enumerate(shown):
+        y = head + i * row_h
+        x1 = label_w + plot_w * (min(0, t.total) - lo) / span
+        w = plot_w * abs(t.total) / span
+        colour = "#0b4f8a" if t.total >= 0 else "#b3141b"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(t.unit.name[:16])}</text>'
         )
-    )
+        parts.append(
+            f'<rect x="{x1:.1f}" y="{y + 2}" width="{max(w, 0.5):.1f}" height="{row_h - 6}" fill="{colour}"/>'
+        )
+        if t.total >= 0:
+            parts.append(f'<text x="{x1 + w + 4:.1f}" y="{y + 12}" font-size="10">{t.total}</text>')
+        else:  # inside the bar, in white, clear of the unit names
+            parts.append(f'<text x="{x1 + 4:.1f}" y="{y + 12}" font-size="10" fill="#fff">{t.total}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def ranking_document(s: Standing, *, day: datetime.date | None = None) -> docs.OfficialDocument:
@@ -210,7 +240,7 @@ def criticism_document(
     for i, (code, lines) in enumerate(cases.items()):
         body.append(docs.heading(f"{numerals[i]}、{rules.criticism.get(code, code)}", level=1))
         for j, line in enumerate(lines, 1):
-            body.append(docs.paragraph(f"{j}. {line.label}"))
+            body.append(docs.paragraph(f"{j}.{line.label}"))
     body.append(
         docs.paragraph(
             "请你单位认真整改，并将整改情况书面报送" + organiser + "。本通报作为绩效考核评分依据之一。"

@@ -138,3 +138,17 @@ def test_youyang_monthly_ledger_and_quarterly_ranking(db, client, unit, person, 
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames[:3] == ["2026年7月", "2026年8月", "2026年9月"]
     assert any("第三十四条（八）" in str(c) for c in next(wb["2026年8月"].iter_rows(values_only=True)))
+
+
+def test_write_pdfs_for_looking(client, scored, unit, person):
+    """Writes the notice and ranking PDFs to $GOVPORTAL_HOME/assessment-look/ for a person to look at."""
+    import os
+    from pathlib import Path
+
+    stats, _ = scored
+    out = Path(os.environ.get("GOVPORTAL_HOME", "var")) / "assessment-look"
+    out.mkdir(parents=True, exist_ok=True)
+    client.force_login(person(unit("gov-office"), "host_office"))
+    (out / "notice.pdf").write_bytes(client.get(f"{BASE}unit/{stats.pk}/notice.pdf").content)
+    (out / "ranking.pdf").write_bytes(client.get(f"{BASE}ranking.pdf").content)
+    assert (out / "ranking.pdf").read_bytes().startswith(b"%PDF")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from unittest import mock
 
 import pytest
@@ -130,11 +129,12 @@ def _tiny_pdf() -> bytes:
 def test_the_demo_quarter_scored_by_hand_under_xiangshan_rules(qinzhou):
     """The demo content of 钦州 (as ``govportal demo`` makes it), each item online on its 发布日期, scored for
     2026 Q4 with 象山's 第十六条 points: counted by hand from ``portal/demo_content.py``."""
+    from wagtail.models import Page
+
     from govportal.assessment import facts, scoring
     from govportal.portal.demo_content import add_demo_items
     from govportal.rules.assessment import Rules
     from govportal.rules.profile import load_profile
-    from wagtail.models import Page
 
     now = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
     with mock.patch("django.utils.timezone.now", return_value=now):

@@ -282,6 +282,9 @@ def bulk_items(target: int, out=print) -> float:
             )
         for stmt in fulltext._SQLITE_TRIGGERS:
             cur.execute(stmt)
+    from govportal.publishing.schedule import database_statistics
+
+    database_statistics()  # what the daily database_statistics job does after an import like this
     from govportal.portal.views import forget_kinds
 
     for c in leaves:
@@ -455,6 +458,12 @@ def main():
             say(f"  {row}")
             visible[row["items"]] = measure_visible(front_port, news, pages, args.visible_runs, str(target))
             say(f"  visible: {visible_text(visible[row['items']])}")
+            say(
+                "  runs (s): "
+                + "; ".join(
+                    f"{k} " + ", ".join(f"{x:.2f}" for x in v) for k, v in visible[row["items"]].items()
+                )
+            )
 
         say("== app stopped")
         gunicorn.kill()  # stopped hard, as a crash would

@@ -87,6 +87,12 @@ JOBS: list[Job] = [
         "静态发布：页脚、站点等全站显示的内容变更后，在后台分批重新生成整个站点的页面文件（可中断续做）",
     ),
     Job(
+        "database_statistics",
+        timedelta(days=1),
+        "govportal.publishing.schedule.database_statistics",
+        "数据库统计信息（SQLite 的 ANALYZE）：让查询计划按各表的真实大小选择索引，站点变大后栏目页、首页仍快速生成",
+    ),
+    Job(
         "column_freshness",
         timedelta(hours=1),
         "govportal.monitoring.freshness.scheduled_reminders",
@@ -188,3 +194,18 @@ def send_webhooks() -> str:
 
     counts = send_pending()
     return f"成功 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}"
+
+
+def database_statistics() -> str:
+    """SQLite keeps no table statistics unless told: without them its planner scanned every page of the tree
+    to find a site's few service guides or special topics (0.1-0.15 s each at 200,000 items, on every home and
+    column page rendered). ``ANALYZE`` with a bounded sample (``analysis_limit``) gives it the sizes; PostgreSQL's
+    autovacuum does the same by itself."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return "PostgreSQL 由 autovacuum 自动更新统计信息"
+    with connection.cursor() as c:
+        c.execute("PRAGMA analysis_limit=1000")
+        c.execute("ANALYZE")
+    return "已更新 SQLite 统计信息"

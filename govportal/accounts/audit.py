@@ -89,6 +89,48 @@ def personal_data_access(request, what: str, *, user=None, exported: bool = Fals
     )
 
 
+def record_export(request, what: str, rows: int, *, user=None) -> None:
+    """For every export of personal data: who (the request's user), when, from where, what and how many
+    rows, in the security log (网络安全法第二十一条)."""
+    record(EventKind.PERSONAL_DATA, request=request, user=user, detail=f"导出：{what}，共 {rows} 行")
+
+
+def guard_wagtail_exports() -> None:
+    """Wagtail's own report exports (site history, workflows, locked and ageing pages: staff names) and form
+    submissions go through ``SpreadsheetExportMixin.as_spreadsheet``: there they are refused to roles the
+    profile does not allow and logged like ours. Called once from ``AccountsConfig.ready``."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    original = SpreadsheetExportMixin.as_spreadsheet
+    if getattr(original, "_govportal_guarded", False):
+        return
+
+    def personal(view) -> bool:
+        from wagtail.admin.views.reports.base import ReportView
+
+        module = type(view).__module__
+        return isinstance(view, ReportView) or module.startswith("wagtail.contrib.forms")
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if not personal(self):
+            return original(self, queryset, spreadsheet_format)
+        from .policy import locality_of
+        from .staffing import can_export_personal_data, export_refusal
+
+        request = self.request
+        locality = locality_of(request.user)
+        if not can_export_personal_data(request.user, locality):
+            raise PermissionDenied(export_refusal(locality))
+        rows = len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
+        title = str(getattr(self, "page_title", "") or type(self).__name__)
+        record_export(request, f"{title}（{str(spreadsheet_format).upper()}）", rows)
+        return original(self, queryset, spreadsheet_format)
+
+    as_spreadsheet._govportal_guarded = True
+    SpreadsheetExportMixin.as_spreadsheet = as_spreadsheet
+
+
 # --- retention ---------------------------------------------------------------------------------------
 
 

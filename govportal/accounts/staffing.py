@@ -64,6 +64,49 @@ def can_read_security_log(user, locality: str) -> bool:
     return unit is not None and unit.locality == locality and Role.OPERATOR in roles_of(user)
 
 
+# Exports of personal data (letters with names and phones, survey answers, disclosure requests, staff lists,
+# the security log): only the roles of the profile's [security] personal_data_export_roles. The seeds are
+# silent; the platform's choice follows 《中华人民共和国个人信息保护法》第五十一条（三）“合理确定个人信息处理
+# 的操作权限” (from memory, not in /work/shared/reference): an editor (信息员) does not export, the
+# people who answer for the unit's work and the site-wide roles do.
+EXPORT_ROLES = (
+    Role.SECTION_CHIEF,
+    Role.DEPUTY_LEADER,
+    Role.PRINCIPAL_LEADER,
+    Role.SITE_ADMIN,
+    Role.HOST_OFFICE,
+    Role.OPERATOR,
+    Role.HOTLINE,
+)
+EXPORT_ARTICLE = "《中华人民共和国个人信息保护法》第五十一条"
+
+
+def personal_data_export_rule(locality: str) -> tuple[set[str], str]:
+    """The roles that may export personal data in ``locality`` and the article the rule comes from."""
+    from govportal.publishing.routes import profile_section
+
+    section = profile_section(locality, "security") if locality else {}
+    roles = section.get("personal_data_export_roles") or [str(r) for r in EXPORT_ROLES]
+    return {str(r) for r in roles}, str(section.get("personal_data_export_article") or EXPORT_ARTICLE)
+
+
+def can_export_personal_data(user, locality: str) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    unit = unit_of(user)
+    allowed, _ = personal_data_export_rule(locality)
+    return unit is not None and unit.locality == locality and bool(roles_of(user) & allowed)
+
+
+def export_refusal(locality: str) -> str:
+    """Why this account may not export personal data, in Chinese, with the roles and the article."""
+    allowed, article = personal_data_export_rule(locality)
+    return (
+        f"导出含个人信息的数据仅限{role_names(sorted(allowed, key=list(Role.values).index))}办理"
+        f"（{article}：合理确定个人信息处理的操作权限），您的账号不能导出。可在页面上查看，或请上述人员导出。"
+    )
+
+
 def people_of(locality: str):
     return (
         get_user_model()

@@ -431,8 +431,15 @@ def scan_mark(request, finding_id: int):
 def scan_export(request, run_id: int):
     _require(perms.can_view_scans, request, "您没有导出错敏信息扫描结果的权限。")
     run = get_object_or_404(TextScanRun, pk=run_id)
+    # the findings quote what was found, personal data included (phones, ID numbers in published pages)
+    from govportal.accounts import staffing
+    from govportal.accounts.audit import record_export
+
+    if not staffing.can_export_personal_data(request.user, run.locality):
+        raise PermissionDenied(staffing.export_refusal(run.locality))
     qs = perms.visible_findings(request.user, run.findings.all())
     data = export_scan_xlsx(run, qs, request)
+    record_export(request, f"错敏信息扫描结果（{run.locality}，第 {run.pk} 次扫描）", qs.count())
     name = f"textcheck-scan-{run.locality}-{run.pk}.xlsx"
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 from wagtail.models import Page
 
+from govportal.accounts import staffing
+from govportal.accounts.audit import record_export
 from govportal.accounts.models import Unit
 
 from . import submissions, surveys
@@ -174,10 +176,15 @@ def export(request, pk):
         raise Http404
     try:
         require_manage(request.user, page)
+        locality = page_locality(page)
+        if not staffing.can_export_personal_data(request.user, locality):
+            raise PermissionDenied(staffing.export_refusal(locality))
     except PermissionDenied as exc:
         return _refused(request, exc)
+    data = surveys.export_xlsx(page)
+    record_export(request, f"调查“{page.title}”的答卷", page.answers.count())
     response = HttpResponse(
-        surveys.export_xlsx(page),
+        data,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{page.title}-答卷.xlsx")

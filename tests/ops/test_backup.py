@@ -55,9 +55,7 @@ submit_letter(locality="qinzhou", token_nonce="backup-1", type="complaint", subj
 """
 )
 
-STATE = (
-    SETUP
-    + """
+STATE_FN = """
 import hashlib, json
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Revision
@@ -71,17 +69,18 @@ def sha(f):
     except FileNotFoundError:  # a document of the copied test database whose file lives elsewhere
         return "missing"
 
-page = ArticlePage.objects.filter(title="备份测试信息").first()
-print("STATE=" + json.dumps({
+def print_state():
+  page = ArticlePage.objects.filter(title="备份测试信息").first()
+  print("STATE=" + json.dumps({
     "pages": Page.objects.count(),
     "live_body": str(page.body) if page else None,
     "revisions": [str(r.content.get("body")) for r in Revision.objects.filter(object_id=str(page.pk)).order_by("pk")] if page else [],
     "letters": sorted((l.query_code, l.subject) for l in Letter.objects.all()),
     "attachments": sorted(sha(a.file) for a in LetterAttachment.objects.filter(letter__subject="路灯不亮")),
     "documents": sorted((d.title, sha(d.file)) for d in get_document_model().objects.all()),
-}, ensure_ascii=False, sort_keys=True))
+  }, ensure_ascii=False, sort_keys=True), flush=True)
 """
-)
+STATE = SETUP + STATE_FN + "print_state()\n"
 
 DAMAGE = (
     SETUP
@@ -99,6 +98,27 @@ shutil.rmtree(settings.MEDIA_ROOT)
 column(home_for("qinzhou"), "通知公告").add_child(instance=ArticlePage(title="备份之后的新信息"))
 """
 )
+
+# The refused restores run in the damaged site's process, through the same entry point as the command line
+# (``govportal.cli.main``), each with its stderr and exit status printed; a refusal touches nothing before it
+# exits, and the state printed after them is read from the database again.
+REFUSALS = """
+import contextlib, io, json, sys
+from govportal.cli import main
+
+def attempt(*argv):
+    err = io.StringIO()
+    code = 0
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main(["govportal", *argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    print("REFUSAL=" + json.dumps({"code": code, "stderr": err.getvalue()}, ensure_ascii=False), flush=True)
+
+for argv in json.loads(sys.argv[1]):
+    attempt(*argv)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -163,14 +183,17 @@ def script(env, code: str) -> subprocess.CompletedProcess:
     return done
 
 
+def states(out: str) -> list[dict]:
+    return [json.loads(line[6:]) for line in out.splitlines() if line.startswith("STATE=")]
+
+
 def state(env) -> dict:
-    out = script(env, STATE).stdout
-    return json.loads(next(line for line in out.splitlines() if line.startswith("STATE="))[6:])
+    return states(script(env, STATE).stdout)[-1]
 
 
 def test_a_round_trip_loses_nothing_and_a_damaged_archive_is_refused(scratch, tmp_path):
-    script(scratch, SEED)
-    before = state(scratch)
+    # one process seeds and reads the state (each process costs a Django start-up)
+    (before,) = states(script(scratch, SEED + STATE_FN + "print_state()\n").stdout)
     assert before["revisions"] == ["<p>第一稿</p>", "<p>第二稿</p>", "<p>第三稿（草稿）</p>"]
     assert before["live_body"] == "<p>第二稿</p>" and "路灯不亮" in [
         subject for _, subject in before["letters"]
@@ -189,28 +212,43 @@ def test_a_round_trip_loses_nothing_and_a_damaged_archive_is_refused(scratch, tm
     assert any(n.startswith("files/media/documents/") for n in names)
     assert any(n.startswith("files/private/") for n in names)  # letter attachments live outside MEDIA_ROOT
 
-    script(scratch, DAMAGE)
-    damaged = state(scratch)
-    assert damaged["letters"] == [] and damaged["live_body"] is None and damaged["pages"] == before["pages"]
+    # damaged archives: one byte of the database changed; cut in half
+    import io
 
-    # a damaged archive: one byte of the database changed -> refused, nothing touched
     bad = tmp_path / "bad.tar.gz"
     with tarfile.open(archive) as src, tarfile.open(bad, "w:gz") as dst:
         for member in src:
             data = src.extractfile(member).read()
             if member.name == manifest["database"]:
                 data = data[:-1] + bytes([data[-1] ^ 1])
-            import io
-
             dst.addfile(member, io.BytesIO(data))
-    refused = run(scratch, "restore", str(bad), "--yes")
-    assert refused.returncode != 0 and f"{manifest['database']} 的校验值不符，未做任何恢复" in refused.stderr
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    refused = run(scratch, "restore", str(truncated), "--yes")
-    assert refused.returncode != 0 and "备份文件" in refused.stderr and "未做任何恢复" in refused.stderr
-    assert "确认无误后请加 --yes" in run(scratch, "restore", str(archive)).stderr
-    assert state(scratch) == damaged
+
+    # one process: damage the site, read its state, try the three refused restores, read the state again
+    attempts = [
+        ["restore", str(bad), "--yes"],
+        ["restore", str(truncated), "--yes"],
+        ["restore", str(archive)],
+    ]
+    code = SETUP + STATE_FN + DAMAGE.replace(SETUP, "") + "print_state()\n" + REFUSALS + "print_state()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(attempts)],
+        env=scratch,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    damaged, after_refusals = states(done.stdout)
+    assert damaged["letters"] == [] and damaged["live_body"] is None and damaged["pages"] == before["pages"]
+    refusals = [json.loads(line[8:]) for line in done.stdout.splitlines() if line.startswith("REFUSAL=")]
+    flipped, cut, unconfirmed = refusals
+    assert flipped["code"] != 0 and f"{manifest['database']} 的校验值不符，未做任何恢复" in flipped["stderr"]
+    assert cut["code"] != 0 and "备份文件" in cut["stderr"] and "未做任何恢复" in cut["stderr"]
+    assert unconfirmed["code"] != 0 and "确认无误后请加 --yes" in unconfirmed["stderr"]
+    assert after_refusals == damaged
 
     done = run(scratch, "restore", str(archive), "--yes")
     assert done.returncode == 0, done.stderr[-3000:]

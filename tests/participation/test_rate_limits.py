@@ -38,7 +38,9 @@ def test_consultation_comments_past_the_limit_are_refused_and_keep_the_text(clie
     url = reverse("participation:comment", args=[page.pk])
     for n in range(2):
         assert client.post(url, {"text": f"第{n}条意见", "article": "第一条"}).status_code == 302
-    assert_refused(client.post(url, {"text": "第三条很长的意见内容", "article": "第一条"}), "第三条很长的意见内容")
+    assert_refused(
+        client.post(url, {"text": "第三条很长的意见内容", "article": "第一条"}), "第三条很长的意见内容"
+    )
     assert ConsultationComment.objects.filter(page=page).count() == 2
     assert client.post(url, {"text": "别处的意见"}, REMOTE_ADDR="10.7.7.7").status_code == 302
 

@@ -169,7 +169,10 @@ def test_export_is_formula_neutral_and_only_for_the_owning_unit(client, survey, 
         assert "由市教育局负责，您不能办理其他单位的公众参与事项" in text(refused)
         assert "spreadsheetml" not in refused.get("Content-Type", "")
 
-    client.force_login(people.editor)
+    client.force_login(people.editor)  # the unit's editor: personal data is exported by the chief and up
+    refused = client.get(url)
+    assert refused.status_code == 403 and "《中华人民共和国个人信息保护法》第五十一条" in text(refused)
+    client.force_login(people.chief)
     response = client.get(url)
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active

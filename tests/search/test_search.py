@@ -221,7 +221,9 @@ def test_one_address_searching_too_often_gets_a_calm_429_page_saying_when_to_ret
     # govportal.ratelimits ("search"): counted per address, a crawler's user agent changes nothing.
     settings.GOVPORTAL_RATE_LIMITS = {"search": "3/m"}
     article(news, "钦州市义务教育阶段学校招生工作方案公布", "适龄儿童按划片范围就近入学。")
-    crawler = {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"}
+    crawler = {
+        "HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+    }
     assert client.get("/search/").status_code == 200  # the empty search page is not a query: not counted
     for _ in range(3):
         assert titles(client, q="招生") == ["钦州市义务教育阶段学校招生工作方案公布"]

@@ -127,5 +127,15 @@ def pytest_sessionfinish(session, exitstatus):
         for payload in sorted({p for p, _ in by}):
             lines.append(f"| {payload} | {by[(payload, 'tried')]} | {by[(payload, 'held')]} |")
         lines.append("")
+    # Everything after the marker is written by hand (the status, the cited clauses): kept.
+    kept = ""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            existing = f.read()
+        if MARKER in existing:
+            kept = existing[existing.index(MARKER) :]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+        f.write("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+MARKER = "<!-- written by hand below: kept when tests/security rewrites the tables above -->"

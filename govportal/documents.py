@@ -211,9 +211,9 @@ def official_docx(doc: OfficialDocument) -> bytes:
         if doc.printed_by:
             line = para(f"{doc.printed_by}　　{chinese_date(doc.date)}印发", DOCX_FONTS["body"], 14)
             rule_below(line, color="000000", size_eighths=8)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    buffer = io.BytesIO()  # a Word file, not a spreadsheet: govportal.exports is for xlsx/CSV
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def docx_text(data: bytes) -> str:

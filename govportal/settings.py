@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "govportal.monitoring",
     "govportal.ops",
     "govportal.participation",
+    "govportal.assessment.annual",  # issue 17: the national annual reports
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

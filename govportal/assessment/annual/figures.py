@@ -197,8 +197,8 @@ def site_figures(site, year: int) -> list[Section]:
 
     # 专栏专题
     topics = Section("专栏专题")
-    kept = _in_site(SpecialTopicPage.objects.live(), site).filter(first_published_at__lt=end)
-    topics.add("topics_kept", "维护数量（个）", kept.count(), "本年末在线的专题")
+    kept = _in_site(SpecialTopicPage.objects.live(), site).filter(date__lt=end)
+    topics.add("topics_kept", "维护数量（个）", kept.count(), "发布日期在本年末以前、在线的专题")
     topics.add(
         "topics_new",
         "新开设数量（个）",
@@ -240,11 +240,11 @@ def site_figures(site, year: int) -> list[Section]:
 
     # 办事服务
     service = Section("办事服务")
-    guides = _in_site(ServiceGuidePage.objects.live(), site).filter(first_published_at__lt=end)
+    guides = _in_site(ServiceGuidePage.objects.live(), site).filter(date__lt=end)
     service.add(
         "service_catalogue", "是否发布服务事项目录", "是" if guides.exists() else "否", "本站在线的办事指南"
     )
-    service.add("service_items", "服务事项数量（项）", guides.count(), "本年末在线的办事指南")
+    service.add("service_items", "服务事项数量（项）", guides.count(), "发布日期在本年末以前、在线的办事指南")
     service.add(
         "service_online",
         "可全程在线办理政务服务事项数量（项）",

@@ -42,7 +42,7 @@ DISCLOSURE_FIELDS = [
 
 
 def _chinese_numbers(form: forms.ModelForm) -> None:
-    for name, field in form.fields.items():
+    for field in form.fields.values():
         label = field.label
         if isinstance(field, forms.IntegerField):
             field.widget.attrs.update(min="0", inputmode="numeric")

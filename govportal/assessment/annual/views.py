@@ -22,6 +22,26 @@ from .models import DisclosureReport, WebsiteReport
 from .permissions import can_use, check_unit_report, locality_of
 from .rules import annual_rules
 
+def forbidden_as_403(view):
+    """Wagtail turns PermissionDenied into a redirect to the dashboard; here the refusal is a 403 page that
+    says in Chinese whose report it is."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(
+                request,
+                "annual/admin/denied.html",
+                {"title": "没有权限", "message": str(exc) or "没有权限查看这份年度报告。"},
+                status=403,
+            )
+
+    return wrapped
+
+
 REPORT_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.TOWN, UnitKind.HOST_OFFICE, UnitKind.OPERATOR)
 
 
@@ -59,6 +79,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@forbidden_as_403
 def index(request):
     locality = _locality(request)
     user = request.user
@@ -116,6 +137,7 @@ def _site_and_unit(locality: str, site_id: int):
     return site.specific, unit
 
 
+@forbidden_as_403
 def website(request, site_id: int, year: int):
     locality = _locality(request)
     site, unit = _site_and_unit(locality, site_id)
@@ -168,6 +190,7 @@ def website(request, site_id: int, year: int):
     )
 
 
+@forbidden_as_403
 def website_xlsx(request, site_id: int, year: int):
     locality = _locality(request)
     site, unit = _site_and_unit(locality, site_id)
@@ -181,6 +204,7 @@ def website_xlsx(request, site_id: int, year: int):
     return _xlsx(data, f"{year}年度政府网站工作年度报表-{site.title}.xlsx")
 
 
+@forbidden_as_403
 def website_all_xlsx(request, year: int):
     locality = _locality(request)
     if not (is_oversight(request.user, locality) or is_superuser(request.user)):
@@ -212,6 +236,7 @@ def _disclosure_report(request, key: str, year: int, *, edit: bool) -> Disclosur
     return report
 
 
+@forbidden_as_403
 def disclosure(request, key: str, year: int):
     report = _disclosure_report(request, key, year, edit=request.method == "POST")
     rules = annual_rules(report.locality)
@@ -276,6 +301,7 @@ def dis_results():
     return REVIEW_RESULTS
 
 
+@forbidden_as_403
 def disclosure_file(request, key: str, year: int, fmt: str):
     if fmt not in ("xlsx", "docx", "pdf"):
         raise Http404("没有这种文件格式。")

@@ -44,20 +44,20 @@ DISCLOSURE_FIELDS = [
 def _chinese_numbers(form: forms.ModelForm) -> None:
     for field in form.fields.values():
         label = field.label
-        if isinstance(field, forms.IntegerField):
-            field.widget.attrs.update(min="0", inputmode="numeric")
-            field.error_messages.update(
-                invalid=f"「{label}」请填写整数（如 1200），不要带单位或小数。",
-                min_value=f"「{label}」不能小于 0。",
-                max_value=f"「{label}」数值过大，请核对。",
-            )
-        elif isinstance(field, forms.DecimalField):
+        if isinstance(field, forms.DecimalField):  # before IntegerField: DecimalField is one
             field.error_messages.update(
                 invalid=f"「{label}」请填写数字（单位：万元，如 12.5）。",
                 min_value=f"「{label}」不能小于 0。",
                 max_decimal_places=f"「{label}」最多保留 4 位小数。",
                 max_digits=f"「{label}」数值过大，请核对。",
                 max_whole_digits=f"「{label}」数值过大，请核对。",
+            )
+        elif isinstance(field, forms.IntegerField):
+            field.widget.attrs.update(min="0", inputmode="numeric")
+            field.error_messages.update(
+                invalid=f"「{label}」请填写整数（如 1200），不要带单位或小数。",
+                min_value=f"「{label}」不能小于 0。",
+                max_value=f"「{label}」数值过大，请核对。",
             )
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.setdefault("rows", 6)

@@ -67,6 +67,14 @@ def table_two(locality: str, year: int, unit=None) -> list[tuple[str, list[int]]
     return rows
 
 
+def _amount(value) -> str:
+    """万元 without trailing zeros: 12.5, 0."""
+    from decimal import Decimal
+
+    text = format(Decimal(value or 0).normalize(), "f")
+    return text
+
+
 def tables(report: DisclosureReport) -> DisclosureTables:
     from govportal.interaction.disclosure import annual_report
 
@@ -77,7 +85,7 @@ def tables(report: DisclosureReport) -> DisclosureTables:
             ("第二十条第（五）项 行政许可", "本年处理决定数量", report.licensing_decisions),
             ("第二十条第（六）项 行政处罚", "本年处理决定数量", report.penalty_decisions),
             ("第二十条第（六）项 行政强制", "本年处理决定数量", report.enforcement_decisions),
-            ("第二十条第（八）项 行政事业性收费", "本年收费金额（万元）", report.fees_amount),
+            ("第二十条第（八）项 行政事业性收费", "本年收费金额（万元）", _amount(report.fees_amount)),
         ],
         three_columns=three.columns,
         three=three.rows,

@@ -52,9 +52,16 @@ def website_xlsx(title: str, sites: list[tuple[str, list[Section]]]) -> bytes:
 def disclosure_rows(t: DisclosureTables) -> dict[str, list[list]]:
     two = [["信息内容", *TABLE_TWO_COLUMNS]] + [[label, *values] for label, values in t.two]
     two_typed = [["信息内容", "项目", "数值"]] + [list(r) for r in t.two_typed]
-    three = [["项目", *t.three_columns]] + [[label, *values] for label, values in t.three]
+    prefix = "三、本年度办理结果 "
+    three = [["项目", *t.three_columns]]
+    for label, values in t.three:
+        if label.startswith(prefix):
+            if three[-1][0].startswith(("一、", "二、")):
+                three.append([prefix.strip()] + [""] * len(values))  # the group's heading row
+            label = label[len(prefix) :]
+        three.append([label, *values])
     four = [["", *[label for _, label in REVIEW_RESULTS], "总计"]] + [
-        [label, *values] for label, values in t.four
+        [label if i == 0 else f"行政诉讼：{label}", *values] for i, (label, values) in enumerate(t.four)
     ]
     return {"two": two, "two_typed": two_typed, "three": three, "four": four}
 

@@ -22,6 +22,7 @@ from .models import DisclosureReport, WebsiteReport
 from .permissions import can_use, check_unit_report, locality_of
 from .rules import annual_rules
 
+
 def forbidden_as_403(view):
     """Wagtail turns PermissionDenied into a redirect to the dashboard; here the refusal is a 403 page that
     says in Chinese whose report it is."""

@@ -45,11 +45,27 @@ def doc(put, unit, *, written, genre="规范性文件", validity="有效", chang
 def test_table_two_counts_made_repealed_and_in_force(put, units):
     edu, health = units("市教育局"), units("市卫生健康委")
     doc(put, edu, written=date(2024, 3, 1))  # in force
-    doc(put, edu, written=date(2025, 3, 1), validity="已废止", changed=date(2026, 6, 1), note="钦教规〔2026〕1号")
+    doc(
+        put,
+        edu,
+        written=date(2025, 3, 1),
+        validity="已废止",
+        changed=date(2026, 6, 1),
+        note="钦教规〔2026〕1号",
+    )
     doc(put, edu, written=date(2025, 5, 1), validity="已失效", changed=date(2025, 12, 31), note="有效期届满")
     doc(put, edu, written=date(2026, 2, 1))  # made in 2026
-    doc(put, edu, written=date(2026, 4, 1), validity="已修改", changed=date(2026, 9, 1), note="钦教规〔2026〕2号")
-    doc(put, edu, written=date(2026, 10, 1), validity="已废止", changed=date(2027, 2, 1), note="x")  # repealed later
+    doc(
+        put,
+        edu,
+        written=date(2026, 4, 1),
+        validity="已修改",
+        changed=date(2026, 9, 1),
+        note="钦教规〔2026〕2号",
+    )
+    doc(
+        put, edu, written=date(2026, 10, 1), validity="已废止", changed=date(2027, 2, 1), note="x"
+    )  # repealed later
     doc(put, edu, written=date(2027, 1, 5))  # next year
     doc(put, edu, written=date(2026, 5, 5), genre="规章")
     doc(put, edu, written=date(2026, 5, 6), genre="通知")  # not counted in table 二
@@ -93,7 +109,9 @@ def random_requests(units, rng: random.Random, n: int) -> list[dict]:
             answered_at=at(answered) if answered else None,
             outcome=outcome,
         )
-        made.append({"kind": kind, "unit": unit, "received": received, "answered": answered, "outcome": outcome})
+        made.append(
+            {"kind": kind, "unit": unit, "received": received, "answered": answered, "outcome": outcome}
+        )
     return made
 
 
@@ -103,7 +121,15 @@ def test_table_three_total_is_the_sum_on_random_data(units, seed):
     made = random_requests(units, rng, 120)
     report = DisclosureReport(locality="qinzhou", unit=None, year=2026)
     t = dis.tables(report)
-    assert t.three_columns == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    assert t.three_columns == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
     rows = dict(t.three)
     for label, values in t.three:
         assert values[-1] == sum(values[:-1]), label  # 总计 = the six columns
@@ -113,16 +139,31 @@ def test_table_three_total_is_the_sum_on_random_data(units, seed):
     assert total == [sum(col) for col in zip(*outcome_rows, strict=True)]  # (七) = the sum of the results
     new, carried = rows["一、本年新收政府信息公开申请数量"], rows["二、上年结转政府信息公开申请数量"]
     out = rows["四、结转下年度继续办理"]
-    assert [a + b for a, b in zip(new, carried, strict=True)] == [a + b for a, b in zip(total, out, strict=True)]
+    assert [a + b for a, b in zip(new, carried, strict=True)] == [
+        a + b for a, b in zip(total, out, strict=True)
+    ]
     # against counts made by hand from what was created
     start, end = date(2026, 1, 1), date(2026, 12, 31)
-    order = [ApplicantKind.PERSON, ApplicantKind.BUSINESS, ApplicantKind.RESEARCH, ApplicantKind.WELFARE,
-             ApplicantKind.LEGAL, ApplicantKind.OTHER_ORG]
+    order = [
+        ApplicantKind.PERSON,
+        ApplicantKind.BUSINESS,
+        ApplicantKind.RESEARCH,
+        ApplicantKind.WELFARE,
+        ApplicantKind.LEGAL,
+        ApplicantKind.OTHER_ORG,
+    ]
     hand_new = [sum(1 for m in made if m["kind"] == k and start <= m["received"] <= end) for k in order]
     assert new == hand_new + [sum(hand_new)]
     hand_granted = [
-        sum(1 for m in made if m["kind"] == k and m["outcome"] == "granted" and m["answered"]
-            and start <= m["answered"] <= end and m["received"] <= end)
+        sum(
+            1
+            for m in made
+            if m["kind"] == k
+            and m["outcome"] == "granted"
+            and m["answered"]
+            and start <= m["answered"] <= end
+            and m["received"] <= end
+        )
         for k in order
     ]
     assert rows["三、本年度办理结果 （一）予以公开"] == hand_granted + [sum(hand_granted)]
@@ -152,7 +193,9 @@ def test_the_draft_is_kept_validated_in_chinese_and_published(client, people, un
     url = f"/admin/annual/disclosure/{edu.pk}/2026/"
     html = client.get(url).content.decode()
     assert "2027年1月31日前公布" in html and "第四十九条" in html and "本年新收政府信息公开申请数量" in html
-    html = client.post(url, form_data(review_other="-1", suit_after_upheld="两件", fees_amount="abc")).content.decode()
+    html = client.post(
+        url, form_data(review_other="-1", suit_after_upheld="两件", fees_amount="abc")
+    ).content.decode()
     assert "「行政复议·其他结果」不能小于 0。" in html
     assert "「复议后起诉·结果维持」请填写整数" in html
     assert "「行政事业性收费·本年收费金额（万元）」请填写数字" in html
@@ -177,7 +220,12 @@ def test_another_unit_cannot_see_or_edit_a_departments_draft(client, people, uni
     DisclosureReport.objects.create(locality="qinzhou", unit=edu, year=2026, overview="草稿内容保密")
     url = f"/admin/annual/disclosure/{edu.pk}/2026/"
     client.force_login(people.other)
-    for response in (client.get(url), client.post(url, form_data()), client.get(url + "pdf/"), client.get(url + "xlsx/")):
+    for response in (
+        client.get(url),
+        client.post(url, form_data()),
+        client.get(url + "pdf/"),
+        client.get(url + "xlsx/"),
+    ):
         assert response.status_code == 403
         html = response.content.decode()
         assert "该年度报告属于「市教育局」" in html and "草稿内容保密" not in html
@@ -201,9 +249,13 @@ def test_exports_xlsx_docx_and_pdf(client, people, units):
     edu = units("市教育局")
     client.force_login(people.editor)
     url = f"/admin/annual/disclosure/{edu.pk}/2026/"
-    client.post(url, form_data(overview="=HYPERLINK(\"http://x\",\"点\")总体情况", action="save"))
+    client.post(url, form_data(overview='=HYPERLINK("http://x","点")总体情况', action="save"))
     wb = load_workbook(io.BytesIO(client.get(url + "xlsx/").content))
-    assert wb.sheetnames[:3] == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+    assert wb.sheetnames[:3] == [
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
     cell = wb["文字部分"]["B1"]
     assert cell.data_type == "s" and cell.quotePrefix
     text = docx_text(client.get(url + "docx/").content)

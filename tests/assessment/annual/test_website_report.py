@@ -65,10 +65,21 @@ def the_year(qinzhou, put, units):
     put(ArticlePage, NEWS, date(2026, 3, 3), live=False)  # never published
     put(ArticlePage, OVERVIEW, date(2026, 2, 1))
     put(ArticlePage, OVERVIEW, date(2026, 2, 2))
-    for n in range(2):
-        put(PolicyDocumentPage, POLICY, date(2026, 4, 1), issuing_organ="钦州市人民政府", body="<p>正文</p>", unit=edu)
+    for _ in range(2):
+        put(
+            PolicyDocumentPage,
+            POLICY,
+            date(2026, 4, 1),
+            issuing_organ="钦州市人民政府",
+            body="<p>正文</p>",
+            unit=edu,
+        )
     for form in (InterpretationKind.TEXT, InterpretationKind.GRAPHIC, InterpretationKind.COMMENTARY):
-        extra = {"source": "钦州日报", "original_url": "https://news.example.cn/1"} if form == InterpretationKind.COMMENTARY else {}
+        extra = (
+            {"source": "钦州日报", "original_url": "https://news.example.cn/1"}
+            if form == InterpretationKind.COMMENTARY
+            else {}
+        )
         put(InterpretationPage, INTERP, date(2026, 5, 1), form=form, **extra)
     put(SpecialTopicPage, NEWS, date(2024, 5, 1))
     put(SpecialTopicPage, NEWS, date(2026, 5, 1))
@@ -81,7 +92,14 @@ def the_year(qinzhou, put, units):
     put(ArticlePage, first_column, date(2026, 8, 9))
 
     health = units("市卫生健康委")
-    letter(1, received=date(2026, 3, 2), unit=edu, start=date(2026, 3, 2), concluded=date(2026, 3, 6), published=True)
+    letter(
+        1,
+        received=date(2026, 3, 2),
+        unit=edu,
+        start=date(2026, 3, 2),
+        concluded=date(2026, 3, 6),
+        published=True,
+    )
     letter(2, received=date(2026, 3, 2), unit=edu, start=date(2026, 3, 2), concluded=date(2026, 3, 4))
     letter(3, received=date(2026, 9, 1), unit=health)
     letter(4, received=date(2025, 9, 1), unit=health)  # the year before
@@ -136,16 +154,41 @@ def test_participation_and_security_figures(qinzhou, put, units):
         starts_at=at(date(2026, 6, 1)),
         ends_at=at(date(2026, 6, 2)),
     )
-    for n, state in enumerate([QuestionState.ANSWERED_LIVE, QuestionState.ANSWERED_AFTER, QuestionState.PENDING]):
+    for n, state in enumerate(
+        [QuestionState.ANSWERED_LIVE, QuestionState.ANSWERED_AFTER, QuestionState.PENDING]
+    ):
         InterviewQuestion.objects.create(page=page, text=f"问题{n}", status=state)
-    InspectionRun.objects.create(locality="qinzhou", site="x", at=date(2026, 5, 1), verdict="合格", score=90, result={})
-    InspectionRun.objects.create(locality="qinzhou", site="x", at=date(2025, 5, 1), verdict="合格", score=90, result={})
-    Alert.objects.create(key="t1", kind="tampering", severity="critical", subject="篡改", locality="qinzhou",
-                         first_seen=at(date(2026, 2, 1)), state=AlertState.RESOLVED)
-    Alert.objects.create(key="o1", kind="outage", severity="high", subject="无法访问", locality="qinzhou",
-                         first_seen=at(date(2026, 3, 1)))
-    Alert.objects.create(key="f1", kind="freshness", severity="warning", subject="栏目超期", locality="qinzhou",
-                         first_seen=at(date(2026, 3, 1)))
+    InspectionRun.objects.create(
+        locality="qinzhou", site="x", at=date(2026, 5, 1), verdict="合格", score=90, result={}
+    )
+    InspectionRun.objects.create(
+        locality="qinzhou", site="x", at=date(2025, 5, 1), verdict="合格", score=90, result={}
+    )
+    Alert.objects.create(
+        key="t1",
+        kind="tampering",
+        severity="critical",
+        subject="篡改",
+        locality="qinzhou",
+        first_seen=at(date(2026, 2, 1)),
+        state=AlertState.RESOLVED,
+    )
+    Alert.objects.create(
+        key="o1",
+        kind="outage",
+        severity="high",
+        subject="无法访问",
+        locality="qinzhou",
+        first_seen=at(date(2026, 3, 1)),
+    )
+    Alert.objects.create(
+        key="f1",
+        kind="freshness",
+        severity="warning",
+        subject="栏目超期",
+        locality="qinzhou",
+        first_seen=at(date(2026, 3, 1)),
+    )
     SecurityEvent.objects.create(kind=EventKind.LOCKOUT, locality="qinzhou", at=at(date(2026, 4, 1)))
     got = values(figures.site_figures(qinzhou, 2026))
     assert got["interviews"] == 1 and got["interview_questions"] == 3 and got["interview_answers"] == 2
@@ -161,8 +204,16 @@ def test_the_input_form_says_what_is_wrong_in_chinese_and_keeps_what_was_typed(c
     assert "信息发布总数" in html and "2027年1月31日前" in html and "国办函〔2018〕12号" in html
     html = client.post(
         url,
-        {"visitors_unique": "5000", "visits_total": "300", "handled_total": "10", "handled_person": "8",
-         "handled_legal": "5", "weibo_posts": "abc", "wechat_followers": "-3", "innovation": "开通无障碍浏览"},
+        {
+            "visitors_unique": "5000",
+            "visits_total": "300",
+            "handled_total": "10",
+            "handled_person": "8",
+            "handled_legal": "5",
+            "weibo_posts": "abc",
+            "wechat_followers": "-3",
+            "innovation": "开通无障碍浏览",
+        },
     ).content.decode()
     assert "独立用户访问总量（5000）不能大于网站总访问量（300）" in html
     assert "自然人办件量与法人办件量之和（13）不能大于办件量总数（10）" in html
@@ -170,8 +221,16 @@ def test_the_input_form_says_what_is_wrong_in_chinese_and_keeps_what_was_typed(c
     assert "「微信订阅数（个）」不能小于 0" in html
     assert "开通无障碍浏览" in html and 'value="5000"' in html  # nothing typed is lost
     assert not WebsiteReport.objects.exists()
-    response = client.post(url, {"visitors_unique": "300", "visits_total": "5000", "wechat_name": "钦州发布",
-                                 "wechat_posts": "120", "weibo_name": '=HYPERLINK("http://x","点")'})
+    response = client.post(
+        url,
+        {
+            "visitors_unique": "300",
+            "visits_total": "5000",
+            "wechat_name": "钦州发布",
+            "wechat_posts": "120",
+            "weibo_name": '=HYPERLINK("http://x","点")',
+        },
+    )
     assert response.status_code == 302
     report = WebsiteReport.objects.get()
     assert report.visits_total == 5000 and report.wechat_name == "钦州发布"
@@ -179,8 +238,10 @@ def test_the_input_form_says_what_is_wrong_in_chinese_and_keeps_what_was_typed(c
 
 def test_the_xlsx_is_the_national_table_and_neutralises_formulas(client, people, qinzhou, the_year):
     client.force_login(people.site_admin)
-    client.post(f"/admin/annual/website/{qinzhou.pk}/2026/", {"weibo_name": '=HYPERLINK("http://x","点")',
-                                                               "weibo_posts": "3"})
+    client.post(
+        f"/admin/annual/website/{qinzhou.pk}/2026/",
+        {"weibo_name": '=HYPERLINK("http://x","点")', "weibo_posts": "3"},
+    )
     response = client.get(f"/admin/annual/website/{qinzhou.pk}/2026/xlsx/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
@@ -194,7 +255,9 @@ def test_the_xlsx_is_the_national_table_and_neutralises_formulas(client, people,
     assert load_workbook(io.BytesIO(response.content)).sheetnames == [qinzhou.title[:31], "市教育局"]
 
 
-def test_a_published_report_is_on_the_public_page_and_keeps_its_figures(client, people, qinzhou, the_year, put):
+def test_a_published_report_is_on_the_public_page_and_keeps_its_figures(
+    client, people, qinzhou, the_year, put
+):
     from govportal.portal.models import ArticlePage
 
     client.force_login(people.site_admin)
@@ -206,12 +269,14 @@ def test_a_published_report_is_on_the_public_page_and_keeps_its_figures(client, 
     html = client.get("/nianbao/").content.decode()
     assert "2026年度" in html and "政府网站工作年度报表" in html
     html = client.get(f"/nianbao/wangzhan/{report.pk}/").content.decode()
-    assert "98765" in html and "信息发布总数（条）" in html and "<td class=\"num\">12</td>" in html
+    assert "98765" in html and "信息发布总数（条）" in html and '<td class="num">12</td>' in html
     put(ArticlePage, NEWS, date(2026, 12, 30))  # later data do not change a published report
     html = client.get(f"/nianbao/wangzhan/{report.pk}/").content.decode()
-    assert "<td class=\"num\">12</td>" in html
+    assert '<td class="num">12</td>' in html
     # an unpublished report is not public
-    other = WebsiteReport.objects.create(locality="qinzhou", site=the_year["sub"], unit=the_year["edu"], year=2026)
+    other = WebsiteReport.objects.create(
+        locality="qinzhou", site=the_year["sub"], unit=the_year["edu"], year=2026
+    )
     assert client.get(f"/nianbao/wangzhan/{other.pk}/").status_code == 404
 
 

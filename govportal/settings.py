@@ -85,6 +85,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 INSTALLED_APPS = [
     "govportal.accounts",
+    "govportal.assessment.annual",  # issue 17: the national annual reports
     "govportal.portal",
     "govportal.publishing",
     "govportal.interaction",
@@ -92,7 +93,6 @@ INSTALLED_APPS = [
     "govportal.monitoring",
     "govportal.ops",
     "govportal.participation",
-    "govportal.assessment.annual",  # issue 17: the national annual reports
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

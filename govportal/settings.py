@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "govportal.monitoring",
     "govportal.ops",
     "govportal.participation",
+    "govportal.assessment",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,137 @@
+"""Fixtures: 象山's site (its profile loaded in the test's transaction), items put in its columns on a given
+day, scan findings and letters."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+Q3 = datetime.datetime(2026, 8, 10, 10, 0, tzinfo=TZ)  # a day in 2026 Q3
+
+
+@pytest.fixture
+def xiangshan(db):
+    from govportal.portal.columns import home_for, load
+
+    load("xiangshan")
+    return home_for("xiangshan")
+
+
+@pytest.fixture
+def unit():
+    from govportal.accounts.models import Unit
+
+    def get(code, locality="xiangshan"):
+        return Unit.objects.get(locality=locality, code=code)
+
+    return get
+
+
+@pytest.fixture
+def column():
+    from govportal.portal.demo_content import _column
+    from govportal.portal.models import HomePage
+
+    def get(*path, locality="xiangshan"):
+        col = _column(HomePage.objects.get(locality=locality), *path)
+        assert col is not None, path
+        return col
+
+    return get
+
+
+@pytest.fixture
+def put():
+    """put(column, title, kind, unit, when) -> a live ArticlePage first published at ``when``."""
+    from govportal.portal.models import ArticlePage
+
+    def make(col, title, kind, unit, when=Q3):
+        body = "<p>正文。</p>"
+        fields = {}
+        if kind == "image":
+            body += '<p><img src="/media/x.png" alt="图"></p>'
+        if kind == "video":
+            fields["video_url"] = "/media/documents/x.mp4"
+        page = ArticlePage(title=title, date=when, unit=unit, body=body, source="象山区", **fields)
+        col.add_child(instance=page)
+        page.save_revision().publish()
+        ArticlePage.objects.filter(pk=page.pk).update(first_published_at=when)
+        page.refresh_from_db()
+        assert page.media_kind == kind
+        return page
+
+    return make
+
+
+@pytest.fixture
+def finding():
+    from govportal.monitoring.models import ScanStatus, TextScanFinding, TextScanRun
+
+    runs = {}
+
+    def make(page, kind, text, when=Q3, status="open"):
+        run = runs.get(when)
+        if run is None:
+            run = runs[when] = TextScanRun.objects.create(
+                locality="xiangshan", status=ScanStatus.DONE, finished_at=when
+            )
+        return TextScanFinding.objects.create(
+            run=run,
+            page=page,
+            unit_id=page.specific.unit_id,
+            kind=kind,
+            text=text,
+            rule="测试",
+            severity="warning",
+            start=0,
+            end=len(text),
+            text_hash="h",
+            status=status,
+        )
+
+    return make
+
+
+@pytest.fixture
+def letter():
+    from govportal.interaction.models import Letter
+
+    counter = iter(range(1, 10_000))
+
+    def make(unit, due, concluded=None, locality="xiangshan"):
+        n = next(counter)
+        return Letter.objects.create(
+            locality=locality,
+            type="consultation",
+            type_name="咨询",
+            subject="测试来信",
+            content="内容",
+            query_code=f"T{n:08d}",
+            password_hash="x",
+            state="concluded" if concluded else "dispatched",
+            due_date=due,
+            concluded_at=concluded,
+            lead_unit=unit,
+            received_at=timezone.now() - datetime.timedelta(days=200),
+        )
+
+    return make
+
+
+@pytest.fixture
+def person(db):
+    from django.contrib.auth import get_user_model
+
+    from govportal.accounts.models import Staff
+
+    counter = iter(range(10_000))
+
+    def make(unit, *roles):
+        user = get_user_model().objects.create_user(f"as{next(counter)}", password="Test@2026pw")
+        Staff.objects.create(user=user, unit=unit, roles=list(roles))
+        return user
+
+    return make

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("govportal.search.urls")),
     path("", include("govportal.monitoring.urls")),
     path("", include("govportal.participation.urls")),
+    path("", include("govportal.assessment.annual.urls")),
 ]
 
 # Uploaded media: safe types, private documents never (govportal/security/media.py), with or without DEBUG.

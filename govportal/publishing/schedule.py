@@ -122,6 +122,12 @@ JOBS: list[Job] = [
         "govportal.monitoring.linkcheck.scheduled_check",
         "链接可用性检查：站内外链接逐个检查（遵守 robots.txt），中断后续查，失效链接按单位、栏目列出（钦州办法第三十一条）",
     ),
+    Job(
+        "annual_report_reminders",
+        timedelta(hours=6),
+        "govportal.assessment.annual.reminders.scheduled_remind",
+        "年度报告截止前提醒：政府网站工作年度报表、部门政府信息公开年报1月31日前，本级政府年报3月31日前（政府信息公开条例第四十九条）",
+    ),
 ]
 
 

@@ -1,0 +1,89 @@
+"""Fixtures for the annual reports: people of two units and the host office, a movable clock, and item
+makers that put items in the 钦州 columns (or a sub-site) with a given 发布日期."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import column
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings, tmp_path):
+    from django.core.cache import cache
+
+    from govportal.assessment.annual.rules import clear_cache
+    from govportal.interaction.rules import clear_cache as clear_interaction
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DATA_DIR = tmp_path
+    clear_cache()
+    clear_interaction()
+    cache.clear()
+    yield
+    clear_cache()
+
+
+class Clock:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def set(self, day: date, hour: int = 10) -> datetime:
+        from django.utils import timezone
+
+        current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
+        self.monkeypatch.setattr(timezone, "now", lambda: current)
+        return current
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def people(make_person, qinzhou):
+    class People:
+        editor = make_person("市教育局", "editor")
+        leader = make_person("市教育局", "deputy_leader")
+        other = make_person("市卫生健康委", "editor")
+        host = make_person("市人民政府办公室", "host_office")
+        site_admin = make_person("市人民政府办公室电子政务中心", "site_admin")
+
+    return People
+
+
+@pytest.fixture
+def units(qinzhou):
+    from govportal.accounts.models import Unit
+
+    def unit(name):
+        return Unit.objects.get(locality="qinzhou", name=name)
+
+    return unit
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def put(qinzhou):
+    """put(Model, ("动态信息", "政务要闻"), date(2026, 3, 1), **fields) → a live item in that column; the
+    first element may instead be a parent page (a sub-site)."""
+
+    counter = iter(range(100_000))
+
+    def make(model, where, day: date, **fields):
+        parent = where if hasattr(where, "add_child") else column(qinzhou, *where)
+        fields.setdefault("title", f"{model._meta.verbose_name}{next(counter)}")
+        page = model(date=at(day), **fields)
+        parent.add_child(instance=page)
+        return page
+
+    return make

@@ -13,7 +13,6 @@ from govportal.portal import views as portal_views
 from govportal.security.media import serve_media
 
 
-
 class AdminJavaScriptCatalog(JavaScriptCatalog):
     """Wagtail's script strings (autosave, the editor's "type '/'" prompt, …) with our zh-hans catalogue
     (govportal/locale) for those Wagtail's own lacks: Django's catalogue view reads only the packages' own."""

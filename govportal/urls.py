@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,9 +12,19 @@ from govportal.accounts import views as accounts_views
 from govportal.portal import views as portal_views
 from govportal.security.media import serve_media
 
+
+class AdminJavaScriptCatalog(JavaScriptCatalog):
+    """Wagtail's script strings (autosave, the editor's "type '/'" prompt, …) with our zh-hans catalogue
+    (govportal/locale) for those Wagtail's own lacks: Django's catalogue view reads only the packages' own."""
+
+    def get_paths(self, packages):
+        return [*super().get_paths(packages), *map(str, settings.LOCALE_PATHS)]
+
+
 urlpatterns = [
     # GET or POST ends the session on the server (Wagtail's own view answers GET with 405 and keeps it).
     path("admin/logout/", accounts_views.logout_view),
+    path("admin/jsi18n/", AdminJavaScriptCatalog.as_view(packages=["wagtail.admin"])),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("favicon.ico", portal_views.favicon, name="favicon"),

@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -28,11 +29,15 @@ class RegistryViewSet(SnippetViewSet):
     inspect_view_enabled = False
 
 
+# A tick or a cross (screen readers hear 是/否), not the word "True".
+ENABLED = BooleanColumn("enabled", label="启用")
+
+
 class SensitiveWordViewSet(RegistryViewSet):
     model = SensitiveWord
     icon = "warning"
     menu_label = "敏感词库"
-    list_display = ["term", "category", "severity", "suggestion", "locality", "enabled"]
+    list_display = ["term", "category", "severity", "suggestion", "locality", ENABLED]
     list_filter = ["category", "severity", "enabled", "locality"]
     search_fields = ["term", "category", "note"]
 
@@ -41,7 +46,7 @@ class FixedExpressionViewSet(RegistryViewSet):
     model = FixedExpression
     icon = "edit"
     menu_label = "规范表述库"
-    list_display = ["wrong", "correct", "category", "severity", "locality", "enabled"]
+    list_display = ["wrong", "correct", "category", "severity", "locality", ENABLED]
     list_filter = ["category", "severity", "enabled", "locality"]
     search_fields = ["wrong", "correct", "category"]
 
@@ -50,7 +55,7 @@ class LeaderViewSet(RegistryViewSet):
     model = Leader
     icon = "user"
     menu_label = "领导人姓名职务库"
-    list_display = ["name", "titles", "outdated", "locality", "enabled"]
+    list_display = ["name", "titles", "outdated", "locality", ENABLED]
     list_filter = ["enabled", "locality"]
     search_fields = ["name", "titles", "outdated"]
 
@@ -59,7 +64,7 @@ class BlockedDomainViewSet(RegistryViewSet):
     model = BlockedDomain
     icon = "cross"
     menu_label = "链接黑名单"
-    list_display = ["domain", "note", "locality", "enabled"]
+    list_display = ["domain", "note", "locality", ENABLED]
     list_filter = ["enabled", "locality"]
     search_fields = ["domain", "note"]
 
@@ -68,7 +73,7 @@ class AllowedDomainViewSet(RegistryViewSet):
     model = AllowedDomain
     icon = "link"
     menu_label = "非政府网站链接白名单"
-    list_display = ["domain", "note", "locality", "enabled"]
+    list_display = ["domain", "note", "locality", ENABLED]
     list_filter = ["enabled", "locality"]
     search_fields = ["domain", "note"]
 

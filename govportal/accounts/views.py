@@ -89,6 +89,7 @@ def lockout_response(request, original_response=None, credentials=None):
     context = {
         "form": form,
         "lockout_message": lockout_message(request, username),
+        "lockout_lifts": lockout_lifts_at(request, username),
         "next": request.POST.get("next") or request.GET.get("next") or "",
         "username_field": "用户名",
     }

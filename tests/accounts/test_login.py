@@ -62,6 +62,8 @@ def test_lock_lifts_at_the_time_shown(client, make_person):
         AccessAttempt.objects.get(username=user.username).attempt_time + timedelta(minutes=30)
     )
     assert f"{lifts:%Y-%m-%d %H:%M} 后自动解除" in page.content.decode()
+    # the time the lock lifts heads the message, in a line of its own
+    assert f"账号已锁定，{lifts.month}月{lifts.day}日 {lifts:%H:%M} 自动解除" in page.content.decode()
     # 29 minutes later: still locked; 31 minutes later: the right password works
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=29))
     assert login(client, user.username, PASSWORD).status_code == 429

@@ -239,6 +239,20 @@ if os.environ.get("GOVPORTAL_X_ACCEL") == "1":  # behind deploy/nginx/: nginx se
     SENDFILE_BACKEND = "govportal.ops.sendfile_nginx"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- jobs on Redis (issue 18; govportal/ops/workers.py) ----------------------------------------------------
+# With REDIS_URL set, tasks go to RQ workers on Redis (`govportal jobs --worker` on any number of machines),
+# each job retried when it fails or its worker dies; GOVPORTAL_TASKS=database keeps the database worker.
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": int(os.environ.get("GOVPORTAL_TASK_TIMEOUT", "3600")),
+        "QUEUE_CLASS": "govportal.ops.workers.RetryingQueue",
+    }
+}
+if REDIS_URL and os.environ.get("GOVPORTAL_TASKS", "rq").lower() != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    INSTALLED_APPS.append("django_rq")
+# --- end jobs on Redis --------------------------------------------------------------------------------------
 
 # Password rules come from the policy profile of the person's locality (govportal/accounts/passwords.py):
 # length and character classes ([password] of the profile, or the platform floor), no user or unit name

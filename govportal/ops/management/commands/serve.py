@@ -5,7 +5,7 @@
   header with an underscore. Published pages are answered from the publish directory by
   ``PublishedPageMiddleware`` (static publishing, ``govportal/publishing/static_site.py``); static files by
   WhiteNoise.
-- the **job worker** (``db_worker``) when jobs use the database backend (``--no-worker``: neither it nor
+- the **job worker** (``db_worker``, or ``rqworker`` when jobs are on Redis; ``--no-worker``: neither it nor
   the periodic jobs);
 - the **periodic jobs** (``govportal jobs``; ``--no-jobs`` when cron or another machine runs them).
 
@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -88,8 +87,10 @@ class Command(BaseCommand):
                 "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
             ]
         ]
-        if not no_worker and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            out.append([*cli, "db_worker", "--no-reload", "--queue-name", "*", "-v", "0"])
+        if not no_worker:
+            from govportal.ops.workers import worker_command
+
+            out.append(worker_command())  # db_worker, or rqworker when jobs are on Redis
         if not no_worker and not no_jobs:
             out.append([*cli, "jobs"])
         return out

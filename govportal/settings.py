@@ -247,6 +247,21 @@ if os.environ.get("GOVPORTAL_X_ACCEL") == "1":  # behind deploy/nginx/: nginx se
     SENDFILE_BACKEND = "govportal.ops.sendfile_nginx"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "publish"]}}
+# --- jobs on Redis (issue 18; govportal/ops/workers.py) ----------------------------------------------------
+# With REDIS_URL set, tasks go to RQ workers on Redis (`govportal jobs --worker` on any number of machines),
+# each job retried when it fails or its worker dies; GOVPORTAL_TASKS=database keeps the database worker.
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": int(os.environ.get("GOVPORTAL_TASK_TIMEOUT", "3600")),
+        "QUEUE_CLASS": "govportal.ops.workers.RetryingQueue",
+    }
+}
+RQ_QUEUES["publish"] = dict(RQ_QUEUES["default"])  # static publishing's queue (govportal/publishing/tasks.py)
+if REDIS_URL and os.environ.get("GOVPORTAL_TASKS", "rq").lower() != "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "publish"]}}
+    INSTALLED_APPS.append("django_rq")
+# --- end jobs on Redis --------------------------------------------------------------------------------------
 
 # Password rules come from the policy profile of the person's locality (govportal/accounts/passwords.py):
 # length and character classes ([password] of the profile, or the platform floor), no user or unit name
@@ -314,6 +329,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# --- media on S3-compatible object storage (issue 18; django-storages) -------------------------------------
+# GOVPORTAL_S3_BUCKET set: uploads go to that bucket (GOVPORTAL_S3_ENDPOINT_URL for MinIO, 华为云 OBS, 阿里云
+# OSS, … ; keys in GOVPORTAL_S3_ACCESS_KEY / GOVPORTAL_S3_SECRET_KEY, or the machine's role). The bucket stays
+# private: a file's URL is signed and short-lived (GOVPORTAL_S3_URL_EXPIRE seconds), and documents are served
+# only through Wagtail's view, which checks a private collection's restriction before redirecting to such a
+# URL. Image renditions (public by nature) get plain URLs under GOVPORTAL_S3_PUBLIC_URL, the web front's
+# address that proxies the bucket's renditions folder (docs/deploy.md), so visitors never see the bucket.
+GOVPORTAL_S3_BUCKET = os.environ.get("GOVPORTAL_S3_BUCKET", "")
+if GOVPORTAL_S3_BUCKET:
+    _S3 = {
+        "bucket_name": GOVPORTAL_S3_BUCKET,
+        "endpoint_url": os.environ.get("GOVPORTAL_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("GOVPORTAL_S3_REGION") or None,
+        "access_key": os.environ.get("GOVPORTAL_S3_ACCESS_KEY") or None,
+        "secret_key": os.environ.get("GOVPORTAL_S3_SECRET_KEY") or None,
+        "location": os.environ.get("GOVPORTAL_S3_PREFIX", "media"),
+        "default_acl": None,  # the bucket's own policy (private)
+        "file_overwrite": False,  # two uploads of 通知.pdf are two files
+        "addressing_style": os.environ.get("GOVPORTAL_S3_ADDRESSING", "path"),
+        "signature_version": "s3v4",
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("GOVPORTAL_S3_URL_EXPIRE", "300")),
+        },
+    }
+    _public = os.environ.get("GOVPORTAL_S3_PUBLIC_URL", "")  # e.g. https://www.example.gov.cn/media
+    STORAGES["public_media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "querystring_auth": not _public,
+            **({"custom_domain": _public.split("://", 1)[-1].rstrip("/")} if _public else {}),
+            "url_protocol": (_public.split("://", 1)[0] + ":") if "://" in _public else "https:",
+        },
+    }
+    WAGTAILIMAGES_RENDITION_STORAGE = "public_media"
+    # The files are not on this machine: Wagtail's document view checks the restriction, then redirects
+    # to the signed URL (instead of streaming every download through the application); see below.
+# --- end media on S3 ----------------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "GovPortal 政府网站集约化平台")
@@ -347,7 +405,7 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "govportal.security.forms.DocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "govportal.security.forms.ImageForm"
 # Documents are served only by Wagtail's view, which checks a private collection's restriction; the raw
 # /media/documents/ path refuses private ones (govportal/security/media.py).
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_SERVE_METHOD = "redirect" if GOVPORTAL_S3_BUCKET else "serve_view"  # S3: docs/deploy.md
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -149,6 +149,23 @@ def unit_people(letter: Letter) -> tuple[list, list]:
     return handlers, leaders
 
 
+def claim_flag(obj, field: str, on: date, **also) -> bool:
+    """Raise the reminder flag ``field`` (a ``*_notified_on`` date) of ``obj`` once, with one conditional
+    UPDATE: True only for the run that raised it. Called inside ``transaction.atomic()`` before the notices
+    it stands for, so two runs at once (two machines, or a job retried after its worker was killed) never
+    both send, and a run killed before its commit leaves neither flag nor notices (mails go on commit)."""
+    taken = (
+        type(obj)
+        ._default_manager.filter(pk=obj.pk, **{f"{field}__isnull": True})
+        .update(**{field: on}, **also)
+    )
+    if taken:
+        setattr(obj, field, on)
+        for name, value in also.items():
+            setattr(obj, name, value)
+    return bool(taken)
+
+
 # --- the job ------------------------------------------------------------------------------------------
 
 
@@ -168,6 +185,8 @@ def check_letters(on: date | None = None) -> dict[str, int]:
             continue
         if left < 0 and letter.overdue_notified_on is None:
             with transaction.atomic():
+                if not claim_flag(letter, "overdue_notified_on", on, escalated_at=timezone.now()):
+                    continue  # another run raised it
                 handlers, leaders = unit_people(letter)
                 principals = staff_users(unit=letter.lead_unit, roles=[Role.PRINCIPAL_LEADER])
                 oversight = staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
@@ -183,9 +202,6 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                     url=letter_url(letter),
                     letter=letter,
                 )
-                letter.overdue_notified_on = on
-                letter.escalated_at = timezone.now()
-                letter.save(update_fields=["overdue_notified_on", "escalated_at"])
                 LetterEvent.objects.create(
                     letter=letter,
                     action="escalated",
@@ -193,18 +209,19 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                 )
             counts["overdue"] += 1
         elif 0 <= left <= int(rules.due_soon_workdays) and letter.due_soon_notified_on is None:
-            handlers, leaders = unit_people(letter)
-            when = "今天" if left == 0 else f"还剩 {left} 个工作日"
-            text = f"信件 {letter.query_code}「{letter.subject}」即将到期（{letter.due_date:%Y年%m月%d日}，{when}），请抓紧办理。"
-            notify(
-                handlers + leaders + centre_users(letter.locality),
-                "due_soon",
-                text,
-                url=letter_url(letter),
-                letter=letter,
-            )
-            letter.due_soon_notified_on = on
-            letter.save(update_fields=["due_soon_notified_on"])
+            with transaction.atomic():
+                if not claim_flag(letter, "due_soon_notified_on", on):
+                    continue
+                handlers, leaders = unit_people(letter)
+                when = "今天" if left == 0 else f"还剩 {left} 个工作日"
+                text = f"信件 {letter.query_code}「{letter.subject}」即将到期（{letter.due_date:%Y年%m月%d日}，{when}），请抓紧办理。"
+                notify(
+                    handlers + leaders + centre_users(letter.locality),
+                    "due_soon",
+                    text,
+                    url=letter_url(letter),
+                    letter=letter,
+                )
             counts["due_soon"] += 1
     return counts
 
@@ -213,34 +230,42 @@ def _flag_approved(letter: Letter, left: int, on: date, rules) -> int:
     """A reply approved by the unit's leader reaches the writer only when the centre sends it out: flag the
     centre (and, once overdue, the host office) against the letter's due date."""
     if left < 0 and letter.overdue_notified_on is None:
-        text = (
-            f"信件 {letter.query_code}「{letter.subject}」的答复已经{letter.reply_unit or letter.lead_unit or '办理单位'}"
-            f"负责领导审核通过，但尚未发布给来信人，已超过办理期限（{letter.due_date:%Y年%m月%d日}，"
-            f"{rules.cite('deadline_article')}）。请立即发布答复。"
-        )
-        people = centre_users(letter.locality) + staff_users(
-            locality=letter.locality, roles=[Role.HOST_OFFICE]
-        )
-        notify(people, "approved_overdue", text, url=letter_url(letter), letter=letter)
-        letter.overdue_notified_on = on
-        letter.save(update_fields=["overdue_notified_on"])
-        LetterEvent.objects.create(
-            letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
-        )
+        with transaction.atomic():
+            if not claim_flag(letter, "overdue_notified_on", on):
+                return 0
+            _approved_overdue(letter, rules)
         return 1
     if 0 <= left <= int(rules.due_soon_workdays) and letter.due_soon_notified_on is None:
-        when = "今天" if left == 0 else f"还剩 {left} 个工作日"
-        text = (
-            f"信件 {letter.query_code}「{letter.subject}」的答复已审核，办理期限 {letter.due_date:%Y年%m月%d日}"
-            f"（{when}），请及时发布答复（{rules.cite('deadline_article')}）。"
-        )
-        notify(
-            centre_users(letter.locality), "approved_due_soon", text, url=letter_url(letter), letter=letter
-        )
-        letter.due_soon_notified_on = on
-        letter.save(update_fields=["due_soon_notified_on"])
+        with transaction.atomic():
+            if not claim_flag(letter, "due_soon_notified_on", on):
+                return 0
+            when = "今天" if left == 0 else f"还剩 {left} 个工作日"
+            text = (
+                f"信件 {letter.query_code}「{letter.subject}」的答复已审核，办理期限 {letter.due_date:%Y年%m月%d日}"
+                f"（{when}），请及时发布答复（{rules.cite('deadline_article')}）。"
+            )
+            notify(
+                centre_users(letter.locality),
+                "approved_due_soon",
+                text,
+                url=letter_url(letter),
+                letter=letter,
+            )
         return 1
     return 0
+
+
+def _approved_overdue(letter: Letter, rules) -> None:
+    text = (
+        f"信件 {letter.query_code}「{letter.subject}」的答复已经{letter.reply_unit or letter.lead_unit or '办理单位'}"
+        f"负责领导审核通过，但尚未发布给来信人，已超过办理期限（{letter.due_date:%Y年%m月%d日}，"
+        f"{rules.cite('deadline_article')}）。请立即发布答复。"
+    )
+    people = centre_users(letter.locality) + staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
+    notify(people, "approved_overdue", text, url=letter_url(letter), letter=letter)
+    LetterEvent.objects.create(
+        letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
+    )
 
 
 def error_centre_users(locality: str) -> list:
@@ -271,9 +296,10 @@ def check_error_reports(on: date | None = None) -> dict[str, int]:
         else:
             text = f"网站纠错 {report.code} 未在 {rules.handle_workdays} 个工作日内处理回复（期限 {due:%m月%d日}，{rules.cite('article')}）。"
             people = staff_users(unit=report.unit) + error_centre_users(report.locality)
-        notify(people, "error_overdue", text, url=url)
-        report.overdue_notified_on = on
-        report.save(update_fields=["overdue_notified_on"])
+        with transaction.atomic():
+            if not claim_flag(report, "overdue_notified_on", on):
+                continue
+            notify(people, "error_overdue", text, url=url)
         counts["error_overdue"] += 1
     return counts
 
@@ -290,24 +316,26 @@ def check_disclosures(on: date | None = None) -> dict[str, int]:
         url = reverse("interaction_admin:disclosure", args=[req.pk])
         people = staff_users(unit=req.unit)
         if left < 0 and req.overdue_notified_on is None:
-            notify(
-                people,
-                "disclosure_overdue",
-                f"依申请公开 {req.code} 已超过答复期限（{req.due_date:%Y年%m月%d日}，{rules.cite('answer_article')}）。",
-                url=url,
-            )
-            req.overdue_notified_on = on
-            req.save(update_fields=["overdue_notified_on"])
+            with transaction.atomic():
+                if not claim_flag(req, "overdue_notified_on", on):
+                    continue
+                notify(
+                    people,
+                    "disclosure_overdue",
+                    f"依申请公开 {req.code} 已超过答复期限（{req.due_date:%Y年%m月%d日}，{rules.cite('answer_article')}）。",
+                    url=url,
+                )
             counts["disclosure_overdue"] += 1
         elif 0 <= left <= int(rules.due_soon_workdays) and req.due_soon_notified_on is None:
-            notify(
-                people,
-                "disclosure_due_soon",
-                f"依申请公开 {req.code} 将于 {req.due_date:%Y年%m月%d日} 到期，请及时答复。",
-                url=url,
-            )
-            req.due_soon_notified_on = on
-            req.save(update_fields=["due_soon_notified_on"])
+            with transaction.atomic():
+                if not claim_flag(req, "due_soon_notified_on", on):
+                    continue
+                notify(
+                    people,
+                    "disclosure_due_soon",
+                    f"依申请公开 {req.code} 将于 {req.due_date:%Y年%m月%d日} 到期，请及时答复。",
+                    url=url,
+                )
             counts["disclosure_due_soon"] += 1
     return counts
 
@@ -345,9 +373,10 @@ def check_unconfirmed_disclosures(on: date | None = None) -> dict[str, int]:
                 f"请按“逾期不补正”答复办结（{rules.cite('correction_article')}）。"
             )
             key = "disclosure_correction_overdue"
-        notify(staff_users(unit=req.unit), key, text, url=url)
-        req.overdue_notified_on = on
-        req.save(update_fields=["overdue_notified_on"])
+        with transaction.atomic():
+            if not claim_flag(req, "overdue_notified_on", on):
+                continue
+            notify(staff_users(unit=req.unit), key, text, url=url)
         counts[key] += 1
     return counts
 

@@ -203,6 +203,9 @@ def send_pending(post=None, now=None) -> dict:
             "User-Agent": "GovPortal-Webhook/1",
             "X-GovPortal-Event": delivery.event,
             "X-GovPortal-Delivery": str(delivery.pk),
+            # The same delivery sent again (its sender died before recording the answer) carries the same
+            # key: the receiver keeps the first and drops repeats (govportal/ops/workers.py).
+            "Idempotency-Key": f"govportal-delivery-{delivery.pk}",
             "X-GovPortal-Timestamp": timestamp,
             "X-GovPortal-Signature": sign(delivery.endpoint.secret, timestamp, body),
         }

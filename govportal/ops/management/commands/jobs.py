@@ -1,5 +1,9 @@
 """``govportal jobs``: run the platform's periodic jobs (declared in ``govportal/publishing/schedule.py``;
-started by ``govportal serve``, or by deploy/systemd/govportal-jobs.service)."""
+started by ``govportal serve``, or by deploy/systemd/govportal-jobs.service).
+
+``govportal jobs --worker`` runs the task worker this deployment uses instead: the database worker by
+default, an RQ worker when ``REDIS_URL`` is set (``govportal/ops/workers.py``); start it on every machine
+that should take jobs."""
 
 import time
 
@@ -20,8 +24,22 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="列出全部定时任务及其最近运行情况")
         parser.add_argument("--run", metavar="NAME", help="立即运行指定任务")
         parser.add_argument("--interval", type=int, default=30, help="常驻运行时的检查间隔（秒）")
+        parser.add_argument(
+            "--worker",
+            action="store_true",
+            help="运行后台任务进程：默认为数据库任务进程，设置 REDIS_URL 时为 Redis（RQ）任务进程，可在多台机器上运行",
+        )
+        parser.add_argument(
+            "--burst", action="store_true", help="与 --worker 一起使用：处理完队列中的任务后退出"
+        )
 
-    def handle(self, once, enqueue, list, run, interval, **options):
+    def handle(self, once, enqueue, list, run, interval, worker=False, burst=False, **options):
+        if worker:
+            from govportal.ops import workers
+
+            self.stdout.write(f"启动后台任务进程：{' '.join(workers.worker_command(burst=burst)[3:])}")
+            self.stdout.flush()
+            return workers.exec_worker(burst=burst)
         from govportal.publishing.models import JobRun
         from govportal.publishing.schedule import JOBS, job, run_due, run_job
 

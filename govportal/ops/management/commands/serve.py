@@ -5,8 +5,8 @@
   header with an underscore. Published pages are answered from the publish directory by
   ``PublishedPageMiddleware`` (static publishing, ``govportal/publishing/static_site.py``); static files by
   WhiteNoise.
-- the **job worker** (``db_worker``) when jobs use the database backend, and a second one for static
-  publishing's queue ``publish`` (``--no-worker``: neither they nor the periodic jobs);
+- the **job worker** (``db_worker``, or ``rqworker`` when jobs are on Redis), and on the database backend
+  a second one for static publishing's queue ``publish`` (``--no-worker``: neither they nor the periodic jobs);
 - the **periodic jobs** (``govportal jobs``; ``--no-jobs`` when cron or another machine runs them).
 
 This is production: DEBUG is off whatever the environment (only ``govportal demo --debug`` on a loopback
@@ -25,7 +25,6 @@ import subprocess
 import sys
 import time
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -90,11 +89,15 @@ class Command(BaseCommand):
                 "-" if os.environ.get("ACCESS_LOG") else "/dev/null",
             ]
         ]
-        if not no_worker and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            out.append([*cli, "db_worker", "--no-reload", "--queue-name", "*", "-v", "0"])
-            # Static publishing has its own worker, polling often, so a publish is never queued behind a
-            # site scan or a link check (publish-to-visible within a second).
-            out.append([*cli, *PUBLISH_WORKER])
+        if not no_worker:
+            from govportal.ops.workers import uses_rq, worker_command
+
+            out.append(worker_command())  # db_worker, or rqworker when jobs are on Redis
+            if not uses_rq():
+                # Static publishing has its own database worker, polling often, so a publish is never queued
+                # behind a site scan or a link check (publish-to-visible within a second). On RQ the one
+                # worker takes the queue ``publish`` first.
+                out.append([*cli, *PUBLISH_WORKER])
         if not no_worker and not no_jobs:
             out.append([*cli, "jobs"])
         return out

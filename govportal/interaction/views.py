@@ -163,6 +163,24 @@ def mailbox(request):
     )
 
 
+def latest_public_letters(locality: str, limit: int = 5) -> list:
+    """The newest letters made public in ``locality`` as list rows (title, url, date) for the portal's
+    interaction columns (互动交流 → 政务咨询 shows them instead of empty boxes)."""
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    rows = (
+        Letter.objects.filter(locality=locality, publication=Publication.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "public_subject", "published_at")[:limit]
+    )
+    return [
+        SimpleNamespace(title=title, url=reverse("interaction:letter", args=[pk]), date=day, validity="")
+        for pk, title, day in rows
+    ]
+
+
 def published_letters_matching(locality: str, groups: list[list[list[str]]], limit: int = 5):
     """Site search's part of the mailbox: the letters made public in ``locality`` whose public title,
     text or reply (personal data already removed, Art. 21 of the profile) hold every query word group

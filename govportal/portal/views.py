@@ -668,7 +668,16 @@ def subcolumn_sections(column: Page, subcolumns: list, per_column: int = 5, scan
         items = buckets[c.path]
         if not items and len(paths) >= scan:
             items = latest_rows(c, per_column)
-        sections.append({"column": c, "items": items})
+        from .models import SupplyMethod
+
+        link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
+        if not items and link == "/xinjian/":
+            # A mailbox column (市长信箱): its public letters, not an empty box.
+            from govportal.interaction.views import latest_public_letters
+
+            home = _home_of(column)
+            items = latest_public_letters(getattr(home, "locality", "") or "", per_column)
+        sections.append({"column": c, "items": items, "link": link})
     return sections
 
 

@@ -163,6 +163,48 @@ def mailbox(request):
     )
 
 
+def latest_public_letters(locality: str, limit: int = 5) -> list:
+    """The newest letters made public in ``locality`` as list rows (title, url, date) for the portal's
+    interaction columns (互动交流 → 政务咨询 shows them instead of empty boxes)."""
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    rows = (
+        Letter.objects.filter(locality=locality, publication=Publication.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .values_list("pk", "public_subject", "published_at")[:limit]
+    )
+    return [
+        SimpleNamespace(title=title, url=reverse("interaction:letter", args=[pk]), date=day, validity="")
+        for pk, title, day in rows
+    ]
+
+
+def published_letters_matching(locality: str, groups: list[list[list[str]]], limit: int = 5):
+    """Site search's part of the mailbox: the letters made public in ``locality`` whose public title,
+    text or reply (personal data already removed, Art. 21 of the profile) hold every query word group
+    (``search.analysis.Query.groups()``: any alternative of a group, every token of an alternative).
+    Nothing else of a letter (the writer's name and contact, the unpublished text) is ever searched."""
+    if not groups:
+        return Letter.objects.none(), 0
+    letters = Letter.objects.filter(locality=locality, publication=Publication.PUBLISHED)
+    for alts in groups:
+        any_alt = Q()
+        for alt in alts:
+            every = Q()
+            for token in alt:
+                every &= (
+                    Q(public_subject__icontains=token)
+                    | Q(public_content__icontains=token)
+                    | Q(public_reply__icontains=token)
+                )
+            any_alt |= every
+        letters = letters.filter(any_alt)
+    letters = letters.select_related("reply_unit").order_by("-published_at", "-id")
+    return letters[:limit], letters.count()
+
+
 @require_GET
 def letter_public(request, pk: int):
     site, home, locality = site_locality(request)

@@ -667,7 +667,16 @@ def subcolumn_sections(
         found = [listed[k] for k in buckets[c.path] if k in listed]
         if not found and len(scanned) >= scan:
             found = latest_rows(c, per_column)
-        sections.append({"column": c, "items": found})
+        from .models import SupplyMethod
+
+        link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
+        if not found and link == "/xinjian/":
+            # A mailbox column (市长信箱): its public letters, not an empty box.
+            from govportal.interaction.views import latest_public_letters
+
+            home = _home_of(column)
+            found = latest_public_letters(getattr(home, "locality", "") or "", per_column)
+        sections.append({"column": c, "items": found, "link": link})
     return sections
 
 

@@ -126,6 +126,8 @@ class Query:
     tokens: list[str] = field(default_factory=list)  # precise-mode words, stop words dropped
     # For each token, the alternatives that also count as a match: [[sub, sub, ...], ...] (AND within).
     alternatives: dict[str, list[str]] = field(default_factory=dict)
+    # For each token with synonyms (synonyms.txt), each synonym as the tokens it is searched as (AND within).
+    synonyms: dict[str, list[list[str]]] = field(default_factory=dict)
     truncated: bool = False
     dropped_tokens: list[str] = field(default_factory=list)
     runs: list[str] = field(default_factory=list)  # the CJK/alphanumeric runs typed, for suggestions
@@ -142,6 +144,7 @@ class Query:
             sub = self.alternatives.get(token)
             if sub:
                 alts.append(sub)
+            alts.extend(self.synonyms.get(token, []))
             out.append(alts)
         return out
 
@@ -149,6 +152,8 @@ class Query:
         terms = set(self.tokens)
         for sub in self.alternatives.values():
             terms.update(sub)
+        for token in self.tokens:
+            terms.update(synonym_words(token))
         # A run typed as one piece (钦政办) is marked whole; the single characters it fell apart into
         # are not marked on their own everywhere they occur.
         split = {ch for run in self.runs if len(run) > 1 and is_cjk(run) for ch in run}
@@ -173,6 +178,7 @@ def parse_query(raw: str) -> Query:
             tokens.extend(w for w in tok.cut(run, HMM=False) if w.strip())
         else:
             tokens.append(run[:MAX_TOKEN_CHARS])
+    tokens = _join_synonyms(tokens)
     content = [t for t in tokens if t not in STOPWORDS]
     if content:
         tokens = content
@@ -185,6 +191,11 @@ def parse_query(raw: str) -> Query:
         unique = unique[:MAX_QUERY_TOKENS]
     q.tokens = unique
     for t in unique:
+        for word in synonym_words(t):
+            tokens_of = searched_as(word)
+            # A synonym that falls apart into single characters would match far too much: left out.
+            if tokens_of and not any(len(x) == 1 and is_cjk(x) for x in tokens_of):
+                q.synonyms.setdefault(t, []).append(tokens_of)
         if is_cjk(t) and len(t) >= 4:
             # Search mode does not emit a 4+ character word nested in a longer one; its 2-3 character
             # words are emitted wherever it occurs, so all of them together also count as a match.
@@ -192,6 +203,61 @@ def parse_query(raw: str) -> Query:
             if subs:
                 q.alternatives[t] = list(dict.fromkeys(subs))
     return q
+
+
+# --- synonyms (synonyms.txt) --------------------------------------------------------------------------
+
+_synonyms: dict[str, list[str]] | None = None
+
+
+def synonym_table() -> dict[str, list[str]]:
+    """word → the other words of its line in ``synonyms.txt`` (低保 → [最低生活保障], and back)."""
+    global _synonyms
+    if _synonyms is None:
+        table: dict[str, list[str]] = {}
+        text = Path(__file__).with_name("synonyms.txt").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            words = [fold(w) for w in line.split("#", 1)[0].split()]
+            for w in words:
+                table.setdefault(w, []).extend(o for o in words if o != w and o not in table[w])
+        _synonyms = table
+    return _synonyms
+
+
+def synonym_words(token: str) -> list[str]:
+    return synonym_table().get(token, [])
+
+
+def searched_as(word: str) -> list[str]:
+    """The tokens a synonym is searched as, all of which must be present: its precise-mode words, a word of
+    four or more characters as its shorter words (which the index holds wherever it occurs)."""
+    tok = tokenizer()
+    out: list[str] = []
+    for run in _runs(word):
+        if not is_cjk(run):
+            out.append(run[:MAX_TOKEN_CHARS])
+            continue
+        for w in tok.cut(run, HMM=False):
+            subs = [s for s in tok.cut_for_search(w, HMM=False) if len(s) < len(w)] if len(w) >= 4 else []
+            out.extend(subs or [w])
+    return list(dict.fromkeys(out))
+
+
+def _join_synonyms(tokens: list[str]) -> list[str]:
+    """Consecutive tokens that together spell a word of the synonym list become that word (最低 生活保障 →
+    最低生活保障), so that its synonyms are found too."""
+    table = synonym_table()
+    out, i = [], 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + 6), i + 1, -1):
+            if "".join(tokens[i:j]) in table:
+                out.append("".join(tokens[i:j]))
+                i = j
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 # --- facets (filter tokens) --------------------------------------------------------------------------

@@ -119,6 +119,13 @@ def search_view(request):
     units = list(units.order_by("sort_order", "pk").only("pk", "name"))
     context = search_context(request, root, columns, units)
     context["page"] = root
+    results = context["results"]
+    if results is not None and locality and not results.query.empty and results.page == 1:
+        from govportal.interaction.views import published_letters_matching
+
+        context["letters"], context["letters_total"] = published_letters_matching(
+            locality, results.query.groups()
+        )
     response = render(request, "search/search.html", context)
     response["Cache-Control"] = "no-cache"
     return response

@@ -31,8 +31,13 @@ def publish_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def in_worker(settings):
+def in_worker(settings, monkeypatch):
     settings.STATIC_PUBLISHING_SYNC = False
+    # The worker closes "old" connections between tasks; here that would be the test's own connection,
+    # inside its transaction (on PostgreSQL the test would lose it).
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 @pytest.fixture

@@ -457,9 +457,9 @@ def indexed_latest(parent: Page, limit: int, kind: str | None = None, request=No
 
     if parent is None:
         return []
-    # No ``kinds_below`` here: its map is per process (dropped by the publishing process, not by the job
-    # worker that renders the published pages) and costs a scan of the site's pages to rebuild; a lookup in
-    # the listing for a column without items is cheap.
+    present = kinds_below(parent)  # cached: a column with no items costs no lookup at all
+    if present is not None and not any(kind in (None, m._meta.model_name) for m in present):
+        return []
     return latest(parent, limit, kinds=[kind] if kind else None, request=request)
 
 

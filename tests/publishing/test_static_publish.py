@@ -414,7 +414,9 @@ def _add_columns(parent, n: int, with_items: int = 2):
 # The home page's lists come from the search app's listing (see govportal/search/engine.py): 19 queries
 # on SQLite, 34 on PostgreSQL for the demo home. What matters most: the count does not grow with columns.
 HOME_MAX_QUERIES = {"sqlite": 25, "postgresql": 38}
-COLUMN_MAX_QUERIES = 25
+# PostgreSQL: each listing lookup (count, page) runs under its own planner settings (savepoint, set_config,
+# reset, release): a fixed number of statements more per lookup, not per item or column.
+COLUMN_MAX_QUERIES = {"sqlite": 25, "postgresql": 32}
 
 
 def _fill(home):
@@ -443,7 +445,10 @@ def test_column_page_query_count_does_not_grow_with_columns_or_items(client, qin
     publish(news, "全市秋冬季森林防火工作会议召开")
     list_before = _queries(client, news.url)
     channel_before = _queries(client, channel.url)
-    assert list_before <= COLUMN_MAX_QUERIES and channel_before <= COLUMN_MAX_QUERIES
+    from django.db import connection
+
+    cap = COLUMN_MAX_QUERIES.get(connection.vendor, max(COLUMN_MAX_QUERIES.values()))
+    assert list_before <= cap and channel_before <= cap, (list_before, channel_before, cap)
     _add_columns(channel, 5, with_items=3)
     for i in range(30):
         publish(news, f"第{i}条政务要闻")

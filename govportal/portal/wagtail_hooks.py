@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.search import SearchView as PageSearchView
@@ -104,6 +105,21 @@ class UnitAwarePageViewSet(PageViewSet):
 @hooks.register("register_admin_viewset")
 def register_unit_aware_page_viewset():
     return UnitAwarePageViewSet()
+
+
+class UnitAwarePagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    """The admin API behind the sidebar explorer and the page chooser (/admin/api/main/pages/ and
+    /admin/api/main/pages/<id>/): the listing is filtered by ``construct_explorer_page_queryset``, but the
+    detail view is not, so another unit's draft title was readable by its id. Both now start from the
+    same filtered queryset: another unit's unpublished item is 404 here."""
+
+    def get_base_queryset(self):
+        return hide_other_units_drafts(super().get_base_queryset(), self.request.user)
+
+
+@hooks.register("construct_admin_api")
+def unit_aware_admin_api(router):
+    router.register_endpoint("pages", UnitAwarePagesAdminAPIViewSet)
 
 
 @hooks.register("before_copy_page")

@@ -72,3 +72,15 @@ def test_the_owner_unit_and_the_site_administrator_still_see_them(client, drafts
     seen = listings(client, drafts)
     for name in ("explorer", "sidebar explorer", "chooser", "admin search"):
         assert SECRET_TITLE + "草稿" in seen[name] and RENAMED in seen[name], name
+
+
+def test_the_admin_api_detail_of_another_units_draft_is_not_found(client, drafts):
+    url = f"/admin/api/main/pages/{drafts.draft.pk}/"
+    for role, attacker in drafts.attackers.items():
+        client.force_login(attacker)
+        response = client.get(url)
+        assert response.status_code == 404, role
+        assert SECRET_TITLE not in response.content.decode(), role
+    client.force_login(drafts.victims["editor"])
+    response = client.get(url)
+    assert response.status_code == 200 and SECRET_TITLE + "草稿" in response.content.decode()

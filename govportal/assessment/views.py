@@ -209,19 +209,21 @@ def _unit_context(request, locality, period, unit, form=None):
     }
 
 
-def _unit_or_refuse(request, unit_id, locality):
+def _unit_entry(request, kind, year, number, unit_id):
+    """(locality, period, unit, refusal) of a page about one unit's result: the back office's entry check,
+    then the unit of the person's locality that the person may see (another unit: 403 naming the owner)."""
+    locality, refused = _entry(request)
+    if refused:
+        return None, None, None, refused
+    period = _period(kind, year, number)
     unit = get_object_or_404(Unit, pk=unit_id, locality=locality)
     if not perms.can_view_unit(request.user, unit):
-        return unit, perms.refuse(request, unit, "这份考核结果")
-    return unit, None
+        return locality, period, unit, perms.refuse(request, unit, "这份考核结果")
+    return locality, period, unit, None
 
 
 def unit_view(request, kind, year, number, unit_id):
-    locality, refused = _entry(request)
-    if refused:
-        return refused
-    period = _period(kind, year, number)
-    unit, refused = _unit_or_refuse(request, unit_id, locality)
+    locality, period, unit, refused = _unit_entry(request, kind, year, number, unit_id)
     if refused:
         return refused
     s = standing(locality, period)
@@ -232,11 +234,7 @@ def unit_view(request, kind, year, number, unit_id):
 
 @require_POST
 def adjust_view(request, kind, year, number, unit_id):
-    locality, refused = _entry(request)
-    if refused:
-        return refused
-    period = _period(kind, year, number)
-    unit, refused = _unit_or_refuse(request, unit_id, locality)
+    locality, period, unit, refused = _unit_entry(request, kind, year, number, unit_id)
     if refused:
         return refused
     if not perms.is_manager(request.user):
@@ -292,25 +290,17 @@ def _document_response(doc, fmt: str, name: str):
 
 
 def notice_file(request, kind, year, number, unit_id, fmt):
-    locality, refused = _entry(request)
-    if refused:
-        return refused
-    period = _period(kind, year, number)
-    unit, refused = _unit_or_refuse(request, unit_id, locality)
+    locality, period, unit, refused = _unit_entry(request, kind, year, number, unit_id)
     if refused:
         return refused
     s = standing(locality, period)
     if s.total_of(unit) is None:
-        raise Http404("该单位不是考核对象")
+        raise Http404("该单位不是本地区办法规定的考核对象")
     return _document_response(outputs.notice_document(s, unit), fmt, f"{unit.name}{period.label}考核通报")
 
 
 def criticism_file(request, kind, year, number, unit_id, fmt):
-    locality, refused = _entry(request)
-    if refused:
-        return refused
-    period = _period(kind, year, number)
-    unit, refused = _unit_or_refuse(request, unit_id, locality)
+    locality, period, unit, refused = _unit_entry(request, kind, year, number, unit_id)
     if refused:
         return refused
     doc = outputs.criticism_document(standing(locality, period), unit)

@@ -13,6 +13,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load("qinzhou")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Production hashes staff passwords with PBKDF2 at 1,000,000 rounds (half a second each here); the tests are
+    about the password rules, not the hash's cost, so they hash with MD5. The production hasher is checked on
+    its own in tests/accounts/test_passwords.py."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """A worker run inside the test process (RQ's, tests/ops/test_workers.py) installs SIGTERM and SIGINT handlers
+    and leaves them behind: processes forked by a later test then ignored SIGTERM, and a multiprocessing Pool's
+    terminate() waited for them forever (the CI run that never reported). Each test gets back what it found."""
+    import signal
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for sig, handler in saved.items():
+        if signal.getsignal(sig) is not handler:
+            signal.signal(sig, handler)
+
+
 @pytest.fixture
 def qinzhou(db):
     from govportal.portal.columns import home_for

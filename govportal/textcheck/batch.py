@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
@@ -15,7 +16,16 @@ _WORKER: Checker | None = None
 
 def _init(factory: Callable[[], Checker]) -> None:
     global _WORKER
+    # A forked worker inherits its parent's handlers: under a job worker (db_worker, rqworker) SIGTERM means
+    # "finish the current job", so the pool's terminate() at the end would wait for these processes forever.
+    default_signals()
     _WORKER = factory()
+
+
+def default_signals() -> None:
+    """Give SIGTERM and SIGINT their default meaning in a freshly forked pool process."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _check(item: tuple[Hashable, str]) -> tuple[Hashable, list[Finding]]:

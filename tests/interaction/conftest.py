@@ -18,8 +18,6 @@ def _fresh_rules(settings, tmp_path):
 
     settings.DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Staff passwords are not what these tests are about; a fast hasher keeps ten people per test cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clear_cache()
     from django.core.cache import cache
 

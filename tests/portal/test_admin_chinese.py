@@ -131,7 +131,6 @@ def admin_links(html: str) -> list[str]:
 @pytest.fixture
 def office(qinzhou, make_person, settings):
     """One person per role of the demo, an item in review in 市教育局's column, a letter at the hotline."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from govportal.accounts.models import Unit
     from govportal.interaction.workflow import submit_letter
     from govportal.portal.columns import main_columns

@@ -11,11 +11,6 @@ from django.urls import reverse
 CLEAN_BODY = "<p>会议要求各学校做好开学前安全检查，确保师生平安返校。</p>"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Creating a dozen people per test: hash their passwords cheaply (the tests log in with force_login)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def people(make_person):

@@ -13,10 +13,6 @@ SECRET_TITLE = "绝密测试条目ZXQ市政府办内部稿"
 SECRET_BODY = "内部稿正文ZXQ仅限市政府办"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def person(unit_name: str, *roles: str, username: str, locality: str = "qinzhou"):
     from django.contrib.auth import get_user_model

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from govportal.interaction.models import DisclosureRequest, ErrorReport
+from govportal.textcheck.batch import default_signals
 from tests.interaction.conftest import solve_form
 
 from .conftest import record_payload
@@ -94,7 +95,7 @@ def test_query_failures_are_counted_across_processes(rf, settings):
     from govportal import ratelimits
 
     settings.GOVPORTAL_RATE_LIMITS = {"query_failure": "1000/15m"}
-    with multiprocessing.get_context("fork").Pool(5) as pool:
+    with multiprocessing.get_context("fork").Pool(5, initializer=default_signals) as pool:
         assert all(pool.map(_bump, [(12, "letter:203.0.113.9")] * 5))
     used = ratelimits.usage(rf.get("/"), "query_failure", "letter:203.0.113.9")
     assert used.count == 60

@@ -24,3 +24,27 @@ def test_check_many_keeps_order_on_two_processes():
 def test_check_many_in_process():
     results = list(check_many([("a", "机密★5年")], factory=functools.partial(_factory, []), processes=1))
     assert [(k, [f.kind for f in fs]) for k, fs in results] == [("a", ["secret"])]
+
+
+def _factory_seeing_sigterm() -> Checker:
+    """A checker that finds 代开发票 only when this pool process would die of SIGTERM."""
+    import signal
+
+    terms = ["代开发票"] if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL else []
+    return Checker(sensitive_terms=terms, detectors=["sensitive"])
+
+
+def test_pool_processes_die_of_sigterm_even_under_a_job_worker():
+    """Under db_worker or rqworker, SIGTERM means "finish the current job". Forked pool processes inherited
+    that handler, so when the pool's terminate() raced its workers (it sends SIGTERM to the ones still waiting
+    for work) they ignored it and the scan, or a test, waited for them forever."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda *a: None)
+    try:
+        results = list(
+            check_many([(i, "代开发票") for i in range(8)], factory=_factory_seeing_sigterm, processes=2)
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert [len(found) for _, found in results] == [1] * 8

@@ -20,7 +20,6 @@ def _fast(settings, tmp_path):
     from govportal.assessment.annual.rules import clear_cache
     from govportal.interaction.rules import clear_cache as clear_interaction
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.DATA_DIR = tmp_path
     clear_cache()
     clear_interaction()

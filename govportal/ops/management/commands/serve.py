@@ -115,8 +115,11 @@ class Command(BaseCommand):
         if debug:
             env["GOVPORTAL_DEMO_DEBUG"] = "1"
         stopping = []
-        signal.signal(signal.SIGTERM, lambda *a: stopping.append(1))
-        signal.signal(signal.SIGINT, lambda *a: stopping.append(1))
+        # Restored on the way out: a caller that runs this command in its own process (a test, a supervisor)
+        # keeps its own handlers, and processes it forks later can still be stopped with SIGTERM.
+        previous = {
+            sig: signal.signal(sig, lambda *a: stopping.append(1)) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
         children = [subprocess.Popen(c, env=env) for c in commands]
         self.stdout.write(f"GovPortal 已启动：http://{host}:{port}/")
         try:
@@ -134,3 +137,5 @@ class Command(BaseCommand):
                     c.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     c.kill()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

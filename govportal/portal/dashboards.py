@@ -152,20 +152,25 @@ def _drafts(user) -> dict:
 def _due_section(dues: list[ColumnDue], heading: str, limit: int = 8) -> dict:
     rows = []
     for d in dues[:limit]:
+        # one statement, the rule, then the last publication: "已超期 16 天；动态更新（…）；最近发布：…"
         if d.state == "overdue" and d.last is None:
-            note = f"尚无信息，请尽快发布（{d.rule}）"
+            state = "尚无信息，请尽快发布"
         elif d.state == "overdue":
-            note = f"已超期 {-d.days_left} 天（{d.rule}）"
+            state = f"已超期 {-d.days_left} 天"
         elif d.due:
-            note = f"应于 {d.due:%Y年%-m月%-d日} 前更新（{d.rule}）"
+            state = f"应于 {d.due:%Y年%-m月%-d日} 前更新"
         else:
-            note = f"本期已更新（{d.rule}）"
-        last = f"最近发布：{d.last:%Y-%m-%d}" if d.last else "栏目中还没有信息"
+            state = "本期已更新"
+        parts = [state, d.rule]
+        if d.last:
+            parts.append(f"最近发布：{d.last:%Y-%m-%d}")
+        elif d.state != "overdue":
+            parts.append("栏目中还没有信息")
         rows.append(
             {
                 "url": reverse("wagtailadmin_explore", args=[d.column.pk]),
                 "text": d.column.title,
-                "note": f"{note}；{last}",
+                "note": "；".join(p for p in parts if p),
                 "warn": d.state in ("overdue", "soon"),
             }
         )

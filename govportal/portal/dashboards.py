@@ -212,10 +212,13 @@ def _units_state(user) -> dict:
     home = home_for(locality)
     dues = columns_due(list(main_columns(home).prefetch_related("units"))) if home else []
     overdue: dict[int, int] = {}
+    empty: dict[int, int] = {}  # of which never had an item: said apart, as on the unit's own screen
     for d in dues:
         if d.state == "overdue":
             for u in d.column.units.all():
                 overdue[u.pk] = overdue.get(u.pk, 0) + 1
+                if d.last is None:
+                    empty[u.pk] = empty.get(u.pk, 0) + 1
     today = timezone.localdate()
     open_orders = WorkOrder.objects.filter(unit__locality=locality, state=OrderState.OPEN).select_related(
         "letter"
@@ -235,7 +238,9 @@ def _units_state(user) -> dict:
             {
                 "url": "",
                 "text": u.name,
-                "note": f"超期未更新栏目 {cols} 个；在办来信 {n_letters} 件，其中超期 {late} 件",
+                "note": f"超期未更新栏目 {cols} 个"
+                + (f"（其中空白栏目 {empty[u.pk]} 个）" if empty.get(u.pk) else "")
+                + f"；在办来信 {n_letters} 件，其中超期 {late} 件",
                 "warn": bool(cols or late),
             }
         )

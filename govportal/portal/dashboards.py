@@ -152,20 +152,25 @@ def _drafts(user) -> dict:
 def _due_section(dues: list[ColumnDue], heading: str, limit: int = 8) -> dict:
     rows = []
     for d in dues[:limit]:
+        # one statement, the rule, then the last publication: "已超期 16 天；动态更新（…）；最近发布：…"
         if d.state == "overdue" and d.last is None:
-            note = f"尚无信息，请尽快发布（{d.rule}）"
+            state = "尚无信息，请尽快发布"
         elif d.state == "overdue":
-            note = f"已超期 {-d.days_left} 天（{d.rule}）"
+            state = f"已超期 {-d.days_left} 天"
         elif d.due:
-            note = f"应于 {d.due:%Y年%-m月%-d日} 前更新（{d.rule}）"
+            state = f"应于 {d.due:%Y年%-m月%-d日} 前更新"
         else:
-            note = f"本期已更新（{d.rule}）"
-        last = f"最近发布：{d.last:%Y-%m-%d}" if d.last else "栏目中还没有信息"
+            state = "本期已更新"
+        parts = [state, d.rule]
+        if d.last:
+            parts.append(f"最近发布：{d.last:%Y-%m-%d}")
+        elif d.state != "overdue":
+            parts.append("栏目中还没有信息")
         rows.append(
             {
                 "url": reverse("wagtailadmin_explore", args=[d.column.pk]),
                 "text": d.column.title,
-                "note": f"{note}；{last}",
+                "note": "；".join(p for p in parts if p),
                 "warn": d.state in ("overdue", "soon"),
             }
         )
@@ -207,10 +212,13 @@ def _units_state(user) -> dict:
     home = home_for(locality)
     dues = columns_due(list(main_columns(home).prefetch_related("units"))) if home else []
     overdue: dict[int, int] = {}
+    empty: dict[int, int] = {}  # of which never had an item: said apart, as on the unit's own screen
     for d in dues:
         if d.state == "overdue":
             for u in d.column.units.all():
                 overdue[u.pk] = overdue.get(u.pk, 0) + 1
+                if d.last is None:
+                    empty[u.pk] = empty.get(u.pk, 0) + 1
     today = timezone.localdate()
     open_orders = WorkOrder.objects.filter(unit__locality=locality, state=OrderState.OPEN).select_related(
         "letter"
@@ -230,7 +238,9 @@ def _units_state(user) -> dict:
             {
                 "url": "",
                 "text": u.name,
-                "note": f"超期未更新栏目 {cols} 个；在办来信 {n_letters} 件，其中超期 {late} 件",
+                "note": f"超期未更新栏目 {cols} 个"
+                + (f"（其中空白栏目 {empty[u.pk]} 个）" if empty.get(u.pk) else "")
+                + f"；在办来信 {n_letters} 件，其中超期 {late} 件",
                 "warn": bool(cols or late),
             }
         )

@@ -284,6 +284,9 @@ class EmergencyPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def panels(request, panels):
+    # "待我审核" is ours (it opens the review page with its checklist): Wagtail's "Awaiting your review"
+    # would list the same items a second time.
+    panels[:] = [p for p in panels if getattr(p, "name", "") != "workflow_objects_to_moderate"]
     panels.append(EmergencyPanel(request))
     panels.append(WaitingPanel(request))
 

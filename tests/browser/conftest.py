@@ -4,6 +4,11 @@ The demo is prepared in a fresh SQLite database of its own (``govportal demo --n
 GOVPORTAL_HOME) and served by ``govportal runserver`` on a free local port, so these tests see exactly
 what a visitor of the demo sees and never touch the test database. Skipped, with the reason, when
 /usr/bin/chromium or Python Playwright is missing.
+
+``demo_site["shell"](code)`` runs Python in the demo's database (``govportal shell -c``) for the few
+steps a browser cannot take (an account for a second editor, a draft started two hours ago) and returns
+what it printed. To rerun browser tests without preparing the demo again, point GOVPORTAL_BROWSER_DEMO
+at a GOVPORTAL_HOME prepared by ``govportal demo --no-serve``: it is copied, never changed.
 """
 
 from __future__ import annotations
@@ -76,15 +81,23 @@ def demo_site(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({"GOVPORTAL_HOME": str(home), "DEBUG": "1", "PYTHONPATH": str(ROOT)})
     cli = [sys.executable, "-m", "govportal.cli"]
-    prepared = subprocess.run(
-        [*cli, "demo", "--no-serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert prepared.returncode == 0, prepared.stderr[-3000:]
-    found = subprocess.run(
-        [*cli, "shell", "-c", URLS_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert found.returncode == 0, found.stderr[-3000:]
-    line = next(ln for ln in found.stdout.splitlines() if ln.startswith("URLS="))
+    ready = os.environ.get("GOVPORTAL_BROWSER_DEMO")
+    if ready:
+        shutil.copytree(ready, home, dirs_exist_ok=True)
+    else:
+        prepared = subprocess.run(
+            [*cli, "demo", "--no-serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert prepared.returncode == 0, prepared.stderr[-3000:]
+
+    def shell(code: str) -> str:
+        done = subprocess.run(
+            [*cli, "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    line = next(ln for ln in shell(URLS_SCRIPT).splitlines() if ln.startswith("URLS="))
     urls = json.loads(line[5:])
     port = _free_port()
     server = subprocess.Popen(
@@ -105,7 +118,7 @@ def demo_site(tmp_path_factory):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.3)
-        yield {"base": base, "urls": urls}
+        yield {"base": base, "urls": urls, "shell": shell}
     finally:
         server.terminate()
         try:

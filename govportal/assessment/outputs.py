@@ -50,7 +50,17 @@ def document_number(rules, period: Period) -> str:
 def _header(s: Standing):
     rules = s.rules
     organiser = organiser_name(s.locality, rules)
-    return organiser, f"{organiser}文件", document_number(rules, s.period)
+    number = s.issue.document_number if s.issue else document_number(rules, s.period)
+    return organiser, f"{organiser}文件", number
+
+
+def _day(s: Standing, day: datetime.date | None) -> datetime.date:
+    """The document's date: the one asked for, else the day it was issued (印发), else today."""
+    if day:
+        return day
+    if s.issue is not None:
+        return timezone.localdate(s.issue.issued_at)
+    return timezone.localdate()
 
 
 def unit_table(s: Standing, unit) -> list[list]:
@@ -120,7 +130,7 @@ def notice_document(s: Standing, unit, *, day: datetime.date | None = None) -> d
         addressee=unit.name,
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 
@@ -208,7 +218,7 @@ def ranking_document(s: Standing, *, day: datetime.date | None = None) -> docs.O
         addressee="各责任单位",
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 
@@ -253,7 +263,7 @@ def criticism_document(
         addressee=unit.name,
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 

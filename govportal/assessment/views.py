@@ -149,11 +149,19 @@ def period_view(request, kind, year, number):
         mine = unit_of(request.user)
         return redirect(reverse("assessment_admin:unit", args=[kind, year, number, mine.pk]))
     s = standing(locality, period)
+    problems = outputs.problem_counts(s)
     chart = {
         "title": f"{period.label}考核得分",
         "labels": [t.unit.name for t in s.totals],
         "values": [t.total for t in s.totals],
     }
+    if not any(chart["values"]):  # no points (钦州) or nothing scored yet: the problems found per unit
+        ordered = sorted(s.totals, key=lambda t: -problems.get(t.unit.pk, 0))
+        chart = {
+            "title": f"{period.label}各单位发现的问题（项）",
+            "labels": [t.unit.name for t in ordered],
+            "values": [problems.get(t.unit.pk, 0) for t in ordered],
+        }
     return render(
         request,
         "assessment/period.html",
@@ -162,7 +170,7 @@ def period_view(request, kind, year, number):
             "s": s,
             "period": period,
             "rows": outputs.ranking_rows(s),
-            "totals": s.totals,
+            "totals": [(t, problems.get(t.unit.pk, 0)) for t in s.totals],
             "chart": chart,
             "has_ledger": bool(s.rules.ledger_period) and s.rules.ledger_period != period.kind,
             "criticism": bool(s.rules.criticism),

@@ -161,3 +161,33 @@ def test_public_results_where_the_profile_says_so(client, xiangshan, scored, uni
 
     words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
     assert "考核结果的通报" in words
+
+
+def test_youyang_issues_the_quarter_and_that_freezes_its_months(db, client, unit, person):
+    """酉阳: a monthly ledger, a quarterly notice and ranking (第三十三、三十四条): 印发 is for the quarter, needs
+    its three months computed, and freezes them; the refusal cites 酉阳's own article."""
+    from govportal.assessment.scoring import compute
+    from govportal.portal.columns import load
+    from govportal.rules.assessment import Period
+
+    from .test_scoring import TODAY
+
+    load("youyang")
+    finance = unit("finance", "youyang")
+    client.force_login(person(unit("gov-office", "youyang"), "host_office"))
+    compute("youyang", Period("month", 2026, 7), today=TODAY)
+    early = client.post("/admin/assessment/quarter/2026/3/issue/", follow=True).content.decode()
+    assert "2026年8月、2026年9月尚未计算，不能印发" in early
+    for m in (8, 9):
+        compute("youyang", Period("month", 2026, m), today=TODAY)
+    month = client.post("/admin/assessment/month/2026/8/issue/", follow=True).content.decode()
+    assert "没有2026年8月，不能印发" in month
+    client.post("/admin/assessment/quarter/2026/3/issue/")
+    assert Issue.objects.get().document_number == "酉府办〔2026〕3号"
+    refused = client.post(
+        f"/admin/assessment/month/2026/8/unit/{finance.pk}/adjust/", {"points": 2, "reason": "补分"}
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 409
+    assert "2026年8月的考核结果已于" in body and "2026年第三季度" in body
+    assert "《酉阳土家族苗族自治县政府门户网站管理办法（试行）》第三十三条" in body and "钦州" not in body

@@ -88,7 +88,10 @@ def frozen_message(assessment: Assessment) -> str:
     rules = facts_mod.rules_for(assessment.locality)
     issue = covering_issue(assessment)
     when = f"于{timezone.localtime(issue.issued_at):%Y年%m月%d日}" if issue else ""
-    what = f"（{issue.period.label}，{issue.document_number}）" if issue else ""
+    what = ""
+    if issue is not None:  # a longer period's issue names that period (酉阳's August: the third quarter's)
+        inside = "" if issue.period == assessment.period else f"{issue.period.label}，"
+        what = f"（{inside}{issue.document_number}）"
     return (
         f"{assessment.period.label}的考核结果已{when}印发{what}，不能再计算或调整。"
         f"{who_may_issue(rules)}；印发后如需更改，须由{role_names(rules)}撤回并印发更正版本。"

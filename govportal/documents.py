@@ -346,6 +346,12 @@ def _attachment(data: bytes, filename: str, content_type: str):
     return response
 
 
+def bytes_response(data: bytes, filename: str):
+    """A download response of a document kept as issued (``filename`` ends in .docx or .pdf)."""
+    kind = PDF_CONTENT_TYPE if filename.lower().endswith(".pdf") else DOCX_CONTENT_TYPE
+    return _attachment(bytes(data), filename, kind)
+
+
 def docx_response(doc: OfficialDocument, filename: str):
     """A Django download response of the document as .docx (``filename`` may be Chinese)."""
     return _attachment(official_docx(doc), filename, DOCX_CONTENT_TYPE)

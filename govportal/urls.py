@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("govportal.monitoring.urls")),
     path("", include("govportal.participation.urls")),
     path("", include("govportal.assessment.annual.urls")),
+    path("", include("govportal.assessment.public_urls")),
 ]
 
 # Uploaded media: safe types, private documents never (govportal/security/media.py), with or without DEBUG.

@@ -382,6 +382,9 @@ class EventKind(models.TextChoices):
     PERSONAL_DATA = "personal_data", "查看或导出个人信息"
     AUDIT_EXPORT = "audit_export", "导出安全审计日志"
     DENIED = "denied", "越权操作被拒绝"
+    SCORE_ADJUSTED = "score_adjusted", "考核分数调整"
+    ASSESSMENT_ISSUED = "assessment_issued", "考核结果印发"
+    ASSESSMENT_REVISED = "assessment_revised", "考核结果更正（新版本）"
 
 
 class SecurityEventQuerySet(models.QuerySet):

@@ -47,11 +47,23 @@ def people_of(unit) -> tuple[object | None, dict[str, str]]:
 
 
 def columns_of(unit) -> list[str]:
+    """The unit's columns by their place on the site (“政务公开／通知公告”): two columns of one name in two
+    channels are told apart."""
+    from wagtail.models import Page
+
     from govportal.portal.models import ColumnPage
 
+    columns = list(
+        ColumnPage.objects.filter(units=unit, live=True).order_by("path").values_list("path", "title")
+    )
+    steps = Page.steplen
+    # the titles of every page between the site's home (depth 2) and each column, in one query
+    prefixes = {path[:i] for path, _ in columns for i in range(3 * steps, len(path), steps)}
+    titles = dict(Page.objects.filter(path__in=prefixes).values_list("path", "title"))
     out = []
-    for column in ColumnPage.objects.filter(units=unit, live=True).order_by("path"):
-        out.append(column.title)
+    for path, title in columns:
+        above = [titles[path[:i]] for i in range(3 * steps, len(path), steps) if path[:i] in titles]
+        out.append("／".join([*above, title]))
     return out
 
 
@@ -88,12 +100,13 @@ def refresh_unit(unit, year: int, *, user=None, today: datetime.date | None = No
             letter.people, letter.columns, letter.head_name = people, columns_of(unit), _name(head)
             letter.save(update_fields=["people", "columns", "head_name"])
         return letter
-    due = due_for(unit.locality, year)
+    # the yearly date (附件2: signed every year), or — for a letter first made after it (a unit added, the
+    # platform installed late in the year) — the same 10 working days a re-signing gets: never overdue at birth
+    due = max(due_for(unit.locality, year), resign_due(today))
     if letter is not None:
         letter.state = LetterState.SUPERSEDED
         letter.superseded_reason = f"单位负责人由{letter.head_name or '（未明确）'}变更为{_name(head) or '（未明确）'}（{today:%Y-%m-%d}），须重新签订"
         letter.save(update_fields=["state", "superseded_reason"])
-        due = max(due, resign_due(today))
     return ResponsibilityLetter.objects.create(
         locality=unit.locality,
         unit=unit,

@@ -146,6 +146,59 @@ class Adjustment(models.Model):
         return f"{self.unit} {self.points:+d}：{self.reason[:30]}"
 
 
+class IssueState(models.TextChoices):
+    ISSUED = "issued", "已印发"
+    SUPERSEDED = "superseded", "已被更正版本取代"
+
+
+class Issue(models.Model):
+    """The 印发 of a notice or ranking period (版本 1, 2, …): the results inside it are frozen while it stands,
+    and the official document as issued is kept. A later change needs a new version: the issuer withdraws
+    this one with a reason (kept), the period is open to adjustments again, and the next 印发 is version 2."""
+
+    locality = models.CharField("地区", max_length=40, db_index=True)
+    period_kind = models.CharField("周期", max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveIntegerField("年度")
+    number = models.PositiveSmallIntegerField("序号", default=1)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    state = models.CharField("状态", max_length=12, choices=IssueState.choices, default=IssueState.ISSUED)
+    document_number = models.CharField("文号", max_length=60)
+    issued_at = models.DateTimeField("印发时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="印发人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    public = models.BooleanField("向社会公开", default=False)
+    docx = models.BinaryField("印发的通报（docx）", editable=False)
+    pdf = models.BinaryField("印发的通报（PDF）", editable=False)
+    superseded_reason = models.CharField("更正原因", max_length=500, blank=True)
+    superseded_at = models.DateTimeField("更正时间", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "考核结果印发记录"
+        verbose_name_plural = "考核结果印发记录"
+        ordering = ["-year", "-number", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "period_kind", "year", "number", "version"],
+                name="assessment_issue_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.label}考核结果（{self.document_number}，第{self.version}版）"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, self.year, self.number)
+
+
 # --- responsibility letters (钦州办法第三十条、附件2) ------------------------------------------------------
 
 

@@ -32,8 +32,16 @@ def _units_by_code(locality: str):
 
 
 def organiser_name(locality: str, rules) -> str:
+    """The organiser's full name for a document's 发文机关标志: a unit the profile names locally
+    (“市人民政府办公室”) gets its locality (“钦州市人民政府办公室”)."""
     unit = _units_by_code(locality).get(rules.organiser)
-    return unit.name if unit else "主办单位"
+    if unit is None:
+        return "主办单位"
+    profile = facts_mod._profile(locality)
+    place = profile.name if profile else ""
+    if place and not unit.name.startswith(place) and unit.name[:1] == place[-1:]:
+        return place[:-1] + unit.name
+    return unit.name
 
 
 def site_name(locality: str) -> str:
@@ -50,7 +58,17 @@ def document_number(rules, period: Period) -> str:
 def _header(s: Standing):
     rules = s.rules
     organiser = organiser_name(s.locality, rules)
-    return organiser, f"{organiser}文件", document_number(rules, s.period)
+    number = s.issue.document_number if s.issue else document_number(rules, s.period)
+    return organiser, f"{organiser}文件", number
+
+
+def _day(s: Standing, day: datetime.date | None) -> datetime.date:
+    """The document's date: the one asked for, else the day it was issued (印发), else today."""
+    if day:
+        return day
+    if s.issue is not None:
+        return timezone.localdate(s.issue.issued_at)
+    return timezone.localdate()
 
 
 def unit_table(s: Standing, unit) -> list[list]:
@@ -120,25 +138,37 @@ def notice_document(s: Standing, unit, *, day: datetime.date | None = None) -> d
         addressee=unit.name,
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 
+def problem_counts(s: Standing) -> dict[int, int]:
+    """Unit id -> how many problems (deduction lines, scored or listed only, not cancelled) it has."""
+    out: dict[int, int] = {}
+    for line in s.lines:
+        if line.kind == LineKind.DEDUCTION and not line.cancelled_by_id:
+            out[line.unit_id] = out.get(line.unit_id, 0) + 1
+    return out
+
+
 def ranking_rows(s: Standing) -> list[list]:
+    """The ranking table; 问题（项） counts the problems found, which is all a profile without points (钦州
+    第三十三条: cases of a notice of criticism) has to show."""
     head = ["名次", "单位"]
     if s.rules.base_points:
         head.append("基础分")
     if s.rules.counts_items:
         head.append("发布得分")
-    head += ["扣分", "调整", "总分"]
+    head += ["问题（项）", "扣分", "调整", "总分"]
     rows = [head]
+    problems = problem_counts(s)
     for t in s.totals:
         row = [t.rank, t.unit.name]
         if s.rules.base_points:
             row.append(t.base)
         if s.rules.counts_items:
             row.append(t.items)
-        row += [t.deductions, t.adjustments, t.total]
+        row += [problems.get(t.unit.pk, 0), t.deductions, t.adjustments, t.total]
         rows.append(row)
     return rows
 
@@ -208,7 +238,7 @@ def ranking_document(s: Standing, *, day: datetime.date | None = None) -> docs.O
         addressee="各责任单位",
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 
@@ -253,7 +283,7 @@ def criticism_document(
         addressee=unit.name,
         body=body,
         signature=organiser,
-        date=day or timezone.localdate(),
+        date=_day(s, day),
     )
 
 

@@ -50,3 +50,8 @@ def refuse(request, unit=None, what: str = "本页"):
     else:
         message = f"{what}只有主办单位和网站管理员可以操作。"
     return render(request, "assessment/forbidden.html", {"title": "无权访问", "message": message}, status=403)
+
+
+def refuse_with(request, message: str):
+    """403 in Chinese with a message that names the rule."""
+    return render(request, "assessment/forbidden.html", {"title": "无权操作", "message": message}, status=403)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from govportal.rules.assessment import Line, Period, Rules, Total, score, totals
 
 from . import facts as facts_mod
-from .models import Adjustment, Assessment, LineKind, RefType, ScoreLine
+from .models import Adjustment, Assessment, Issue, IssueState, LineKind, RefType, ScoreLine
 
 
 def compute_kind(rules: Rules) -> str:
@@ -130,14 +130,35 @@ def _apply(rules: Rules, adj: Adjustment) -> ScoreLine:
     )
 
 
+class AssessmentFrozen(Exception):
+    """The period's results are issued (印发): the message names the rule and the way to a new version."""
+
+
 @transaction.atomic
 def adjust(
-    assessment: Assessment, unit, *, reason: str, user, points: int = 0, rule_code: str = "", cancels=None
+    assessment: Assessment,
+    unit,
+    *,
+    reason: str,
+    user,
+    points: int = 0,
+    rule_code: str = "",
+    cancels=None,
+    request=None,
 ):
-    """Record an administrator's adjustment (the reason is required) and apply it at once."""
+    """Record an administrator's adjustment (the reason is required), apply it at once, and write who, what
+    and why to the security log. An issued period refuses (:class:`AssessmentFrozen`)."""
+    from govportal.accounts import audit
+    from govportal.accounts.models import EventKind
+
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("调整分数须写明理由。")
+    assessment.refresh_from_db(fields=["state"])
+    if assessment.state == "issued":
+        from .issuing import frozen_message
+
+        raise AssessmentFrozen(frozen_message(assessment))
     adj = Adjustment.objects.create(
         assessment=assessment,
         unit=unit,
@@ -150,7 +171,20 @@ def adjust(
         cancels_code=cancels.code if cancels else "",
         cancels_label=cancels.label if cancels else "",
     )
-    return _apply(facts_mod.rules_for(assessment.locality), adj)
+    line = _apply(facts_mod.rules_for(assessment.locality), adj)
+    what = [f"{line.points:+d}分"]
+    if rule_code:
+        what.append(f"认定情形“{line.label.split('（认定理由', 1)[0]}”（{line.article}）")
+    if cancels is not None:
+        what.append(f"撤销计分“{cancels.label}”")
+    audit.record(
+        EventKind.SCORE_ADJUSTED,
+        request=request,
+        user=user,
+        locality=assessment.locality,
+        detail=f"调整{unit.name}{assessment.period.label}考核分数：{'，'.join(what)}；理由：{reason}"[:500],
+    )
+    return line
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -167,6 +201,11 @@ class Standing:
     missing: list[Period]
     totals: list[Total]
     lines: list[ScoreLine]
+    issue: Issue | None = None  # the standing 印发 of this very period, if any
+
+    @property
+    def frozen(self) -> bool:
+        return any(a.state == "issued" for a in self.assessments)
 
     def total_of(self, unit) -> Total | None:
         return next((t for t in self.totals if t.unit == unit), None)
@@ -210,4 +249,11 @@ def standing(locality: str, period: Period) -> Standing:
         )
         for line in lines
     ]
-    return Standing(locality, period, rules, assessments, missing, totals(units, plain, rules), lines)
+    issue = Issue.objects.filter(
+        locality=locality,
+        period_kind=period.kind,
+        year=period.year,
+        number=period.number,
+        state=IssueState.ISSUED,
+    ).first()
+    return Standing(locality, period, rules, assessments, missing, totals(units, plain, rules), lines, issue)

@@ -16,6 +16,13 @@ urlpatterns = [
     re_path(r"^letters/(?P<pk>\d+)/letter\.(?P<fmt>docx|pdf)$", views.letter_file, name="letter_file"),
     path("letters/<int:pk>/scan/", views.letter_scan, name="letter_scan"),
     path(P, views.period_view, name="period"),
+    path(P + "issue/", views.issue_view, name="issue"),
+    path(P + "withdraw/", views.withdraw_view, name="withdraw"),
+    re_path(
+        r"^(?P<kind>\w+)/(?P<year>\d+)/(?P<number>\d+)/issued/(?P<version>\d+)\.(?P<fmt>docx|pdf)$",
+        views.issued_file,
+        name="issued_file",
+    ),
     path(P + "ledger.xlsx", views.ledger_file, name="ledger"),
     path(P + "ranking.<str:fmt>", views.ranking_file, name="ranking_file"),
     path(P + "unit/<int:unit_id>/", views.unit_view, name="unit"),

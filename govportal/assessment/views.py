@@ -20,11 +20,11 @@ from govportal.exports import XLSX_CONTENT_TYPE
 from govportal.rules.assessment import PERIODS, AssessmentRuleError, Period
 
 from . import facts as facts_mod
+from . import issuing, outputs
 from . import letters as letters_mod
-from . import outputs
 from . import permissions as perms
-from .models import Assessment, LetterState, LineKind, RefType, ResponsibilityLetter, ScoreLine
-from .scoring import adjust, compute, compute_kind, periods_within, standing
+from .models import Assessment, Issue, LetterState, LineKind, RefType, ResponsibilityLetter, ScoreLine
+from .scoring import AssessmentFrozen, adjust, compute, compute_kind, periods_within, standing
 
 PERIOD_NAMES = {"month": "月度", "quarter": "季度", "year": "年度"}
 
@@ -134,7 +134,7 @@ def compute_view(request):
         raise Http404("考核周期不正确") from None
     a = compute(locality, period, user=request.user)
     if a.state == "issued":
-        messages.warning(request, f"{period.label}的考核已印发，不再重新计算。")
+        messages.warning(request, issuing.frozen_message(a))
     else:
         messages.success(request, f"已计算{period.label}的考核分数（{a.lines.count()}条计分明细）。")
     return redirect(reverse("assessment_admin:period", args=[period.kind, period.year, period.number]))
@@ -149,11 +149,19 @@ def period_view(request, kind, year, number):
         mine = unit_of(request.user)
         return redirect(reverse("assessment_admin:unit", args=[kind, year, number, mine.pk]))
     s = standing(locality, period)
+    problems = outputs.problem_counts(s)
     chart = {
         "title": f"{period.label}考核得分",
         "labels": [t.unit.name for t in s.totals],
         "values": [t.total for t in s.totals],
     }
+    if not any(chart["values"]):  # no points (钦州) or nothing scored yet: the problems found per unit
+        ordered = sorted(s.totals, key=lambda t: -problems.get(t.unit.pk, 0))
+        chart = {
+            "title": f"{period.label}各单位发现的问题（项）",
+            "labels": [t.unit.name for t in ordered],
+            "values": [problems.get(t.unit.pk, 0) for t in ordered],
+        }
     return render(
         request,
         "assessment/period.html",
@@ -162,12 +170,89 @@ def period_view(request, kind, year, number):
             "s": s,
             "period": period,
             "rows": outputs.ranking_rows(s),
-            "totals": s.totals,
+            "totals": [(t, problems.get(t.unit.pk, 0)) for t in s.totals],
             "chart": chart,
             "has_ledger": bool(s.rules.ledger_period) and s.rules.ledger_period != period.kind,
             "criticism": bool(s.rules.criticism),
+            "issuable": period.kind in issuing.issuable_kinds(s.rules),
+            "can_issue": issuing.can_issue(request.user, s.rules),
+            "who_may_issue": issuing.who_may_issue(s.rules),
+            "proposed_number": outputs.document_number(s.rules, period),
+            "versions": Issue.objects.filter(
+                locality=locality, period_kind=kind, year=year, number=number
+            ).select_related("issued_by", "superseded_by"),
         },
     )
+
+
+def _back_to_period(period: Period):
+    return redirect(reverse("assessment_admin:period", args=[period.kind, period.year, period.number]))
+
+
+@require_POST
+def issue_view(request, kind, year, number):
+    """印发: freeze the period's results and keep the official ranking notice (the profile's roles only)."""
+    locality, refused = _entry(request)
+    if refused:
+        return refused
+    period = _period(kind, year, number)
+    rules = facts_mod.rules_for(locality)
+    if not issuing.can_issue(request.user, rules):
+        return perms.refuse_with(request, issuing.who_may_issue(rules) + "，你的账号不能印发。")
+    try:
+        record = issuing.issue(
+            locality,
+            period,
+            user=request.user,
+            document_number=request.POST.get("document_number", ""),
+            request=request,
+        )
+    except issuing.IssueRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"已印发{period.label}考核结果（{record.document_number}，第{record.version}版），结果已冻结。",
+        )
+    return _back_to_period(period)
+
+
+@require_POST
+def withdraw_view(request, kind, year, number):
+    """Withdraw the standing version so a change can be made and issued as the next version."""
+    locality, refused = _entry(request)
+    if refused:
+        return refused
+    period = _period(kind, year, number)
+    rules = facts_mod.rules_for(locality)
+    if not issuing.can_issue(request.user, rules):
+        return perms.refuse_with(request, issuing.who_may_issue(rules) + "，撤回和更正也由其办理。")
+    record = issuing.live_issue(locality, period)
+    if record is None:
+        raise Http404("本期考核结果没有印发")
+    try:
+        issuing.withdraw(record, user=request.user, reason=request.POST.get("reason", ""), request=request)
+    except issuing.IssueRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"已撤回第{record.version}版，可以调整后印发第{record.version + 1}版（更正版本）。"
+        )
+    return _back_to_period(period)
+
+
+def issued_file(request, kind, year, number, version, fmt):
+    """A version of the ranking notice exactly as it was issued."""
+    locality, refused = _entry(request)
+    if refused:
+        return refused
+    if not perms.is_manager(request.user):
+        return perms.refuse(request, what="全部单位的考核排名")
+    record = get_object_or_404(
+        Issue, locality=locality, period_kind=kind, year=year, number=number, version=version
+    )
+    name = f"{record.period.label}考核结果通报（第{record.version}版）.{fmt}"
+    return docs.bytes_response(record.pdf if fmt == "pdf" else record.docx, name)
 
 
 class AdjustForm(forms.Form):
@@ -206,6 +291,7 @@ def _unit_context(request, locality, period, unit, form=None):
         "criticism": outputs.criticism_cases(s, unit),
         "criticism_texts": s.rules.criticism,
         "kind_labels": dict(LineKind.choices),
+        "frozen_message": next((issuing.frozen_message(a) for a in s.assessments if a.state == "issued"), ""),
     }
 
 
@@ -248,8 +334,6 @@ def adjust_view(request, kind, year, number, unit_id):
     form = AdjustForm(request.POST, rules=rules)
     if assessment is None:
         messages.error(request, "请先计算本期考核分数，再调整。")
-    elif assessment.state == "issued":
-        messages.error(request, "本期考核已印发，不能再调整。")
     elif form.is_valid():
         cancels = None
         if form.cleaned_data.get("cancels"):
@@ -258,15 +342,21 @@ def adjust_view(request, kind, year, number, unit_id):
         if not (points or form.cleaned_data["rule_code"] or cancels):
             form.add_error("points", "请填写调整分值、选择认定的情形，或选择要撤销的计分。")
         else:
-            line = adjust(
-                assessment,
-                unit,
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-                points=points,
-                rule_code=form.cleaned_data["rule_code"],
-                cancels=cancels,
-            )
+            try:
+                line = adjust(
+                    assessment,
+                    unit,
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                    points=points,
+                    rule_code=form.cleaned_data["rule_code"],
+                    cancels=cancels,
+                    request=request,
+                )
+            except AssessmentFrozen as exc:
+                form.add_error(None, str(exc))
+                context = _unit_context(request, locality, period, unit, form=form)
+                return render(request, "assessment/unit.html", context, status=409)
             messages.success(request, f"已记录调整：{line.points:+d}分。")
             return redirect(reverse("assessment_admin:unit", args=[kind, year, number, unit.pk]))
     context = _unit_context(request, locality, period, unit, form=form)
@@ -320,6 +410,8 @@ def ranking_file(request, kind, year, number, fmt):
     name = f"{period.label}考核排名"
     if fmt == "xlsx":
         return _file(outputs.ranking_xlsx(s), f"{name}.xlsx", XLSX_CONTENT_TYPE)
+    if s.issue is not None and fmt in ("docx", "pdf"):  # the notice exactly as it was issued
+        return docs.bytes_response(s.issue.pdf if fmt == "pdf" else s.issue.docx, f"{name}.{fmt}")
     return _document_response(outputs.ranking_document(s), fmt, name)
 
 

@@ -5,10 +5,18 @@ from wagtail.models import Page
 
 from govportal.accounts.permissions import unit_of
 
+from .citations import cite_for
+
 
 class PinyinSlugPageForm(WagtailAdminPageForm):
     """Editors title items in Chinese; the URL slug is made from the title (拼音首字母) when left empty.
     An item's publishing unit defaults to the editor's unit."""
+
+    def _parent(self):
+        """The page the item is (or will be) under: its locality decides the articles messages cite."""
+        return getattr(self, "parent_page", None) or (
+            self.instance.get_parent() if self.instance.pk else None
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +138,9 @@ class InterpretationForm(PinyinSlugPageForm):
         if _publishing(self) and not cleaned.get("policy") and self._linking_required():
             self.add_error(
                 "policy",
-                "请选择所解读的政策文件：政策文件应与解读文件进行关联（钦州办法第七条（二）、附件1 政策解读第2点）。",
+                "请选择所解读的政策文件：政策文件应与解读文件进行关联"
+                + cite_for(self._parent(), "interpretation_link")
+                + "。",
             )
         return cleaned
 
@@ -139,9 +149,7 @@ class InterpretationForm(PinyinSlugPageForm):
 
         from .index_numbers import home_of
 
-        parent = getattr(self, "parent_page", None) or (
-            self.instance.get_parent() if self.instance.pk else None
-        )
+        parent = self._parent()
         home = home_of(parent) if parent is not None else None
         if home is None or not home.locality:
             return False
@@ -153,7 +161,8 @@ class InterpretationForm(PinyinSlugPageForm):
 
 
 class ServiceGuideForm(PinyinSlugPageForm):
-    """A guide is published only with every element 钦州办法第十六条 lists; drafts may be incomplete."""
+    """A guide is published only with every element the regulation lists (钦州办法第十六条); drafts may be
+    incomplete."""
 
     def clean(self):
         cleaned = super().clean()
@@ -162,15 +171,16 @@ class ServiceGuideForm(PinyinSlugPageForm):
         from .models import ServiceGuidePage
 
         missing = []
+        cited = cite_for(self._parent(), "service_guide_elements")
         for name, label in ServiceGuidePage.REQUIRED_ELEMENTS:
             if name in self.fields and not _has_content(cleaned.get(name)):
                 missing.append(label)
-                self.add_error(name, f"发布办事指南须填写「{label}」（钦州办法第十六条）。")
+                self.add_error(name, f"发布办事指南须填写「{label}」{cited}。")
         if missing:
             raise forms.ValidationError(
-                "办事指南缺少要素：%(m)s。钦州办法第十六条要求列明事项名称、设定依据、申请条件、办理材料、办理地点、"
-                "办理机构、收费标准、办理时间、联系电话、办理流程等要素；可先保存草稿。",
-                params={"m": "、".join(missing)},
+                "办事指南缺少要素：%(m)s。办事指南须列明事项名称、设定依据、申请条件、办理材料、办理地点、"
+                "办理机构、收费标准、办理时间、联系电话、办理流程等要素%(cited)s；可先保存草稿。",
+                params={"m": "、".join(missing), "cited": cited},
             )
         return cleaned
 

@@ -25,6 +25,7 @@ from govportal.accounts.models import Staff
 from govportal.accounts.permissions import is_site_admin, unit_of
 
 from . import blocks as portal_blocks
+from .citations import cite_for
 from .forms import InterpretationForm, PinyinSlugPageForm, PolicyDocumentForm, ServiceGuideForm
 from .index_numbers import (
     TOPIC_CLASSES,
@@ -700,7 +701,7 @@ class PolicyDocumentPage(ItemPage):
         if self.validity_changed:
             if not self.validity_date:
                 errors["validity_date"] = (
-                    f"有效性为「{self.validity}」时须填写变更日期（钦州办法附件1：及时在已发布原文件上标注修改、废止、失效等情况）。"
+                    f"有效性为「{self.validity}」时须填写变更日期{cite_for(self, 'policy_validity')}。"
                 )
             if self.validity in (Validity.AMENDED, Validity.REPEALED) and not (
                 self.validity_changed_by_id or self.validity_note
@@ -772,7 +773,7 @@ class InterpretationPage(ItemPage):
         super().clean()
         errors = {}
         if self.form == InterpretationKind.COMMENTARY and not self.source:
-            errors["source"] = "媒体评论须注明来源媒体（钦州办法第七条（二）：转载媒体评论文章）。"
+            errors["source"] = f"媒体评论须注明来源媒体{cite_for(self, 'commentary_source')}。"
         if self.form == InterpretationKind.AUDIO and not self.audio_url:
             errors["audio_url"] = "音频解读须提供音频文件。"
         if self.form in (InterpretationKind.VIDEO, InterpretationKind.ANIMATION) and not self.video_url:
@@ -1322,9 +1323,7 @@ class RepostPage(ItemPage):
     def clean(self):
         super().clean()
         if not self.source:
-            raise ValidationError(
-                {"source": "转载信息须注明来源（钦州办法第十条；来源须为官方主流媒体或政府网站）。"}
-            )
+            raise ValidationError({"source": f"转载信息须注明来源{cite_for(self, 'repost_source')}。"})
         if not self.info_category or self.info_category == InfoCategory.UNIT:
             self.info_category = InfoCategory.REPOST
 
@@ -1389,7 +1388,7 @@ class PortalSettings(BaseSiteSetting):
         "政务服务平台名称",
         max_length=100,
         blank=True,
-        help_text="如 广西数字政务一体化平台（钦州办法第七条（三））",
+        help_text="如 本省（自治区、直辖市）的政务服务一体化平台名称",
     )
     service_platform_url = models.CharField("政务服务平台地址", max_length=300, blank=True)
     error_report_url = models.CharField(

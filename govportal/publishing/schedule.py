@@ -29,6 +29,43 @@ class Job:
     every: timedelta
     func: str
     description: str
+    # Where the loaded locality's profile names the article this job carries out ("section.key", first found
+    # wins); a profile without it gets the description alone — never another locality's article.
+    cites: tuple[str, ...] = ()
+
+    def description_for(self, locality: str = "") -> str:
+        """The description with the article of ``locality``'s regulation (default: the default site's)."""
+        article = cited_article(locality or _default_locality(), self.cites)
+        return f"{self.description}（{article}）" if article else self.description
+
+
+def _default_locality() -> str:
+    from govportal.accounts.policy import default_locality
+
+    try:
+        return default_locality()
+    except Exception:  # no database yet (``jobs --list`` before migrate)
+        return ""
+
+
+def cited_article(locality: str, keys: tuple[str, ...]) -> str:
+    """《regulation》article from the first of ``keys`` ("section.key" or "section.sub.key") the profile
+    has, or ""."""
+    from govportal.rules.profile import load_profile
+
+    if not locality or not keys:
+        return ""
+    try:
+        profile = load_profile(locality)
+    except Exception:
+        return ""
+    for dotted in keys:
+        node = profile.sections
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node:
+            return f"《{profile.regulation}》{node}" if profile.regulation else str(node)
+    return ""
 
 
 JOBS: list[Job] = [
@@ -54,7 +91,8 @@ JOBS: list[Job] = [
         "emergency_warnings",
         timedelta(minutes=5),
         "govportal.publishing.emergency.send_warnings",
-        "突发事件发布时限临近或超时，提醒责任单位（钦州办法第十四条）",
+        "突发事件发布时限临近或超时，提醒责任单位",
+        ("emergency.article",),
     ),
     Job(
         "interpretation_reminders",
@@ -66,13 +104,15 @@ JOBS: list[Job] = [
         "letter_deadlines",
         timedelta(hours=1),
         "govportal.interaction.deadlines.scheduled_check",
-        "信件、网站纠错、依申请公开即将到期和超期的提醒，超期信件升级督办（钦州办法第二十条）",
+        "信件、网站纠错、依申请公开即将到期和超期的提醒，超期信件升级督办",
+        ("letters.deadline_article",),
     ),
     Job(
         "textcheck_site_scan",
         timedelta(days=1),
         "govportal.monitoring.scan.scheduled_scan",
-        "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改（酉阳办法第十八条“错敏信息整改”）",
+        "全站错敏信息扫描：检查已发布的全部页面和附件，按单位、栏目出报告，供各单位整改",
+        ("textcheck.scan_article",),
     ),
     Job(
         "security_log_retention",
@@ -97,6 +137,7 @@ JOBS: list[Job] = [
         timedelta(hours=1),
         "govportal.monitoring.freshness.scheduled_reminders",
         "栏目更新提醒：即将到期提醒信息员，超期后按地区配置依次提请单位领导、主办单位督办",
+        ("monitoring.freshness.article",),
     ),
     Job(
         "self_inspection",
@@ -108,19 +149,22 @@ JOBS: list[Job] = [
         "participation_reminders",
         timedelta(hours=6),
         "govportal.participation.deadlines.send_reminders",
-        "调查征集、意见征集结束后结果公布期限临近或超期时提醒负责单位（钦州办法第二十二条）",
+        "调查征集、意见征集结束后结果公布期限临近或超期时提醒负责单位",
+        ("surveys.publish_results_article",),
     ),
     Job(
         "tamper_check",
         timedelta(hours=1),
         "govportal.monitoring.tamper.scheduled_check",
-        "网页防篡改：访问已发布页面，与发布时的指纹比对，被改动的页面发最高级告警（酉阳办法第二十五条）",
+        "网页防篡改：访问已发布页面，与发布时的指纹比对，被改动的页面发最高级告警",
+        ("monitoring.tamper_article",),
     ),
     Job(
         "link_check",
         timedelta(days=1),
         "govportal.monitoring.linkcheck.scheduled_check",
-        "链接可用性检查：站内外链接逐个检查（遵守 robots.txt），中断后续查，失效链接按单位、栏目列出（钦州办法第三十一条）",
+        "链接可用性检查：站内外链接逐个检查（遵守 robots.txt），中断后续查，失效链接按单位、栏目列出",
+        ("monitoring.links_article",),
     ),
     Job(
         "annual_report_reminders",

@@ -62,6 +62,8 @@ DEFAULT_SECTION: dict[str, Any] = {
     "ranking_period": "year",
     "base_points": 0,
     "publish": "internal",
+    "issue_roles": ["host_office"],
+    "issue_article": "",
     "number_prefix": "",
     "points": {"text": 0, "image": 0, "video": 0, "same_item_in_several_columns": "highest_once"},
     "rules": [],
@@ -101,6 +103,8 @@ class Rules:
     base_points: int
     publish: str
     number_prefix: str
+    issue_roles: tuple[str, ...]  # who may 印发 (issue) a notice or ranking: roles of the organiser's unit
+    issue_article: str
     points: Mapping[str, int]
     points_article: str
     highest_once: bool
@@ -127,6 +131,8 @@ class Rules:
             )
         if raw["publish"] not in ("public", "internal"):
             raise AssessmentRuleError(f"[assessment] publish 须为 public 或 internal：{raw['publish']!r}")
+        if not raw["issue_roles"]:
+            raise AssessmentRuleError("[assessment] issue_roles 须至少列出一个可以印发考核结果的角色")
         criticism = {str(c["code"]): str(c["text"]) for c in raw.get("criticism") or []}
         rules = []
         for r in raw.get("rules") or []:
@@ -161,6 +167,8 @@ class Rules:
             base_points=int(raw["base_points"]),
             publish=raw["publish"],
             number_prefix=str(raw["number_prefix"]),
+            issue_roles=tuple(str(r) for r in raw["issue_roles"]),
+            issue_article=str(raw["issue_article"] or raw["article"]),
             points={k: int(pts.get(k, 0)) for k in MEDIA_KINDS},
             points_article=str(pts.get("article", raw["article"])),
             highest_once=pts.get("same_item_in_several_columns", "highest_once") == "highest_once",

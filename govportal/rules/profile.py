@@ -200,6 +200,13 @@ class Profile:
     path: Path | None = None
     defaults_used: list[str] = field(default_factory=list)
 
+    def cite(self, rule: str) -> str:
+        """《regulation》article for a rule message, from ``[citations]`` (rule code -> article), or "" when
+        this locality's regulation has no article for it (the message then cites nothing — never another
+        locality's article)."""
+        article = str((self.sections.get("citations") or {}).get(rule) or "")
+        return f"《{self.regulation}》{article}" if article else ""
+
     def unit(self, code: str) -> UnitSpec:
         """The unit with ``code`` (KeyError if none)."""
         for u in self.units:

@@ -135,3 +135,16 @@ def person(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def scored(xiangshan, unit, column, put, finding, letter):
+    """象山's 2026 Q3 of tests/assessment/test_scoring.py, computed: (统计局, 文旅局)."""
+    from govportal.assessment.scoring import compute
+    from govportal.rules.assessment import Period
+
+    from .test_scoring import TODAY, _setup
+
+    stats, culture = _setup(xiangshan, unit, column, put, finding, letter)
+    compute("xiangshan", Period("quarter", 2026, 3), today=TODAY)
+    return stats, culture

@@ -7,22 +7,13 @@ import io
 import shutil
 import subprocess
 
-import pytest
-
 from govportal.assessment.scoring import compute
 from govportal.rules.assessment import Period
 
-from .test_scoring import TODAY, _setup
+from .test_scoring import TODAY
 
 Q = Period("quarter", 2026, 3)
 BASE = "/admin/assessment/quarter/2026/3/"
-
-
-@pytest.fixture
-def scored(xiangshan, unit, column, put, finding, letter):
-    stats, culture = _setup(xiangshan, unit, column, put, finding, letter)
-    compute("xiangshan", Q, today=TODAY)
-    return stats, culture
 
 
 def test_host_office_sees_the_ranking_with_its_chart_data(client, scored, unit, person):

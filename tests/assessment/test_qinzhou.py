@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from govportal.assessment import letters
 from govportal.assessment.models import LetterState, ResponsibilityLetter
@@ -82,13 +83,15 @@ def test_letters_generated_signed_and_resigned_when_the_head_changes(qinzhou, ed
     client.post("/admin/assessment/letters/", {"year": 2026})
     letter = ResponsibilityLetter.objects.get(unit=edu, year=2026)
     assert letter.state == LetterState.PENDING and letter.head_name == "张局长"
-    assert letter.due_date == datetime.date(2026, 3, 31)
+    # due on 31 March, or 10 working days after it was made when made later in the year (not overdue at once)
+    assert letter.due_date == max(datetime.date(2026, 3, 31), letters.resign_due(timezone.localdate()))
     assert letter.columns  # the columns 市教育局 answers for
     text = docx_text(client.get(f"/admin/assessment/letters/{letter.pk}/letter.docx").content)
     assert "钦州市人民政府门户网站信息保障责任书" in text and "市教育局" in text and "张局长" in text
     assert "第十条" in text and "重新签订责任书" in text
     # listed as overdue after its due date
-    assert letter in letters.overdue("qinzhou", datetime.date(2026, 4, 1))
+    assert letter not in letters.overdue("qinzhou", letter.due_date)
+    assert letter in letters.overdue("qinzhou", letter.due_date + datetime.timedelta(days=1))
     # the unit uploads its signed scan; content is judged (a script named .pdf is refused)
     staff = make_person("市教育局", "editor")
     client.force_login(staff)
@@ -118,6 +121,15 @@ def test_letters_generated_signed_and_resigned_when_the_head_changes(qinzhou, ed
     assert letter.state == LetterState.SUPERSEDED and "张局长" in letter.superseded_reason
     fresh = letters.current(edu, 2026)
     assert fresh.pk != letter.pk and fresh.head_name == "李局长" and fresh.state == LetterState.PENDING
+
+
+def test_a_letter_made_after_the_yearly_date_is_not_overdue_at_once(qinzhou, edu):
+    early = letters.refresh_unit(edu, 2026, today=datetime.date(2026, 1, 10))
+    assert early.due_date == datetime.date(2026, 3, 31)
+    early.delete()
+    late = letters.refresh_unit(edu, 2026, today=datetime.date(2026, 12, 3))
+    assert late.due_date == letters.resign_due(datetime.date(2026, 12, 3)) > datetime.date(2026, 12, 3)
+    assert not late.is_overdue(datetime.date(2026, 12, 3))
 
 
 def _tiny_pdf() -> bytes:

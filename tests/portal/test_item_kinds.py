@@ -112,7 +112,7 @@ def test_changed_validity_needs_a_date_and_the_changing_document(qinzhou):
     with pytest.raises(ValidationError) as exc:
         doc.clean()
     errors = exc.value.message_dict
-    assert "钦州办法附件1" in errors["validity_date"][0]
+    assert "《钦州市人民政府门户网站管理办法》附件1" in errors["validity_date"][0]
     assert "须选择修改/废止本文件的文件" in errors["validity_changed_by"][0]
 
 
@@ -188,7 +188,7 @@ def test_publishing_an_interpretation_without_its_document_is_refused_with_the_a
     response = admin_client.post(url, _interp_form("没有关联文件的解读"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "政策文件应与解读文件进行关联（钦州办法第七条（二）" in html
+    assert "政策文件应与解读文件进行关联（《钦州市人民政府门户网站管理办法》第七条（二）" in html
     assert "没有关联文件的解读" in html  # nothing typed is lost
     assert not InterpretationPage.objects.filter(title="没有关联文件的解读").exists()
 
@@ -323,7 +323,7 @@ def test_incomplete_guide_saves_as_draft_but_cannot_be_published(admin_client, q
     response = admin_client.post(url, _guide_form("学历证明办理", **{"action-publish": "action-publish"}))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "钦州办法第十六条" in html and "设定依据" in html and "办理材料" in html
+    assert "《钦州市人民政府门户网站管理办法》第十六条" in html and "设定依据" in html and "办理材料" in html
     assert not ServiceGuidePage.objects.filter(title="学历证明办理").exists()
 
     response = admin_client.post(url, _guide_form("学历证明办理"))  # save draft

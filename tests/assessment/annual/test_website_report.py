@@ -291,3 +291,16 @@ def test_another_unit_cannot_open_a_subsites_report(client, people, the_year):
     assert not WebsiteReport.objects.exists()
     client.force_login(people.editor)
     assert client.get(f"/admin/annual/website/{sub.pk}/2026/").status_code == 200
+
+
+def test_the_homepage_leads_to_the_annual_reports(client, qinzhou):
+    """国办函〔2018〕12号: the 年度报表 is published prominently on the homepage; 条例第四十九条 the 年度报告 in the
+    政府信息公开 area: a link beside 政府信息公开目录 on the homepage, and in every page's footer."""
+    import re
+
+    html = client.get("/").content.decode()
+    policies = re.search(r'<section class="box" aria-labelledby="pol-h">.*?</section>', html, re.S).group(0)
+    assert 'href="/gkml/"' in policies and 'href="/nianbao/">政府网站年度报表和政府信息公开年度报告' in policies
+    footer = re.search(r'<footer class="footer">.*?</footer>', html, re.S).group(0)
+    assert '<a href="/nianbao/">年度报表</a>' in footer
+    assert client.get("/nianbao/").status_code == 200

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                     else "从未运行"
                 )
                 state = ("成功" if r.ok else "失败") if r and r.last_finished_at else ""
-                self.stdout.write(f"{j.name:<26} 每 {j.every}  最近：{last} {state}  {j.description}")
+                self.stdout.write(f"{j.name:<26} 每 {j.every}  最近：{last} {state}  {j.description_for()}")
             return
         if run:
             try:

@@ -11,7 +11,6 @@ from django.urls import reverse
 CLEAN_BODY = "<p>会议要求各学校做好开学前安全检查，确保师生平安返校。</p>"
 
 
-
 @pytest.fixture
 def people(make_person):
     """One person per role the qinzhou route table names (000 Art. 28), plus people of other units."""

@@ -13,7 +13,6 @@ SECRET_TITLE = "绝密测试条目ZXQ市政府办内部稿"
 SECRET_BODY = "内部稿正文ZXQ仅限市政府办"
 
 
-
 def person(unit_name: str, *roles: str, username: str, locality: str = "qinzhou"):
     from django.contrib.auth import get_user_model
 

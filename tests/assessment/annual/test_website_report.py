@@ -300,7 +300,9 @@ def test_the_homepage_leads_to_the_annual_reports(client, qinzhou):
 
     html = client.get("/").content.decode()
     policies = re.search(r'<section class="box" aria-labelledby="pol-h">.*?</section>', html, re.S).group(0)
-    assert 'href="/gkml/"' in policies and 'href="/nianbao/">政府网站年度报表和政府信息公开年度报告' in policies
+    assert (
+        'href="/gkml/"' in policies and 'href="/nianbao/">政府网站年度报表和政府信息公开年度报告' in policies
+    )
     footer = re.search(r'<footer class="footer">.*?</footer>', html, re.S).group(0)
     assert '<a href="/nianbao/">年度报表</a>' in footer
     assert client.get("/nianbao/").status_code == 200

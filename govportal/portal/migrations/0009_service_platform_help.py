@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0007_item_date_auto"),
+        ("portal", "0008_backfill_public_dates"),
     ]
 
     operations = [

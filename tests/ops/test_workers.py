@@ -166,7 +166,7 @@ def test_a_real_worker_killed_mid_job_leaves_it_to_the_next_worker_which_does_th
     cmd = [sys.executable, "-m", "govportal.cli", "jobs", "--worker"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a bound for a loaded machine, not a speed target
         while not (tmp_path / "attempts").exists():
             assert first.poll() is None, "the worker exited"
             assert time.monotonic() < deadline, "the worker never took the job"

@@ -9,8 +9,10 @@ the last page).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +20,7 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
+from pydantic import BeforeValidator
 from wagtail.models import Page, Site
 
 from govportal import ratelimits
@@ -30,6 +33,16 @@ DEFAULT_LIMIT = 20
 
 Kind = Enum("Kind", {label.split(".")[1].lower(): label.split(".")[1].lower() for label in ITEM_KINDS}, type=str)
 ValidityValue = Enum("ValidityValue", {v.name.lower(): v.value for v in Validity}, type=str)
+
+
+def _iso_day(value):
+    """A day only as YYYY-MM-DD (pydantic alone would take 0 as 1970-01-01)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("日期格式应为 YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class ChineseJSON(JSONRenderer):
@@ -391,8 +404,8 @@ def list_items(
     column: int | None = Query(None, description="栏目编号：该栏目及其下级栏目的信息"),
     kind: Kind | None = Query(None, description="信息类型代码"),
     unit: int | None = Query(None, description="发布单位编号"),
-    date_from: date | None = Query(None, description="发布日期不早于（YYYY-MM-DD）"),
-    date_to: date | None = Query(None, description="发布日期不晚于（YYYY-MM-DD）"),
+    date_from: Day | None = Query(None, description="发布日期不早于（YYYY-MM-DD）"),
+    date_to: Day | None = Query(None, description="发布日期不晚于（YYYY-MM-DD）"),
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
 ):
@@ -475,8 +488,8 @@ def list_policy_documents(
     column: int | None = Query(None, description="栏目编号"),
     validity: ValidityValue | None = Query(None, description="有效性"),
     number: str | None = Query(None, max_length=100, description="文号，如 钦政规〔2026〕3号（括号写法不限）"),
-    date_from: date | None = Query(None, description="发布日期不早于（YYYY-MM-DD）"),
-    date_to: date | None = Query(None, description="发布日期不晚于（YYYY-MM-DD）"),
+    date_from: Day | None = Query(None, description="发布日期不早于（YYYY-MM-DD）"),
+    date_to: Day | None = Query(None, description="发布日期不晚于（YYYY-MM-DD）"),
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
 ):

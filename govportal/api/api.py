@@ -31,7 +31,9 @@ from . import cursors, data, tokens
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 
-Kind = Enum("Kind", {label.split(".")[1].lower(): label.split(".")[1].lower() for label in ITEM_KINDS}, type=str)
+Kind = Enum(
+    "Kind", {label.split(".")[1].lower(): label.split(".")[1].lower() for label in ITEM_KINDS}, type=str
+)
 ValidityValue = Enum("ValidityValue", {v.name.lower(): v.value for v in Validity}, type=str)
 
 
@@ -125,7 +127,9 @@ def _json(request, payload: dict, status: int, headers: dict | None = None):
 def _unauthorised(request, exc):
     return _json(
         request,
-        {"detail": "缺少或无效的访问令牌：请在请求头 Authorization 中提供“Bearer 令牌”；令牌停用或丢失的，请联系网站管理员重新创建。"},
+        {
+            "detail": "缺少或无效的访问令牌：请在请求头 Authorization 中提供“Bearer 令牌”；令牌停用或丢失的，请联系网站管理员重新创建。"
+        },
         401,
         {"WWW-Authenticate": 'Bearer realm="govportal"'},
     )
@@ -419,8 +423,9 @@ def list_items(
 @api.get("/items/{item_id}", response={200: ItemDetail, **ERRORS}, summary="信息详情", tags=["信息"])
 def get_item(request, item_id: int):
     """一条已发布信息的全部公开内容：正文、附件和该类信息特有的字段。"""
-    from govportal.search.models import SearchEntry
     from wagtail.rich_text import expand_db_html
+
+    from govportal.search.models import SearchEntry
 
     entry = SearchEntry.objects.filter(page_id=item_id).first()
     paths = data.root_paths()
@@ -487,7 +492,9 @@ def list_policy_documents(
     site: int | None = Query(None, description="网站编号；令牌只能读取一个网站时可不填"),
     column: int | None = Query(None, description="栏目编号"),
     validity: ValidityValue | None = Query(None, description="有效性"),
-    number: str | None = Query(None, max_length=100, description="文号，如 钦政规〔2026〕3号（括号写法不限）"),
+    number: str | None = Query(
+        None, max_length=100, description="文号，如 钦政规〔2026〕3号（括号写法不限）"
+    ),
     date_from: Day | None = Query(None, description="发布日期不早于（YYYY-MM-DD）"),
     date_to: Day | None = Query(None, description="发布日期不晚于（YYYY-MM-DD）"),
     limit: int = LIMIT,
@@ -634,7 +641,9 @@ class Statistics(Schema):
     year: int = Field(description="统计年度")
     generated_at: datetime = Field(description="统计时间（最多缓存 5 分钟）")
     items: ItemStats
-    letters: LetterStats | None = Field(description="信件统计（与网站“信件统计”页相同）；网站未加载地区配置时为 null")
+    letters: LetterStats | None = Field(
+        description="信件统计（与网站“信件统计”页相同）；网站未加载地区配置时为 null"
+    )
 
 
 @api.get(

@@ -81,7 +81,9 @@ def root_paths():
 def site_of_path(url_path: str, paths, allowed: set[int] | None = None):
     """The site root (``SiteRootPath``) an address belongs to: the deepest one, among ``allowed`` sites
     if given."""
-    found = [p for p in paths if url_path.startswith(p.root_path) and (allowed is None or p.site_id in allowed)]
+    found = [
+        p for p in paths if url_path.startswith(p.root_path) and (allowed is None or p.site_id in allowed)
+    ]
     return max(found, key=lambda p: len(p.root_path)) if found else None
 
 
@@ -184,8 +186,16 @@ def entries(keys: list[int]) -> list[SearchEntry]:
     rows = {
         e.sort_key: e
         for e in SearchEntry.objects.filter(sort_key__in=keys).only(
-            "page_id", "sort_key", "title", "date", "url_path", "kind", "unit_id", "column_id",
-            "document_number", "validity",
+            "page_id",
+            "sort_key",
+            "title",
+            "date",
+            "url_path",
+            "kind",
+            "unit_id",
+            "column_id",
+            "document_number",
+            "validity",
         )
     }
     return [rows[k] for k in keys if k in rows]
@@ -280,8 +290,16 @@ def published_letters(localities: list[str] | None, after: tuple[datetime, int] 
         qs.select_related("reply_unit")
         .order_by("-published_at", "-pk")
         .only(
-            "pk", "locality", "type_name", "public_subject", "public_content", "public_reply", "received_at",
-            "concluded_at", "published_at", "reply_unit__name",
+            "pk",
+            "locality",
+            "type_name",
+            "public_subject",
+            "public_content",
+            "public_reply",
+            "received_at",
+            "concluded_at",
+            "published_at",
+            "reply_unit__name",
         )[:limit]
     )
 
@@ -310,7 +328,9 @@ def item_statistics(site: Site, year: int) -> dict:
         {"kind": r["kind"].split(".")[-1], "label": labels.get(r["kind"], ""), "count": r["n"]}
         for r in below.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
     ]
-    counts = {r["column_id"]: r for r in below.values("column_id").annotate(n=Count("pk"), latest=Max("date"))}
+    counts = {
+        r["column_id"]: r for r in below.values("column_id").annotate(n=Count("pk"), latest=Max("date"))
+    }
     by_column = []
     for c in columns_of(site):
         r = counts.get(c.pk)
@@ -333,7 +353,9 @@ def item_statistics(site: Site, year: int) -> dict:
         .values("month")
         .annotate(n=Count("pk"))
     ):
-        months[timezone.localtime(r["month"], tz).month if timezone.is_aware(r["month"]) else r["month"].month] += r["n"]
+        months[
+            timezone.localtime(r["month"], tz).month if timezone.is_aware(r["month"]) else r["month"].month
+        ] += r["n"]
     result = {
         "total": sum(r["count"] for r in by_kind),
         "by_kind": by_kind,

@@ -21,7 +21,9 @@ def other_site(db):
     col = ColumnPage(title="工作动态", slug="gzdt", show_in_menus=True)
     home.add_child(instance=col)
     col.save_revision().publish()
-    item = ArticlePage(title="小站的工作动态", body="<p>小站正文</p>", date=timezone.now() - timedelta(hours=2))
+    item = ArticlePage(
+        title="小站的工作动态", body="<p>小站正文</p>", date=timezone.now() - timedelta(hours=2)
+    )
     col.add_child(instance=item)
     item.save_revision().publish()
     site = Site.objects.create(hostname="xiaozhan.test", port=80, root_page=home, site_name="测试小站")

@@ -59,7 +59,9 @@ def test_openapi_document_is_public_and_there_is_no_cdn_docs_page(client):
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     doc = schema.json()
-    assert {"/api/v1/items", "/api/v1/policy-documents", "/api/v1/sites/{site_id}/statistics"} <= set(doc["paths"])
+    assert {"/api/v1/items", "/api/v1/policy-documents", "/api/v1/sites/{site_id}/statistics"} <= set(
+        doc["paths"]
+    )
     assert doc["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     assert doc["components"]["schemas"]["ItemOut"]["properties"]["date"]["description"] == "发布日期"
     assert client.get("/api/v1/docs", follow=True).status_code == 404
@@ -68,7 +70,9 @@ def test_openapi_document_is_public_and_there_is_no_cdn_docs_page(client):
 # --- scope -----------------------------------------------------------------------------------------------
 
 
-def test_a_token_limited_to_one_site_never_sees_another_sites_items(call, token, qinzhou, main_site, other_site):
+def test_a_token_limited_to_one_site_never_sees_another_sites_items(
+    call, token, qinzhou, main_site, other_site
+):
     mine = publish(news(qinzhou), ArticlePage, "钦州的政务要闻", body="<p>x</p>")
     _, raw = token(sites=[main_site])
     assert [s["id"] for s in call(raw, "/sites").json()["items"]] == [main_site.pk]

@@ -17,7 +17,6 @@ from govportal.portal.models import ArticlePage, PolicyDocumentPage
 from tests.conftest import column
 from tests.portal.kinds import publish
 
-
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
 
@@ -65,7 +64,11 @@ def test_the_document_checked_is_the_one_served(client):
     max_examples=12,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 @pytest.mark.django_db
 def test_every_operation_answers_as_its_schema_says(case, api_token):

@@ -80,7 +80,19 @@ DESCRIPTION = """政府门户网站集约化平台的只读开放接口，供省
 - 频率：每个令牌有调用频率限制（默认每分钟 120 次、每小时 6000 次），超过时返回 429 和 `Retry-After`（秒）。
 """
 
-api = NinjaAPI(
+
+class OpenApi(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every answer depends on the token: never kept by a shared cache."""
+        from django.utils.cache import patch_cache_control, patch_vary_headers
+
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        patch_cache_control(response, private=True, max_age=0)
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+
+api = OpenApi(
     title="政府网站集约化平台开放接口",
     version="1.0",
     description=DESCRIPTION,
@@ -165,8 +177,10 @@ def _bad_cursor(request, exc):
 @api.exception_handler(data.NotAllowed)
 def _not_allowed(request, exc: data.NotAllowed):
     site = exc.args[0] if exc.args else None
-    if site is None:
+    if site == "several":
         detail = "本令牌可读取多个网站：请用 site 参数指定网站（网站编号见 /api/v1/sites）。"
+    elif not isinstance(site, Site):
+        detail = "本令牌没有可读取的网站：请联系网站管理员调整令牌的网站范围。"
     else:
         detail = f"本令牌无权读取网站“{site.site_name or site.hostname}”的数据：请联系网站管理员调整令牌的网站范围。"
     return _json(request, {"detail": detail}, 403)
@@ -385,8 +399,9 @@ def _filter(consumer, site_id, column_id) -> data.ItemFilter:
     column = None
     if column_id is not None:
         from govportal.portal.models import ColumnPage
+        from govportal.portal.views import public_only
 
-        column = ColumnPage.objects.live().filter(pk=column_id).first()
+        column = public_only(ColumnPage.objects.live().filter(pk=column_id)).first()
         if column is None or not data.visible(consumer, column.url_path, data.root_paths()):
             raise _not_found("栏目")
         if site is not None and not column.path.startswith(site.root_page.path):

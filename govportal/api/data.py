@@ -63,7 +63,7 @@ def default_site(consumer: ApiConsumer) -> Site | None:
         return None
     sites = list(sites_of(consumer)[:2])
     if len(sites) != 1:
-        raise NotAllowed(None)
+        raise NotAllowed("several" if sites else "none")
     return sites[0]
 
 
@@ -252,6 +252,7 @@ def attachments(page, paths, allowed) -> list[dict]:
 def own_fields(page) -> list[dict]:
     """The item kind's own plain fields (not the common ones), as (name, label, value) for data sharing."""
     from django.db import models
+    from wagtail.fields import RichTextField
 
     from govportal.portal.models import ItemPage
 
@@ -261,6 +262,8 @@ def own_fields(page) -> list[dict]:
     out = []
     for f in page._meta.concrete_fields:
         if f.name in common or not isinstance(f, plain) or not f.editable or f.name.endswith("_ptr"):
+            continue
+        if isinstance(f, RichTextField) or f.name in page.text_fields:  # the text is in ``html``/``text``
             continue
         value = getattr(page, f.name)
         if value in (None, ""):

@@ -37,7 +37,8 @@ def test_without_a_valid_token_the_answer_is_401_in_chinese(call, token, main_si
         assert response["Content-Type"].startswith("application/json")
         assert response["WWW-Authenticate"].startswith("Bearer")
         assert "访问令牌" in response.json()["detail"]
-    assert call(raw, "/items").status_code == 200
+    ok = call(raw, "/items")
+    assert ok.status_code == 200 and "private" in ok["Cache-Control"] and "Authorization" in ok["Vary"]
     # Only the hash is stored; a revoked token stops working at once.
     stored = ApiConsumer.objects.get(pk=consumer.pk)
     assert raw not in str(stored.__dict__) and len(stored.token_hash) == 64
@@ -134,6 +135,7 @@ def test_drafts_restricted_withdrawn_and_expired_items_never_appear(call, token,
     PageViewRestriction.objects.create(page=col, restriction_type="password", password="pw-2026")
     assert public.title not in titles(call(raw, "/items", limit=100))
     assert col.pk not in [c["id"] for c in call(raw, f"/sites/{main_site.pk}/columns").json()["items"]]
+    assert call(raw, "/items", column=col.pk).status_code == 404
 
 
 # --- cursor ----------------------------------------------------------------------------------------------
@@ -223,6 +225,7 @@ def test_policy_documents_with_number_validity_and_fields(call, token, qinzhou, 
     detail = call(raw, f"/items/{doc.pk}").json()
     assert "加强城市绿化管理" in detail["text"] and "<p>" in detail["html"]
     assert {"name": "issuing_organ", "label": "发文机关", "value": "钦州市人民政府"} in detail["fields"]
+    assert not {"source", "date", "summary", "body"} & {f["name"] for f in detail["fields"]}
 
 
 def test_only_published_letters_with_their_public_text(call, token, qinzhou, main_site):

@@ -49,7 +49,18 @@ def api_token(db, qinzhou, main_site, other_site, token):
         issuing_organ="钦州市人民政府",
         body="<p>正文</p>",
     )
-    return token(all_sites=True, rate="100000/m")[1]
+    # As Django's test client does: the WSGI handler would close the test transaction's connection at the
+    # end of each request (PostgreSQL: "the connection is closed" on the next one).
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield token(all_sites=True, rate="100000/m")[1]
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_the_document_checked_is_the_one_served(client):

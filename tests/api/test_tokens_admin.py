@@ -62,3 +62,22 @@ def test_the_command_creates_lists_and_revokes(main_site, call):
     assert "省政府网站监管平台" in listing.getvalue() and raw not in listing.getvalue()
     call_command("api_token", "revoke", str(ApiConsumer.objects.get().pk), stdout=StringIO())
     assert call(raw, "/items").status_code == 401
+
+
+def test_a_site_administrator_cannot_stop_the_platforms_tokens(client, make_person, token, call):
+    platform, raw = token(name="全省政务数据共享平台", all_sites=True)  # the platform's (no locality)
+    client.force_login(make_person(ADMIN_UNIT, "site_admin"))
+    assert "全省政务数据共享平台" not in client.get("/admin/open-api/").content.decode()
+    assert client.post(f"/admin/open-api/{platform.pk}/revoke/").status_code == 404
+    assert call(raw, "/sites").status_code == 200
+
+
+def test_the_superuser_may_issue_a_token_for_every_site(client, main_site, other_site, call):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="Root#Pw2026")
+    client.force_login(root)
+    assert "可读取全部网站" in client.get("/admin/open-api/").content.decode()
+    made = client.post("/admin/open-api/", {"name": "全省检索平台", "all_sites": "on"})
+    raw = re.search(r"Bearer (gpk_[\w-]+)", made.content.decode()).group(1)
+    assert {main_site.pk, other_site.pk} <= {s["id"] for s in call(raw, "/sites").json()["items"]}

@@ -38,6 +38,8 @@ DEFAULT_LIMITS = {
     # sign-ups per address, all activities together (one activity's own cap is the profile's
     # [participation] anonymous_per_address)
     "participation": "20/h,60/d",
+    # open API calls per consumer token (govportal/api); a consumer's own limit replaces it
+    "api": "120/m,6000/h",
 }
 
 
@@ -150,11 +152,12 @@ class Usage:
         return bool(self.limit) and self.count * 2 >= self.limit
 
 
-def usage(request, name: str, key: str, *, increment: bool = False) -> Usage:
-    """How much of form ``name``'s limits address ``key`` has used (counting this try if ``increment``)."""
+def usage(request, name: str, key: str, *, increment: bool = False, limits: list[str] | None = None) -> Usage:
+    """How much of form ``name``'s limits address ``key`` has used (counting this try if ``increment``);
+    ``limits`` replaces the configured rates of ``name`` (an API consumer's own limit)."""
     result = Usage()
     tightest = -1.0
-    for rate in rates(name):
+    for rate in rates(name) if limits is None else limits:
         u = get_usage(
             request, group=f"gp:{name}:{rate}", key=lambda g, r, k=key: k, rate=rate, increment=increment
         )

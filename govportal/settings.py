@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "govportal.ops",
     "govportal.participation",
     "govportal.assessment",
+    "govportal.api",  # issue 18: the open API (/api/v1/)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from govportal.accounts import views as accounts_views
+from govportal.api.api import api as open_api
 from govportal.portal import views as portal_views
 from govportal.security.media import serve_media
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("admin/jsi18n/", AdminJavaScriptCatalog.as_view(packages=["wagtail.admin"])),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The open API for provincial platforms (govportal/api): token-only JSON, OpenAPI at /api/v1/openapi.json.
+    path("api/v1/", open_api.urls),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("sitemap/", portal_views.site_map, name="site_map"),
     path("sitemap.xml", portal_views.sitemap_xml, name="sitemap_xml"),

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from govportal.search import analysis
+from govportal.search import analysis, listing
 from govportal.search.engine import Match, engine_for
 from govportal.search.models import SORT_KEY_SCALE, SearchEntry, sort_key
 
@@ -183,21 +183,7 @@ def item_keys(f: ItemFilter, after: tuple[datetime, int] | None, limit: int) -> 
 
 def entries(keys: list[int]) -> list[SearchEntry]:
     """The index entries of ``keys``, in that order (the text columns left out)."""
-    rows = {
-        e.sort_key: e
-        for e in SearchEntry.objects.filter(sort_key__in=keys).only(
-            "page_id",
-            "sort_key",
-            "title",
-            "date",
-            "url_path",
-            "kind",
-            "unit_id",
-            "column_id",
-            "document_number",
-            "validity",
-        )
-    }
+    rows = {e.sort_key: e for e in SearchEntry.objects.filter(sort_key__in=keys).only(*listing.FIELDS)}
     return [rows[k] for k in keys if k in rows]
 
 

@@ -43,7 +43,7 @@ def test_the_deadline_check_is_a_periodic_job_and_flags_an_overdue_letter(people
     from govportal.publishing.schedule import job, run_job
 
     j = job("letter_deadlines")
-    assert "第二十条" in j.description
+    assert "第二十条" in j.description_for("qinzhou")  # the loaded profile's article, not a fixed text
     clock.set(date(2026, 11, 2))
     letter = new_letter("consultation")
     workflow.dispatch(letter, people.centre, units("市教育局"))

@@ -383,6 +383,39 @@ def test_published_pages_come_from_the_files_and_a_withdrawn_one_is_gone_at_once
     assert "关于开展城乡环境卫生整治的通知" not in body.decode()
 
 
+def test_what_a_file_cannot_answer_reaches_the_app(live, qinzhou, django_capture_on_commit_callbacks):
+    """Whatever way the front finds published files, a form POST, another method, a query string and a search
+    must fall through to the app, body and all, with the app's own status (a guard for changes of the config
+    that benchmarks/RESULTS-public.md tries for speed)."""
+    from tests.conftest import column
+
+    port, app, root = live
+    news = column(qinzhou, "动态信息", "政务要闻")
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(news, "市政府召开第十次常务会议")
+    assert (root / "localhost" / _url(news).lstrip("/") / "index.html").exists()
+    seen = app.seen
+    form = b"page_url=http%3A%2F%2Flocalhost%2F&description=" + "链接打不开".encode()
+    status, headers, _ = app.fetch(
+        port,
+        "/jiucuo/",
+        method="POST",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert app.seen == seen + 1 and "x-published" not in headers and status == 403  # Django's CSRF refusal
+    status, headers, body = app.fetch(port, _url(news), method="PUT", body=b"x")
+    assert app.seen == seen + 2 and "x-published" not in headers
+    status, headers, body = app.fetch(port, _url(news) + "?page=2")
+    assert status == 200 and app.seen == seen + 3 and "x-published" not in headers
+    assert "市政府召开第十次常务会议" in body.decode()
+    status, headers, body = app.fetch(port, "/search/?q=%E4%BC%9A%E8%AE%AE")  # 会议
+    assert status == 200 and app.seen == seen + 4 and "x-published" not in headers
+    # A published folder asked for without its slash: sent on on the visitor's own scheme, host and port.
+    status, headers, _ = app.fetch(port, _url(news).rstrip("/"))
+    assert status == 301 and headers["location"] == _url(news)
+
+
 def test_editors_never_get_a_shared_page_and_the_public_never_gets_an_editors(
     live, qinzhou, make_person, client, django_capture_on_commit_callbacks
 ):

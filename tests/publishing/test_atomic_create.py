@@ -1,5 +1,6 @@
 """An item created in the page editor is stored whole or not at all: a request that dies half-way (a node
-killed, benchmarks/two_nodes.py) leaves no draft behind, so the editor's second "publish" makes one item."""
+killed, benchmarks/two_nodes.py) leaves no half-made draft behind, so the editor's second press makes one
+item. And "publish" on a new item, refused (review only), leaves a draft, not a page the public can read."""
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,6 @@ def _form(title):
             "info_category": "unit",
             "attachments": streamfield([]),
             "comments": inline_formset([]),
-            "action-publish": "action-publish",
         }
     )
 
@@ -31,21 +31,35 @@ def boss(client, django_user_model):
     return client
 
 
-def test_a_publish_that_dies_half_way_leaves_nothing_and_the_second_press_makes_one_item(boss, qinzhou):
+def test_a_save_that_dies_half_way_leaves_nothing_and_the_second_press_makes_one_item(boss, qinzhou):
     news = column(qinzhou, "动态信息", "政务要闻")
     url = reverse("wagtailadmin_pages:add", args=("portal", "articlepage", news.pk))
     title = "全市安全生产工作部署会议召开"
 
     def node_dies(request, page):
-        raise RuntimeError("进程被终止")  # after the page and its revision were saved, before the publish
+        raise RuntimeError("进程被终止")  # after the page and its revision were saved, before the answer
 
-    with hooks.register_temporarily("before_publish_page", node_dies):
+    with hooks.register_temporarily("after_create_page", node_dies):
         with pytest.raises(RuntimeError):
             boss.post(url, _form(title))
     assert not ArticlePage.objects.filter(title=title).exists()  # no half-made draft in the column
 
-    response = boss.post(url, _form(title))  # the editor presses "publish" again
+    response = boss.post(url, _form(title))  # the editor presses "save" again
     assert response.status_code == 302
     item = ArticlePage.objects.get(title=title)
-    assert item.live and item.revisions.count() == 1
+    assert not item.live and item.revisions.count() == 1
     assert ArticlePage.objects.child_of(news).filter(title=title).count() == 1
+
+
+def test_publish_on_a_new_item_is_refused_and_the_public_cannot_read_it(boss, qinzhou, client):
+    news = column(qinzhou, "动态信息", "政务要闻")
+    url = reverse("wagtailadmin_pages:add", args=("portal", "articlepage", news.pk))
+    title = "未经审核的信息不得发布"
+    response = boss.post(url, {**_form(title), "action-publish": "action-publish"}, follow=True)
+    assert "信息须经审核后才能发布" in response.content.decode()
+    item = ArticlePage.objects.get(title=title)
+    assert not item.live and item.live_revision is None
+    assert item.revisions.count() == 1  # kept as a draft: nothing typed is lost
+    client.logout()
+    assert client.get(item.url).status_code == 404
+    assert title not in client.get(news.url).content.decode()

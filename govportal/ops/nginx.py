@@ -112,7 +112,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_test_nginx(prefix: Path, *, app: str | Sequence[str], server_names: list[str], port: int | None = None, workers=1):
+def start_test_nginx(
+    prefix: Path, *, app: str | Sequence[str], server_names: list[str], port: int | None = None, workers=1
+):
     """Debian's nginx on 127.0.0.1 with the shipped config rendered into ``prefix`` (no root needed)."""
     port = port or free_port()
     conf = render(prefix, app=app, server_names=server_names, test=True, port=port, workers=workers)

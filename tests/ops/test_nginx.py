@@ -215,7 +215,9 @@ def test_with_one_of_two_app_nodes_down_every_request_reaches_the_other(tmp_path
             upstream = (tmp_path / "n" / "govportal-http.conf").read_text()
             assert f"server {dead};" in upstream and f"server 127.0.0.1:{app_port};" in upstream
             answers = [
-                request(server.port, f"/xinjian/xie/?n={i}", method=method, body=b"subject=x" if i % 2 else None)
+                request(
+                    server.port, f"/xinjian/xie/?n={i}", method=method, body=b"subject=x" if i % 2 else None
+                )
                 for i, method in enumerate(["GET", "POST"] * 3)
             ]
         finally:

@@ -195,7 +195,7 @@ class Processes:
         for stop in reversed(self.stoppers):
             try:
                 stop()
-            except Exception as exc:  # noqa: BLE001 - keep stopping the others
+            except BaseException as exc:  # noqa: BLE001 - a Ctrl-C while stopping too: stop the others
                 print(f"stopping: {exc}", file=sys.stderr)
 
 

@@ -72,12 +72,27 @@ class Citizen:
     error: str = ""
     attempts: int = 0
     codes_seen: list[str] = field(default_factory=list)
+    # Behind nginx (benchmarks/two_nodes.py): the citizen's own loopback address (127.x.y.z) to connect from,
+    # since nginx replaces X-Forwarded-For, and the site's host name.
+    source: str = ""
+    host: str = ""
+
+    def headers(self) -> dict:
+        return {"X-Forwarded-For": self.ip, **({"Host": self.host} if self.host else {})}
 
 
 def request(
-    port: int, method: str, path: str, headers: dict, body: bytes | None = None, timeout: float = 180
+    port: int,
+    method: str,
+    path: str,
+    headers: dict,
+    body: bytes | None = None,
+    timeout: float = 180,
+    source: str = "",
 ):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0) if source else None
+    )
     try:
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -87,7 +102,7 @@ def request(
 
 
 def open_form(port: int, c: Citizen) -> None:
-    status, headers, body = request(port, "GET", "/xinjian/xie/", {"X-Forwarded-For": c.ip})
+    status, headers, body = request(port, "GET", "/xinjian/xie/", c.headers(), source=c.source)
     if status != 200:
         raise RuntimeError(f"form: HTTP {status}")
     html = body.decode()
@@ -95,11 +110,12 @@ def open_form(port: int, c: Citizen) -> None:
     c.cookie = "; ".join(cookies)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    words = re.search(r'id="captcha-words">([^<]+)<', html).group(1)
+    # The CAPTCHA is shown only once an address nears its limit (GOVPORTAL_CAPTCHA=near, the default).
+    words = re.search(r'id="captcha-words">([^<]+)<', html)
     data = {
         "csrfmiddlewaretoken": csrf,
         "token": token,
-        "captcha": str(solve(words)),
+        "captcha": str(solve(words.group(1))) if words else "",
         "type": ["consultation", "help", "suggestion", "complaint", "report"][c.n % 5],
         "subject": c.subject,
         "content": f"这是第{c.n}位市民的来信内容，用于并发压力测试，反映的事项各不相同（编号{c.n}）。",
@@ -123,10 +139,11 @@ def post(port: int, c: Citizen) -> None:
             {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Cookie": c.cookie,
-                "X-Forwarded-For": c.ip,
                 "Referer": f"http://127.0.0.1:{port}/xinjian/xie/",
+                **c.headers(),
             },
             c.body,
+            source=c.source,
         )
     except (OSError, http.client.HTTPException) as exc:
         c.status, c.error = None, type(exc).__name__

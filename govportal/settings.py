@@ -153,6 +153,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A refused column or item says which unit it belongs to (before Wagtail's bare refusal).
     "govportal.portal.refusals.ColumnRefusalMiddleware",
+    # A new item in the page editor is stored whole or not at all (a node dying half-way leaves no draft).
+    "govportal.publishing.middleware.AtomicPageCreateMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

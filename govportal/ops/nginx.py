@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,20 +32,28 @@ def fill(text: str, values: dict[str, str]) -> str:
 def render(
     out: Path,
     *,
-    app: str,
+    app: str | Sequence[str],
     server_names: list[str],
     test: bool = False,
     port: int | None = None,
     workers: int = 1,
     cache_dir: Path | None = None,
 ) -> Path:
-    """Write the config into ``out``; returns the main file (``govportal.conf``, or ``nginx.conf`` for a test)."""
+    """Write the config into ``out``; returns the main file (``govportal.conf``, or ``nginx.conf`` for a test).
+
+    ``app`` is the address of the app (gunicorn), or several (app nodes): one ``server`` line each in the
+    upstream, which nginx uses in turn and skips while one does not answer (``proxy_next_upstream``)."""
     from .headers import nginx_include
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    given = [app] if isinstance(app, str) else list(app)
+    apps = [a.strip() for item in given for a in item.split(",") if a.strip()]
+    if not apps or any(not re.fullmatch(r"[\w.:\[\]-]+", a) for a in apps):
+        raise ValueError(f"应用地址应为“主机:端口”，多个地址用逗号分隔：{app!r}")
     values = {
-        "APP": app,
+        "APP": ", ".join(apps),
+        "UPSTREAM": "\n".join(f"    server {a};" for a in apps),
         "SERVER_NAMES": " ".join(server_names) or "localhost",
         "PUBLISH_ROOT": Path(
             getattr(settings, "PUBLISH_ROOT", Path(settings.DATA_DIR) / "publish")
@@ -103,7 +112,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_test_nginx(prefix: Path, *, app: str, server_names: list[str], port: int | None = None, workers=1):
+def start_test_nginx(
+    prefix: Path, *, app: str | Sequence[str], server_names: list[str], port: int | None = None, workers=1
+):
     """Debian's nginx on 127.0.0.1 with the shipped config rendered into ``prefix`` (no root needed)."""
     port = port or free_port()
     conf = render(prefix, app=app, server_names=server_names, test=True, port=port, workers=workers)

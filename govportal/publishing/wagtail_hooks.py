@@ -76,6 +76,14 @@ def hide_publish(menu_items, request, context):
 @hooks.register("before_publish_page")
 def refuse_direct_publish(request, page):
     if is_item(page.specific):
+        if page.live and page.live_revision_id is None:
+            # Wagtail's "add page" stores a new page live=True before asking this hook (its publish would
+            # set it): refused, the new item must stay a draft, or the public could read it unreviewed.
+            from govportal.search.indexing import index_page
+
+            type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+            page.live, page.has_unpublished_changes = False, True
+            index_page(page.pk)  # the lists (from the search index) took it in when it was saved live
         messages.error(request, REVIEW_ONLY)
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None

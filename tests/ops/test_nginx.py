@@ -203,6 +203,31 @@ def test_shipped_security_headers_match_the_settings():
     assert {"X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"} <= names
 
 
+def test_with_one_of_two_app_nodes_down_every_request_reaches_the_other(tmp_path):
+    """Two app nodes in the upstream (``--app A,B``), one not running: visitors' GETs and letters' POSTs
+    are all answered by the other (nginx passes on a request the dead node never received)."""
+    with gunicorn_echo("127.0.0.1") as app_port:
+        dead = f"127.0.0.1:{nginx.free_port()}"
+        server = nginx.start_test_nginx(
+            tmp_path / "n", app=[dead, f"127.0.0.1:{app_port}"], server_names=["localhost"]
+        )
+        try:
+            upstream = (tmp_path / "n" / "govportal-http.conf").read_text()
+            assert f"server {dead};" in upstream and f"server 127.0.0.1:{app_port};" in upstream
+            answers = [
+                request(
+                    server.port, f"/xinjian/xie/?n={i}", method=method, body=b"subject=x" if i % 2 else None
+                )
+                for i, method in enumerate(["GET", "POST"] * 3)
+            ]
+        finally:
+            server.stop()
+    assert [status for status, _, _ in answers] == [200] * 6
+    assert [json.loads(body)["REQUEST_METHOD"] for _, _, body in answers] == ["GET", "POST"] * 3
+    with pytest.raises(ValueError, match="应用地址"):
+        nginx.render(tmp_path / "bad", app="127.0.0.1:8001; include /etc/passwd", server_names=["localhost"])
+
+
 def test_the_production_sample_with_tls_and_http2_is_valid(tmp_path):
     """``nginx -t`` on the sample (TLS, HTTP/2, default servers refusing unknown hosts)."""
     out = tmp_path / "conf"

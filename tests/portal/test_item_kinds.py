@@ -196,7 +196,8 @@ def test_publishing_an_interpretation_without_its_document_is_refused_with_the_a
     response = admin_client.post(url, _interp_form("关联了文件的解读", policy=str(doc.pk)))
     assert response.status_code == 302
     saved = InterpretationPage.objects.get(title="关联了文件的解读")
-    assert saved.live and saved.policy_id == doc.pk
+    # stored with its document; published only through the review (a direct "publish" keeps it a draft)
+    assert saved.policy_id == doc.pk and not saved.live
 
 
 # --- service guides -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="输出目录，如 /etc/nginx/govportal")
         parser.add_argument(
-            "--app", default="127.0.0.1:8001", help="应用（gunicorn）的地址，默认 127.0.0.1:8001"
+            "--app",
+            default="127.0.0.1:8001",
+            help="应用（gunicorn）的地址，默认 127.0.0.1:8001；多台应用节点用逗号分隔，如 10.0.0.11:8001,10.0.0.12:8001",
         )
         parser.add_argument(
             "--server-name", action="append", default=[], help="站点域名（默认取全部站点的域名）"
@@ -30,7 +32,10 @@ class Command(BaseCommand):
             (folder / "security-headers.conf").write_text(nginx_include())
             self.stdout.write(f"已写入 {folder / 'security-headers.conf'}")
             return
-        main = render(folder, app=app, server_names=server_name or site_names())
+        try:
+            main = render(folder, app=app, server_names=server_name or site_names())
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"已写入 {main}；在 nginx.conf 的 http 段中 include 它，然后 nginx -t && nginx -s reload。"
         )

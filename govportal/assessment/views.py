@@ -189,16 +189,24 @@ def _back_to_period(period: Period):
     return redirect(reverse("assessment_admin:period", args=[period.kind, period.year, period.number]))
 
 
-@require_POST
-def issue_view(request, kind, year, number):
-    """印发: freeze the period's results and keep the official ranking notice (the profile's roles only)."""
+def _issuer_entry(request, kind, year, number, refusal: str):
+    """(locality, period, None) for a person of the roles the profile lets issue, else (.., .., the refusal)."""
     locality, refused = _entry(request)
     if refused:
-        return refused
+        return None, None, refused
     period = _period(kind, year, number)
     rules = facts_mod.rules_for(locality)
     if not issuing.can_issue(request.user, rules):
-        return perms.refuse_with(request, issuing.who_may_issue(rules) + "，你的账号不能印发。")
+        return locality, period, perms.refuse_with(request, issuing.who_may_issue(rules) + refusal)
+    return locality, period, None
+
+
+@require_POST
+def issue_view(request, kind, year, number):
+    """印发: freeze the period's results and keep the official ranking notice (the profile's roles only)."""
+    locality, period, refused = _issuer_entry(request, kind, year, number, "，你的账号不能印发。")
+    if refused:
+        return refused
     try:
         record = issuing.issue(
             locality,
@@ -220,13 +228,9 @@ def issue_view(request, kind, year, number):
 @require_POST
 def withdraw_view(request, kind, year, number):
     """Withdraw the standing version so a change can be made and issued as the next version."""
-    locality, refused = _entry(request)
+    locality, period, refused = _issuer_entry(request, kind, year, number, "，撤回和更正也由其办理。")
     if refused:
         return refused
-    period = _period(kind, year, number)
-    rules = facts_mod.rules_for(locality)
-    if not issuing.can_issue(request.user, rules):
-        return perms.refuse_with(request, issuing.who_may_issue(rules) + "，撤回和更正也由其办理。")
     record = issuing.live_issue(locality, period)
     if record is None:
         raise Http404("本期考核结果没有印发")

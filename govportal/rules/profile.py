@@ -23,6 +23,7 @@ that stand for a fixed list of units.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -55,6 +56,17 @@ __all__ = [
 ]
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+
+
+def installed_profiles_dir() -> Path:
+    """Where profiles brought by ``govportal site-import`` are kept (a site moved from another platform, or
+    a copy under a new code): ``$GOVPORTAL_PROFILES_DIR``, else ``$GOVPORTAL_HOME/profiles``. A code is
+    looked up among the shipped profiles first, then here."""
+    configured = os.environ.get("GOVPORTAL_PROFILES_DIR")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("GOVPORTAL_HOME", PROFILES_DIR.parent.parent / "var")) / "profiles"
+
 PROFILE_FILE = "profile.toml"
 COLUMNS_FILE = "columns.tsv"
 
@@ -645,7 +657,11 @@ def available_profiles(directory: Path | str | None = None) -> list[str]:
 
 def _profile_dir(code_or_path: str | Path) -> Path:
     if isinstance(code_or_path, str) and _SLUG.match(code_or_path):
-        return PROFILES_DIR / code_or_path
+        shipped = PROFILES_DIR / code_or_path
+        installed = installed_profiles_dir() / code_or_path
+        if not (shipped / PROFILE_FILE).is_file() and (installed / PROFILE_FILE).is_file():
+            return installed
+        return shipped
     p = Path(code_or_path)
     return p.parent if p.name == PROFILE_FILE else p
 

@@ -48,6 +48,7 @@ import stat
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
@@ -340,8 +341,17 @@ def _serialize(objects, fields=None) -> list[dict]:
     return serializers.serialize("python", objects, fields=fields)
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _dump(obj) -> bytes:
-    return json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(obj, cls=_Encoder, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _safe_file_name(name: str) -> str:
@@ -742,13 +752,14 @@ def _import(manifest, members, site_data, hostname, locality, summary, stored) -
         page.latest_revision = page.live_revision = None
         if record["path"] == "":
             page.locality = locality
-            slug = site_data.get("home_slug") or locality
             siblings = set(root.get_children().values_list("slug", flat=True))
-            page.slug = slug if slug not in siblings else f"{locality}-{secrets.token_hex(2)}"
+            free = [s for s in (site_data.get("home_slug"), locality) if s and s not in siblings]
+            page.slug = free[0] if free else f"{locality}-{secrets.token_hex(2)}"
             numchild = page.numchild
             page.numchild = 0
             root.add_child(instance=page)
             Page.objects.filter(pk=page.pk).update(numchild=numchild)
+            page.numchild = numchild
             new_home = page
         else:
             rel = record["path"]
@@ -906,6 +917,9 @@ def _import_files(members, name, model, upload_kind, locality, mapping, stored) 
         obj = model(**fields)
         obj.file.save(file_name, ContentFile(data), save=False)
         stored.append((obj.file.storage, obj.file.name))
+        for name_, value in fields.items():  # an image field's save clears width and height
+            if name_ in ("width", "height") and getattr(obj, name_) is None:
+                setattr(obj, name_, value)
         if hasattr(obj, "file_hash"):
             obj.file_hash = hashlib.sha1(data).hexdigest()
         if hasattr(obj, "file_size"):

@@ -67,6 +67,7 @@ def installed_profiles_dir() -> Path:
         return Path(configured)
     return Path(os.environ.get("GOVPORTAL_HOME", PROFILES_DIR.parent.parent / "var")) / "profiles"
 
+
 PROFILE_FILE = "profile.toml"
 COLUMNS_FILE = "columns.tsv"
 

@@ -320,7 +320,9 @@ def test_dry_run_checks_everything_and_writes_nothing(exported, media):
     before = _snapshot()
     files = sorted(p.name for p in (media / "media").rglob("*") if p.is_file())
     out = io.StringIO()
-    call_command("site_import", str(exported), hostname="yy-copy.test", locality="yycopy", dry_run=True, stdout=out)
+    call_command(
+        "site_import", str(exported), hostname="yy-copy.test", locality="yycopy", dry_run=True, stdout=out
+    )
     assert "试运行通过" in out.getvalue()
     assert _snapshot() == before
     assert sorted(p.name for p in (media / "media").rglob("*") if p.is_file()) == files

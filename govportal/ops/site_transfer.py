@@ -532,7 +532,7 @@ def read_archive(path, *, max_member=None, max_total=None) -> tuple[dict, dict[s
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise TransferError(f"站点归档中的条目超过 {MAX_MEMBERS} 个（{RULE}），未导入任何内容")
-            total = 0
+            total = read_total = 0
             for info in infos:
                 name = info.filename
                 mode = info.external_attr >> 16
@@ -557,7 +557,8 @@ def read_archive(path, *, max_member=None, max_total=None) -> tuple[dict, dict[s
                     raise TransferError(f"站点归档中的条目“{name}”重复出现，可能被篡改，未导入任何内容")
                 with zf.open(info) as f:
                     data = f.read(max_member + 1)
-                if len(data) > max_member:
+                read_total += len(data)
+                if len(data) > max_member or read_total > max_total:  # the headers may lie
                     raise TransferError(f"站点归档中的条目“{name}”过大（{RULE}），未导入任何内容")
                 members[name] = data
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
@@ -794,6 +795,9 @@ def _import(manifest, members, site_data, hostname, locality, summary, stored) -
             created_at=page.last_published_at or page.latest_revision_created_at or timezone.now(),
         )
         latest = revision
+        if not page.live and page.go_live_at and page.go_live_at > timezone.now():
+            # A scheduled item stays scheduled: Wagtail publishes the revision approved for that time.
+            Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=page.go_live_at)
         if record.get("draft"):
             draft = remap_page_data(model, record["draft"], refs, pages_known=True)
             draft.update({"pk": page.pk, "path": page.path, "depth": page.depth})

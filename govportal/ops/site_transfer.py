@@ -669,9 +669,13 @@ def import_site(
     try:
         written_profile = _install_profile(members, source_locality, locality)
         with transaction.atomic():
-            _import(manifest, members, site_data, hostname, locality, summary, stored)
-            if dry_run:
-                raise _DryRun
+            try:
+                _import(manifest, members, site_data, hostname, locality, summary, stored)
+                if dry_run:
+                    raise _DryRun
+            except BaseException:
+                stored += _renditions(stored)  # made while indexing or rendering; rolled back with the rows
+                raise
     except _DryRun:
         summary.notes.append("试运行：已完整核对并模拟导入，数据库和文件均未改变")
         _cleanup(stored, written_profile)
@@ -681,6 +685,12 @@ def import_site(
         _cleanup(stored, written_profile)
         raise
     return summary
+
+
+def _renditions(stored) -> list:
+    names = [name for _storage, name in stored]
+    images = get_image_model().objects.filter(file__in=names)
+    return [(r.file.storage, r.file.name) for image in images for r in image.renditions.all()]
 
 
 def _cleanup(stored, folder) -> None:

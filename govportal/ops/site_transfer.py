@@ -52,6 +52,7 @@ from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.files.base import ContentFile
@@ -72,6 +73,7 @@ from wagtail.rich_text import features as feature_registry
 
 from govportal.accounts.models import Staff, Unit
 from govportal.accounts.passwords import require_change
+from govportal.accounts.permissions import set_page_units
 from govportal.portal.columns import refresh_role_groups
 from govportal.portal.models import ColumnPage, HomePage, PortalSettings, SubsiteHomePage
 from govportal.portal.signals import profile_applied
@@ -745,8 +747,6 @@ def _import(manifest, members, site_data, hostname, locality, summary, stored) -
     records = _json(members, "pages.json", [])
     if not records or records[0]["path"] != "":
         raise TransferError("站点归档中没有网站首页，未导入任何内容")
-    from django.apps import apps
-
     root = Page.get_first_root_node()
     locale = Locale.get_default()
     created: list[tuple[Page, dict, type]] = []
@@ -852,8 +852,6 @@ def _import(manifest, members, site_data, hostname, locality, summary, stored) -
     # Permissions: the columns' units get their page rights; the site-wide roles get the new home.
     home = new_home.specific
     units = list(Unit.objects.filter(pk__in=set(refs.unit.values())))
-    from govportal.accounts.permissions import set_page_units
-
     assignments = {}
     for col in ColumnPage.objects.descendant_of(home).prefetch_related("units"):
         if col.units.all():

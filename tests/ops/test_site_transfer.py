@@ -19,6 +19,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -27,7 +28,7 @@ from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from govportal.accounts.models import AccountSecurity, Staff, Unit
 from govportal.accounts.passwords import password_change_reason, record_password_set
@@ -55,8 +56,6 @@ def media(settings, tmp_path, monkeypatch):
 @pytest.fixture
 def county(db, media):
     """The 酉阳 site with a few items, an image, a document, a draft, a redirect and two staff."""
-    from django.contrib.auth import get_user_model
-
     load("youyang")
     home = home_for("youyang")
     site = Site.objects.get(root_page=home)
@@ -344,6 +343,4 @@ def test_columns_keep_their_page_rights_for_their_units(exported, county):
     col = ColumnPage.objects.descendant_of(new_home).filter(units__isnull=False).first()
     unit = col.units.first()
     assert unit.locality == "yycopy"
-    from wagtail.models import GroupPagePermission
-
     assert GroupPagePermission.objects.filter(page=col, group__unit_role__unit=unit).exists()

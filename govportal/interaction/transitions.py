@@ -47,6 +47,7 @@ class Transition:
     target: str | None  # None: the state does not change
     who: str  # key of RIGHTS
     article: str  # key of the article in the machine's profile section
+    refusal: str = ""  # what a refused actor reads, when not RIGHTS[who]
 
 
 @dataclass(frozen=True)
@@ -71,20 +72,21 @@ class Machine:
         return RULES[self.name](locality).cite(key)
 
 
-#: Who may: the text a refused actor reads for each predicate (the predicates are in ``permissions.py``).
+#: Who may: the predicate names of ``permissions.py`` the table uses, and what a refused actor reads
+#: (``{label}``: the step; ``{unit}``: the unit the object is addressed to).
 RIGHTS: dict[str, str] = {
-    "is_centre": "只有12345热线管理中心可以分拣、派单、审批延期和发布",
-    "has_unit_order": "您所在单位没有这件信件的待办工单",
-    "is_lead_handler": "只有主办单位的工作人员可以办理答复和申请延期",
-    "is_co_handler": "只有协办单位可以提交协办意见",
-    "is_unit_leader": "答复须经主办单位负责领导审核，您没有审核权限",
-    "writer": "只有来信人可以评价",
+    "is_centre": "只有12345热线管理中心可以{label}",
+    "is_lead_handler": "只有主办单位的工作人员可以{label}",
+    "is_co_handler": "只有协办单位可以{label}",
+    "is_unit_leader": "只有主办单位的负责领导可以{label}",
+    "writer": "只有来信人可以{label}",
     "can_handle_disclosure": "只有{unit}的工作人员可以办理这件申请",
     "is_disclosure_approver": "延长答复期限须经政府信息公开工作机构负责人同意",
-    "applicant": "只有申请人可以提交补正",
-    "is_error_centre": "只有网站纠错的受理单位可以转办或作无效处理",
+    "applicant": "只有申请人可以{label}",
+    "is_error_centre": "只有网站纠错的受理单位可以{label}",
     "is_error_handler": "只有责任单位可以答复这条纠错",
 }
+REVIEW_REFUSAL = "答复须经本单位负责领导审核，您没有审核权限"
 
 L, D, E = LetterState, DisclosureState, ErrorState
 
@@ -103,8 +105,10 @@ LETTERS = Machine(
         Transition(
             "dispatch", "派单", (L.RECEIVED, L.RETURNED), L.DISPATCHED, "is_centre", "single_entry_article"
         ),
-        Transition("return", "退回", (L.DISPATCHED,), L.RETURNED, "has_unit_order", "single_entry_article"),
-        Transition("co_return", "退回", (L.DISPATCHED,), None, "has_unit_order", "single_entry_article"),
+        Transition(
+            "return", "退回工单", (L.DISPATCHED,), L.RETURNED, "is_lead_handler", "single_entry_article"
+        ),
+        Transition("co_return", "退回工单", (L.DISPATCHED,), None, "is_co_handler", "single_entry_article"),
         Transition(
             "opinion", "提交协办意见", (L.DISPATCHED, L.REVIEW), None, "is_co_handler", "deadline_article"
         ),
@@ -115,8 +119,18 @@ LETTERS = Machine(
         Transition(
             "submit_reply", "提交答复", (L.DISPATCHED,), L.REVIEW, "is_lead_handler", "review_article"
         ),
-        Transition("approve", "审核答复", (L.REVIEW,), L.APPROVED, "is_unit_leader", "review_article"),
-        Transition("send_back", "审核答复", (L.REVIEW,), L.DISPATCHED, "is_unit_leader", "review_article"),
+        Transition(
+            "approve", "审核答复", (L.REVIEW,), L.APPROVED, "is_unit_leader", "review_article", REVIEW_REFUSAL
+        ),
+        Transition(
+            "send_back",
+            "审核答复",
+            (L.REVIEW,),
+            L.DISPATCHED,
+            "is_unit_leader",
+            "review_article",
+            REVIEW_REFUSAL,
+        ),
         Transition("publish", "发布答复", (L.APPROVED,), L.CONCLUDED, "is_centre", "single_entry_article"),
         Transition("unpublish", "撤下公开", (L.CONCLUDED,), None, "is_centre", "publication_article"),
         Transition(
@@ -269,7 +283,7 @@ def refusal(
     t = machine.get(action)
     cite = machine.cite(locality, t.article)
     if t.who not in rights:
-        return RIGHTS[t.who].format(unit=unit or "受理机关") + f"（{cite}）。"
+        return (t.refusal or RIGHTS[t.who]).format(label=t.label, unit=unit or "受理机关") + f"（{cite}）。"
     if state not in t.sources:
         return f"{machine.noun}当前状态为“{machine.state_label(state)}”，不能{t.label}（{cite}）。"
     return ""
@@ -281,7 +295,6 @@ def rights_of(machine: Machine, actor, obj) -> frozenset[str]:
         return frozenset({"writer", "applicant"})
     checks: dict[str, Callable[[], bool]] = {
         "is_centre": lambda: permissions.is_centre(actor, obj.locality),
-        "has_unit_order": lambda: permissions.unit_order(actor, obj) is not None,
         "is_lead_handler": lambda: permissions.is_lead_handler(actor, obj),
         "is_co_handler": lambda: permissions.is_co_handler(actor, obj),
         "is_unit_leader": lambda: permissions.is_unit_leader(actor, obj),

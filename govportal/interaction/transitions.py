@@ -364,25 +364,29 @@ def fire(obj, action: str, actor, **data):
     source = obj.state
     target = t.target or source
     model = type(obj)
-    with transaction.atomic():
-        run = func(obj, actor, action=action, **data)
-        try:
-            fields = next(run)
-        except StopIteration:
-            raise RuntimeError(f"step {machine.name}.{action} yielded no fields") from None
-        won = model.objects.filter(pk=obj.pk, state=source).update(state=target, **fields)
-        if not won:
-            now = model.objects.filter(pk=obj.pk).values_list("state", flat=True).first()
-            obj.refresh_from_db()
-            raise WorkflowError(f"{machine.taken}（当前状态：{machine.state_label(now)}），请刷新后查看。")
-        obj.state = target
-        for name, value in fields.items():
-            setattr(obj, name, value)
-        try:
-            next(run)
-        except StopIteration as done:
-            result = done.value
-        else:
-            raise RuntimeError(f"step {machine.name}.{action} yielded twice")
+    try:
+        with transaction.atomic():
+            run = func(obj, actor, action=action, **data)
+            try:
+                fields = next(run)
+            except StopIteration:
+                raise RuntimeError(f"step {machine.name}.{action} yielded no fields") from None
+            if not model.objects.filter(pk=obj.pk, state=source).update(state=target, **fields):
+                now = model.objects.filter(pk=obj.pk).values_list("state", flat=True).first()
+                raise WorkflowError(
+                    f"{machine.taken}（当前状态：{machine.state_label(now)}），请刷新后查看。"
+                )
+            obj.state = target
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            try:
+                next(run)
+            except StopIteration as done:
+                result = done.value
+            else:
+                raise RuntimeError(f"step {machine.name}.{action} yielded twice")
+    except WorkflowError:
+        obj.refresh_from_db()  # nothing was written: what the step had set on the object is dropped too
+        raise
     transition_fired.send(sender=model, obj=obj, transition=t, actor=actor, source=source, target=target)
     return result

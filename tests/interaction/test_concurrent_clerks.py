@@ -1,11 +1,15 @@
 """Two clerks click the same button on the same letter at the same moment: one wins, the other is told.
 
 Committed transactions in real threads (each thread has its own database connection), on SQLite and on
-PostgreSQL (``DATABASE_URL``).
+PostgreSQL (``DATABASE_URL``). Both clerks read the letter before either acts. On PostgreSQL the two steps
+then run at the same time. The SQLite test database is in memory with a shared cache, where a second writer
+gets “table is locked” at once instead of waiting as it does on the deployed file database (WAL, ``BEGIN
+IMMEDIATE``, 20 s timeout); there the steps take turns, as the file database makes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -34,12 +38,14 @@ def committed_state(django_db_setup, django_db_blocker):
 def _race(clerks, take):
     """Run ``take(clerk)`` for each clerk in its own thread, all released at once; (results, errors)."""
     barrier = threading.Barrier(len(clerks))
+    turns = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
     results, errors = [], []
 
     def run(clerk):
         try:
             barrier.wait(timeout=30)
-            results.append(take(clerk))
+            with turns:
+                results.append(take(clerk))
         except WorkflowError as exc:
             errors.append(str(exc))
         finally:
@@ -67,10 +73,11 @@ def test_two_clerks_dispatch_the_same_letter_at_once_one_wins_the_other_is_told(
         lambda sender, **kw: fired.append(kw["transition"].name), sender=Letter, weak=False, dispatch_uid="t"
     )
     try:
+        # each clerk has the page open: the letter as it was before either clicked
+        seen = {clerk.pk: Letter.objects.get(pk=letter.pk) for clerk in (clerk_a, clerk_b)}
 
         def take(clerk):
-            own = Letter.objects.get(pk=letter.pk)  # each clerk has the page open: the letter as it was
-            fire(own, "dispatch", clerk, lead=target[clerk.pk])
+            fire(seen[clerk.pk], "dispatch", clerk, lead=target[clerk.pk])
             return clerk.pk
 
         won, refused = _race([clerk_a, clerk_b], take)
@@ -93,9 +100,10 @@ def test_two_clerks_dispatch_the_same_letter_at_once_one_wins_the_other_is_told(
     fire(letter, "submit_reply", editor, text="经核查，已安排交警在上下学时段疏导交通。")
     fire(letter, "approve", leader)
 
+    seen = {clerk.pk: Letter.objects.get(pk=letter.pk) for clerk in (clerk_a, clerk_b)}
+
     def publish(clerk):
-        own = Letter.objects.get(pk=letter.pk)
-        fire(own, "publish", clerk, make_public=True)
+        fire(seen[clerk.pk], "publish", clerk, make_public=True)
         return clerk.pk
 
     won, refused = _race([clerk_a, clerk_b], publish)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -20,7 +21,7 @@ from wagtail.admin import messages
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import roles_of, unit_of
 
-from . import deadlines, error_reports, workflow
+from . import deadlines, error_reports, transitions, workflow
 from . import disclosure as disclosure_flow
 from .faq import faq_from_letter
 from .models import (
@@ -38,6 +39,7 @@ from .models import (
     Notice,
     OrderState,
     PersonalDataAccess,
+    Publication,
     ReplyOutcome,
     WorkOrder,
 )
@@ -52,10 +54,8 @@ from .permissions import (
     is_centre,
     is_disclosure_approver,
     is_error_centre,
-    is_lead_handler,
     is_oversight,
     is_superuser,
-    is_unit_leader,
     is_unit_staff,
     log_access,
     unit_order,
@@ -190,26 +190,26 @@ def unit_list(request):
 
 
 def _letter_actions(user, letter: Letter) -> dict:
+    """What the letter page offers ``user``: the actions the table allows now (``transitions.allowed``)."""
     rules = letter_rules(letter.locality)
+    can = transitions.allowed(letter, user)
     centre = is_centre(user, letter.locality)
-    order = unit_order(user, letter)
-    lead = bool(order and order.is_lead)
-    ltype = rules.type(letter.type)
     return {
         "centre": centre,
-        "order": order,
-        "triage": centre and letter.state in (LetterState.RECEIVED, LetterState.RETURNED),
-        "accept": centre and letter.state == LetterState.RECEIVED and not letter.accepted_at,
-        "publish": centre and letter.state == LetterState.APPROVED,
-        "unpublish": centre and letter.publication == "published",
+        "order": unit_order(user, letter),
+        "triage": bool(can & {"reject", "merge", "dispatch"}),
+        "accept": "accept" in can and not letter.accepted_at,
+        "publish": "publish" in can,
+        "unpublish": "unpublish" in can and letter.publication == Publication.PUBLISHED,
         "to_faq": centre and letter.state == LetterState.CONCLUDED and bool(letter.reply_text),
-        "draft": lead and letter.state == LetterState.DISPATCHED and is_lead_handler(user, letter),
-        "return": bool(order) and letter.state == LetterState.DISPATCHED,
-        "opinion": bool(order) and not lead and letter.state in (LetterState.DISPATCHED, LetterState.REVIEW),
-        "review": letter.state == LetterState.REVIEW and is_unit_leader(user, letter),
-        "assign": lead and is_unit_leader(user, letter),
-        "extend": lead and letter.state in (LetterState.DISPATCHED, LetterState.REVIEW),
-        "extendable": ltype.extendable,
+        "draft": "save_draft" in can,
+        "return": bool(can & {"return", "co_return"}),
+        "opinion": "opinion" in can,
+        "review": bool(can & {"approve", "send_back"}),
+        "assign": "assign" in can,
+        "extend": "request_extension" in can,
+        "decide_extension": "approve_extension" in can,
+        "extendable": rules.type(letter.type).extendable,
         "contact": can_see_contact(user, letter),
     }
 
@@ -313,89 +313,91 @@ def _unit_from_post(request, name: str, locality: str) -> Unit | None:
     return Unit.objects.filter(pk=int(value), locality=locality).first()
 
 
-def _do_letter_action(request, letter: Letter, action: str) -> str:
-    user, post = request.user, request.POST
-    if action == "accept":
-        workflow.accept(letter, user)
-        return "已受理。"
-    if action == "reject":
-        workflow.reject(letter, user, post.get("reason", ""))
-        return "已作不予受理处理，理由已告知来信人。"
-    if action == "merge":
-        code = post.get("primary", "").strip().upper()
-        primary = Letter.objects.filter(query_code=code, locality=letter.locality).first()
-        if primary is None:
-            raise workflow.WorkflowError(f"没有查询码为“{code}”的信件。")
-        workflow.merge(letter, user, primary)
-        return f"已合并到信件 {primary.query_code}。"
-    if action == "dispatch":
-        lead = _unit_from_post(request, "lead", letter.locality) or _unit_from_post(
-            request, "lead_suggested", letter.locality
-        )
-        if lead is None:
-            raise workflow.WorkflowError("请选择主办单位。")
-        co = [
-            u
-            for u in Unit.objects.filter(
-                pk__in=[v for v in post.getlist("co") if v.isdigit()], locality=letter.locality
-            )
-        ]
-        workflow.dispatch(letter, user, lead, co, note=post.get("note", ""))
-        return f"已派单至{lead.name}，期限 {letter.due_date:%Y年%m月%d日}。"
-    if action == "return":
-        workflow.return_order(letter, user, post.get("reason", ""))
-        return "已退回热线中心。"
-    if action == "opinion":
-        workflow.give_opinion(letter, user, post.get("opinion", ""))
-        return "协办意见已提交。"
-    if action == "assign":
-        from django.contrib.auth import get_user_model
+def _merge_form(request, letter: Letter) -> dict:
+    code = request.POST.get("primary", "").strip().upper()
+    primary = Letter.objects.filter(query_code=code, locality=letter.locality).first()
+    if primary is None:
+        raise workflow.WorkflowError(f"没有查询码为“{code}”的信件。")
+    return {"primary": primary}
 
-        handler = (
-            get_user_model().objects.filter(pk=post.get("handler") or 0, staff__unit=unit_of(user)).first()
-        )
-        if handler is None:
-            raise workflow.WorkflowError("请选择本单位的经办人。")
-        workflow.assign_handler(letter, user, handler)
-        return "已指定经办人。"
-    if action in ("save_draft", "submit_reply"):
-        workflow.save_draft(
-            letter,
-            user,
-            post.get("text", ""),
-            post.get("outcome", ReplyOutcome.RESOLVED),
-            submit=action == "submit_reply",
-        )
-        return "答复已提交负责领导审核。" if action == "submit_reply" else "草稿已保存。"
-    if action in ("approve", "send_back"):
-        workflow.review_reply(letter, user, action == "approve", post.get("comment", ""))
-        return "已审核通过，报热线中心发布。" if action == "approve" else "已退回经办人修改。"
-    if action == "publish":
-        make_public = post.get("make_public") == "1"
-        workflow.publish(
-            letter,
-            user,
-            make_public=make_public,
-            exclusion=post.get("exclusion", ""),
-            note=post.get("note", ""),
-            public_subject=post.get("public_subject") if make_public else None,
-            public_content=post.get("public_content") if make_public else None,
-            public_reply=post.get("public_reply") if make_public else None,
-        )
-        return "答复已发送给来信人，信件办结" + (
-            "，并已在网站公开。" if make_public else "；不予公开的理由已记录。"
-        )
-    if action == "unpublish":
-        workflow.unpublish(letter, user, post.get("reason", ""))
-        return "已撤下公开。"
-    if action == "request_extension":
-        workflow.request_extension(letter, user, post.get("workdays", ""), post.get("reason", ""))
-        return "延期申请已报热线中心审批。"
-    if action in ("approve_extension", "refuse_extension"):
-        ext = get_object_or_404(Extension, pk=post.get("extension") or 0, letter=letter)
-        workflow.decide_extension(ext, user, action == "approve_extension", post.get("note", ""))
-        return "已批准延期。" if action == "approve_extension" else "已不予批准延期。"
-    raise workflow.WorkflowError("未知的操作。")
+
+def _dispatch_form(request, letter: Letter) -> dict:
+    lead = _unit_from_post(request, "lead", letter.locality) or _unit_from_post(
+        request, "lead_suggested", letter.locality
+    )
+    if lead is None:
+        raise workflow.WorkflowError("请选择主办单位。")
+    chosen = [v for v in request.POST.getlist("co") if v.isdigit()]
+    co = list(Unit.objects.filter(pk__in=chosen, locality=letter.locality))
+    return {"lead": lead, "co_units": co, "note": request.POST.get("note", "")}
+
+
+def _assign_form(request, letter: Letter) -> dict:
+    pk = request.POST.get("handler") or 0
+    handler = get_user_model().objects.filter(pk=pk, staff__unit=unit_of(request.user)).first()
+    if handler is None:
+        raise workflow.WorkflowError("请选择本单位的经办人。")
+    return {"handler": handler}
+
+
+def _publish_form(request, letter: Letter) -> dict:
+    post = request.POST
+    public = post.get("make_public") == "1"
+    texts = {k: post.get(k) if public else None for k in ("public_subject", "public_content", "public_reply")}
+    return {
+        "make_public": public,
+        "exclusion": post.get("exclusion", ""),
+        "note": post.get("note", ""),
+        **texts,
+    }
+
+
+def _extension_form(request, letter: Letter) -> dict:
+    ext = get_object_or_404(Extension, pk=request.POST.get("extension") or 0, letter=letter)
+    return {"ext": ext, "note": request.POST.get("note", "")}
+
+
+def _fields(*names: str, **renamed: str):
+    """A form reader passing POST fields on as they are (``renamed``: step argument = POST field)."""
+    pairs = [(n, n) for n in names] + list(renamed.items())
+    return lambda request, letter: {arg: request.POST.get(field, "") for arg, field in pairs}
+
+
+# action posted -> (what the form gives the step, what the user is told). Who may and from which state is
+# the table (``transitions.LETTERS``); ``fire()`` checks it.
+LETTER_FORMS = {
+    "accept": (_fields(), "已受理。"),
+    "reject": (_fields("reason"), "已作不予受理处理，理由已告知来信人。"),
+    "merge": (_merge_form, "已合并到信件 {letter.duplicate_of.query_code}。"),
+    "dispatch": (_dispatch_form, "已派单至{letter.lead_unit.name}，期限 {letter.due_date:%Y年%m月%d日}。"),
+    "return": (_fields("reason"), "已退回热线中心。"),
+    "opinion": (_fields(text="opinion"), "协办意见已提交。"),
+    "assign": (_assign_form, "已指定经办人。"),
+    "save_draft": (_fields("text", "outcome"), "草稿已保存。"),
+    "submit_reply": (_fields("text", "outcome"), "答复已提交负责领导审核。"),
+    "approve": (_fields("comment"), "已审核通过，报热线中心发布。"),
+    "send_back": (_fields("comment"), "已退回经办人修改。"),
+    "publish": (_publish_form, "答复已发送给来信人，信件办结{published}"),
+    "unpublish": (_fields("reason"), "已撤下公开。"),
+    "request_extension": (_fields("workdays", "reason"), "延期申请已报热线中心审批。"),
+    "approve_extension": (_extension_form, "已批准延期。"),
+    "refuse_extension": (_extension_form, "已不予批准延期。"),
+}
+
+
+def _do_letter_action(request, letter: Letter, action: str) -> str:
+    if action not in LETTER_FORMS:
+        raise workflow.WorkflowError("未知的操作。")
+    read, told = LETTER_FORMS[action]
+    data = read(request, letter)
+    if action == "save_draft" or action == "submit_reply":
+        data["outcome"] = request.POST.get("outcome", ReplyOutcome.RESOLVED)
+    if action == "return":
+        order = unit_order(request.user, letter)
+        action = "co_return" if order and not order.is_lead else "return"
+    transitions.fire(letter, action, request.user, **data)
+    published = "，并已在网站公开。" if data.get("make_public") else "；不予公开的理由已记录。"
+    return told.format(letter=letter, published=published)
 
 
 def attachment(request, pk: int):
@@ -575,6 +577,16 @@ def error_list(request):
     )
 
 
+ERROR_FORMS = {
+    "forward": (
+        lambda request, report: {"unit": _unit_from_post(request, "unit", report.locality)},
+        "已转办。",
+    ),
+    "answer": (_fields("text"), "已答复。"),
+    "invalid": (_fields("reason"), "已作无效处理。"),
+}
+
+
 def error_detail(request, pk: int):
     report = get_object_or_404(ErrorReport.objects.select_related("unit", "page"), pk=pk)
     user = request.user
@@ -583,29 +595,21 @@ def error_detail(request, pk: int):
     centre = is_error_centre(user, report.locality)
     show_contact = False
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
         try:
             if action == "show_contact":
                 log_access(request, user, "纠错提交人姓名和联系方式", error_report=report)
                 show_contact = True
-            elif action == "forward":
-                unit = _unit_from_post(request, "unit", report.locality)
-                error_reports.forward(report, user, unit)
-                messages.success(request, "已转办。")
-                return redirect("interaction_admin:error", pk=pk)
-            elif action == "answer":
-                error_reports.answer(report, user, request.POST.get("text", ""))
-                messages.success(request, "已答复。")
-                return redirect("interaction_admin:error", pk=pk)
-            elif action == "invalid":
-                error_reports.mark_invalid(report, user, request.POST.get("reason", ""))
-                messages.success(request, "已作无效处理。")
+            else:
+                read, told = ERROR_FORMS.get(action, (None, ""))
+                if read is None:
+                    raise workflow.WorkflowError("未知的操作。")
+                transitions.fire(report, action, user, **read(request, report))
+                messages.success(request, told)
                 return redirect("interaction_admin:error", pk=pk)
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
         report.refresh_from_db()
-    from .error_reports import responsible_unit
-
     return render(
         request,
         "interaction/admin/error.html",
@@ -614,9 +618,9 @@ def error_detail(request, pk: int):
             "report": report,
             "centre": centre,
             "units": routable_units(report.locality),
-            "suggested": report.unit or responsible_unit(report.page),
+            "suggested": report.unit or error_reports.responsible_unit(report.page),
             "show_contact": show_contact,
-            "can_answer": report.state == ErrorState.FORWARDED and (centre or unit_of(user) == report.unit),
+            "allowed": transitions.allowed(report, user),
         },
     )
 
@@ -640,6 +644,20 @@ def disclosure_list(request):
     )
 
 
+# action posted -> what the form gives the step (``transitions.DISCLOSURES`` says who may, from which state).
+DISCLOSURE_FORMS = {
+    "confirm": _fields(),
+    "correction": _fields("notice"),
+    "consult": _fields("third_party"),
+    "end_consult": _fields(),
+    "extension": _fields("workdays", "reason"),
+    "approve_extension": _fields(),
+    "refuse_extension": _fields(),
+    "answer": _fields("outcome", "reply"),
+    "answer_spot": _fields("outcome", "reply"),
+}
+
+
 def disclosure_detail(request, pk: int):
     req = get_object_or_404(DisclosureRequest.objects.select_related("unit"), pk=pk)
     user = request.user
@@ -648,36 +666,18 @@ def disclosure_detail(request, pk: int):
     show_identity = False
     if request.method == "POST":
         action = request.POST.get("action", "")
-        post = request.POST
         try:
             if action == "show_identity":
                 log_access(request, user, "申请人身份证件号码和联系方式", disclosure=req)
                 show_identity = True
             else:
-                if action == "confirm":
-                    disclosure_flow.confirm_receipt(req, user)
-                elif action == "correction":
-                    disclosure_flow.request_correction(req, user, post.get("notice", ""))
-                elif action == "consult":
-                    disclosure_flow.start_consultation(req, user, post.get("third_party", ""))
-                elif action == "end_consult":
-                    disclosure_flow.end_consultation(req, user)
-                elif action == "extension":
-                    disclosure_flow.request_extension(
-                        req, user, post.get("workdays", ""), post.get("reason", "")
-                    )
-                elif action in ("approve_extension", "refuse_extension"):
-                    disclosure_flow.approve_extension(req, user, action == "approve_extension")
-                elif action in ("answer", "answer_spot"):
-                    disclosure_flow.answer(
-                        req,
-                        user,
-                        post.get("outcome", ""),
-                        post.get("reply", ""),
-                        on_the_spot=action == "answer_spot",
-                    )
-                else:
+                read = DISCLOSURE_FORMS.get(action)
+                if read is None:
                     raise workflow.WorkflowError("未知的操作。")
+                if action == "correction":  # said before the state: the rule is the reason
+                    disclosure_flow.request_correction(req, user, **read(request, req))
+                else:
+                    transitions.fire(req, action, user, **read(request, req))
                 messages.success(request, "已保存。")
                 return redirect("interaction_admin:disclosure", pk=pk)
         except workflow.WorkflowError as exc:
@@ -693,6 +693,7 @@ def disclosure_detail(request, pk: int):
             "outcomes": disclosure_flow.OUTCOME_CHOICES,
             "outcome_label": disclosure_flow.OUTCOME_LABELS.get(req.outcome, ""),
             "approver": is_disclosure_approver(user, req),
+            "allowed": transitions.allowed(req, user),
             "show_identity": show_identity,
             "rules": disclosure_flow.disclosure_rules(req.locality),
             "posted": request.POST if request.method == "POST" else {},

@@ -29,7 +29,8 @@ from .models import ApplicantKind, DisclosureEvent, DisclosureRequest, Disclosur
 from .permissions import can_handle_disclosure, is_disclosure_approver
 from .rules import disclosure_rules
 from .spam import password_for
-from .workflow import WorkflowError, hash_password, new_code
+from .transitions import DISCLOSURES, WorkflowError, fire, step
+from .workflow import hash_password, new_code
 
 # (code, group, label): table 三 of the annual report, 本年度办理结果.
 OUTCOMES: list[tuple[str, str, str]] = [
@@ -150,28 +151,30 @@ def find(code: str, password: str) -> DisclosureRequest | None:
 
 
 # --- handling -----------------------------------------------------------------------------------------------
-
-
-def _require_handler(user, req: DisclosureRequest) -> None:
-    if not can_handle_disclosure(user, req):
-        raise WorkflowError(f"只有{req.unit.name}的工作人员可以办理这件申请。")
-
-
-def _require(req: DisclosureRequest, *states: str, doing: str) -> None:
-    if req.state not in states:
-        raise WorkflowError(f"申请当前状态为“{req.get_state_display()}”，不能{doing}。")
+#
+# Who may take each step from which state is the table ``transitions.DISCLOSURES``; each function below
+# calls ``fire()``, and the step registered for the action checks what it was given, yields the fields to
+# write with the new state, then writes its events and notifications.
 
 
 def confirm_receipt(req: DisclosureRequest, user, on: date | None = None) -> None:
-    _require_handler(user, req)
-    _require(req, DisclosureState.SUBMITTED, doing="确认收到")
+    fire(req, "confirm", user, on=on)
+
+
+@step(DISCLOSURES, "confirm")
+def _confirm(req: DisclosureRequest, user, action: str, on: date | None = None):
     rules = disclosure_rules(req.locality)
     on = on or deadlines.today()
-    req.received_on = req.clock_start = on
-    req.state = DisclosureState.PROCESSING
-    req.due_date = compute_due(req)
-    req.due_soon_notified_on = req.overdue_notified_on = None  # a late-confirmation flag does not carry over
-    req.save()
+    req.clock_start = on
+    due = compute_due(req)
+    # a late-confirmation flag does not carry over
+    yield {
+        "received_on": on,
+        "clock_start": on,
+        "due_date": due,
+        "due_soon_notified_on": None,
+        "overdue_notified_on": None,
+    }
     event(
         req,
         "received",
@@ -184,30 +187,41 @@ def confirm_receipt(req: DisclosureRequest, user, on: date | None = None) -> Non
 
 def request_correction(req: DisclosureRequest, user, notice: str, period_workdays: int | None = None) -> None:
     """Send an unclear application back once for correction (Art. 30); the clock stops."""
-    _require_handler(user, req)
+    if req.correction_requested_on and can_handle_disclosure(user, req):
+        # Said before the state (which has moved on since the first notice): the rule is the reason.
+        raise WorkflowError(
+            f"补正告知应当一次性提出（{disclosure_rules(req.locality).cite('correction_article')}），这件申请已经告知过补正。"
+        )
+    fire(req, "correction", user, notice=notice, period_workdays=period_workdays)
+
+
+@step(DISCLOSURES, "correction")
+def _correction(
+    req: DisclosureRequest, user, action: str, notice: str = "", period_workdays: int | None = None
+):
     rules = disclosure_rules(req.locality)
     if req.correction_requested_on:
         raise WorkflowError(
             f"补正告知应当一次性提出（{rules.cite('correction_article')}），这件申请已经告知过补正。"
         )
-    _require(req, DisclosureState.SUBMITTED, DisclosureState.PROCESSING, doing="要求补正")
     notice = (notice or "").strip()
     if len(notice) < 6:
         raise WorkflowError("请在补正告知中写明需要作出补正的事项。")
     today = deadlines.today()
-    if req.received_on is None:
-        req.received_on = today
-    limit = deadlines.add_workdays(req.received_on, int(rules.correction_notice_workdays))
+    received_on = req.received_on or today
+    limit = deadlines.add_workdays(received_on, int(rules.correction_notice_workdays))
     late = today > limit
     period = int(period_workdays or rules.correction_period_workdays)
-    req.correction_notice = notice
-    req.correction_requested_on = today
-    req.correction_due = deadlines.add_workdays(today, period)
-    req.state = DisclosureState.CORRECTION
-    req.clock_start = None
-    req.due_date = None
-    req.due_soon_notified_on = req.overdue_notified_on = None
-    req.save()
+    yield {
+        "received_on": received_on,
+        "correction_notice": notice,
+        "correction_requested_on": today,
+        "correction_due": deadlines.add_workdays(today, period),
+        "clock_start": None,
+        "due_date": None,
+        "due_soon_notified_on": None,
+        "overdue_notified_on": None,
+    }
     event(
         req,
         "correction_requested",
@@ -227,21 +241,27 @@ def request_correction(req: DisclosureRequest, user, notice: str, period_workday
 
 def submit_correction(req: DisclosureRequest, text: str) -> None:
     """The applicant's corrected application: the clock starts again from today (Art. 30)."""
+    fire(req, "submit_correction", None, text=text)
+
+
+@step(DISCLOSURES, "submit_correction")
+def _submit_correction(req: DisclosureRequest, user, action: str, text: str = ""):
     rules = disclosure_rules(req.locality)
-    _require(req, DisclosureState.CORRECTION, doing="提交补正")
     text = (text or "").strip()
     if len(text) < 4:
         raise WorkflowError("请填写补正内容。")
     today = deadlines.today()
-    req.correction_text = text
-    req.corrected_on = today
-    req.clock_start = today
-    req.paused_workdays = 0
-    req.extension_workdays = 0
-    req.state = DisclosureState.PROCESSING
-    req.due_date = compute_due(req)
-    req.due_soon_notified_on = req.overdue_notified_on = None
-    req.save()
+    req.clock_start, req.paused_workdays, req.extension_workdays = today, 0, 0
+    yield {
+        "correction_text": text,
+        "corrected_on": today,
+        "clock_start": today,
+        "paused_workdays": 0,
+        "extension_workdays": 0,
+        "due_date": compute_due(req),
+        "due_soon_notified_on": None,
+        "overdue_notified_on": None,
+    }
     event(
         req,
         "corrected",
@@ -258,16 +278,16 @@ def submit_correction(req: DisclosureRequest, text: str) -> None:
 
 def start_consultation(req: DisclosureRequest, user, third_party: str) -> None:
     """Consult a third party (Art. 32): the time it takes is not counted (Art. 33), so the clock pauses."""
-    _require_handler(user, req)
-    _require(req, DisclosureState.PROCESSING, doing="征求第三方意见")
+    fire(req, "consult", user, third_party=third_party)
+
+
+@step(DISCLOSURES, "consult")
+def _consult(req: DisclosureRequest, user, action: str, third_party: str = ""):
     rules = disclosure_rules(req.locality)
     third_party = (third_party or "").strip()
     if not third_party:
         raise WorkflowError("请填写被征求意见的第三方。")
-    req.third_party = third_party
-    req.pause_started_on = deadlines.today()
-    req.state = DisclosureState.CONSULTING
-    req.save()
+    yield {"third_party": third_party, "pause_started_on": deadlines.today()}
     event(
         req,
         "consulting",
@@ -278,15 +298,14 @@ def start_consultation(req: DisclosureRequest, user, third_party: str) -> None:
 
 
 def end_consultation(req: DisclosureRequest, user) -> None:
-    _require_handler(user, req)
-    _require(req, DisclosureState.CONSULTING, doing="结束征求意见")
-    today = deadlines.today()
-    paused = deadlines.workdays_used(req.pause_started_on, today)
+    fire(req, "end_consult", user)
+
+
+@step(DISCLOSURES, "end_consult")
+def _end_consult(req: DisclosureRequest, user, action: str):
+    paused = deadlines.workdays_used(req.pause_started_on, deadlines.today())
     req.paused_workdays += paused
-    req.pause_started_on = None
-    req.state = DisclosureState.PROCESSING
-    req.due_date = compute_due(req)
-    req.save()
+    yield {"paused_workdays": req.paused_workdays, "pause_started_on": None, "due_date": compute_due(req)}
     event(
         req,
         "consulted",
@@ -298,8 +317,11 @@ def end_consultation(req: DisclosureRequest, user) -> None:
 
 def request_extension(req: DisclosureRequest, user, workdays: int, reason: str) -> None:
     """Ask for an extension; approved by the disclosure office's head, who may ask and approve at once."""
-    _require_handler(user, req)
-    _require(req, DisclosureState.PROCESSING, DisclosureState.CONSULTING, doing="申请延期")
+    fire(req, "extension", user, workdays=workdays, reason=reason)
+
+
+@step(DISCLOSURES, "extension")
+def _request_extension(req: DisclosureRequest, user, action: str, workdays=None, reason: str = ""):
     rules = disclosure_rules(req.locality)
     article = rules.cite("answer_article")
     if req.extension_workdays or req.extension_requested_workdays:
@@ -316,10 +338,11 @@ def request_extension(req: DisclosureRequest, user, workdays: int, reason: str) 
         raise WorkflowError("请写明需要延长答复期限的理由。")
     if req.due_date and deadlines.today() > req.due_date:
         raise WorkflowError(f"答复期限已于 {req.due_date:%Y年%m月%d日} 届满，不能再延期。")
-    req.extension_requested_workdays = workdays
-    req.extension_reason = reason
-    req.extension_requested_by = user
-    req.save()
+    yield {
+        "extension_requested_workdays": workdays,
+        "extension_reason": reason,
+        "extension_requested_by": user,
+    }
     event(req, "extension_requested", f"申请延长答复期限 {workdays} 个工作日：{reason}", user)
     if is_disclosure_approver(user, req):
         approve_extension(req, user)
@@ -334,38 +357,43 @@ def request_extension(req: DisclosureRequest, user, workdays: int, reason: str) 
 
 
 def approve_extension(req: DisclosureRequest, user, approve: bool = True) -> None:
-    rules = disclosure_rules(req.locality)
-    article = rules.cite("answer_article")
-    if not is_disclosure_approver(user, req):
-        raise WorkflowError(f"延长答复期限须经政府信息公开工作机构负责人同意（{article}）。")
+    fire(req, "approve_extension" if approve else "refuse_extension", user)
+
+
+@step(DISCLOSURES, "approve_extension", "refuse_extension")
+def _decide_extension(req: DisclosureRequest, user, action: str):
     if not req.extension_requested_workdays or req.extension_workdays:
         raise WorkflowError("没有待审批的延期申请。")
-    if not approve:
-        req.extension_requested_workdays = 0
-        req.save(update_fields=["extension_requested_workdays"])
+    if action == "refuse_extension":
+        yield {"extension_requested_workdays": 0}
         event(req, "extension_refused", "负责人未同意延期。", user)
         return
+    article = disclosure_rules(req.locality).cite("answer_article")
     req.extension_workdays = req.extension_requested_workdays
-    req.extension_approved_by = user
-    req.due_date = compute_due(req)
-    req.extension_notice = (
-        f"因{req.extension_reason}，经政府信息公开工作机构负责人同意，答复期限延长 {req.extension_workdays} 个工作日"
-        + (f"，至 {req.due_date:%Y年%m月%d日}" if req.due_date else "")
-        + f"（{article}）。"
-    )
-    req.extension_notified_at = timezone.now()
-    req.due_soon_notified_on = None
-    req.save()
+    due = compute_due(req)
+    yield {
+        "extension_workdays": req.extension_workdays,
+        "extension_approved_by": user,
+        "due_date": due,
+        "extension_notice": (
+            f"因{req.extension_reason}，经政府信息公开工作机构负责人同意，答复期限延长 {req.extension_workdays} 个工作日"
+            + (f"，至 {due:%Y年%m月%d日}" if due else "")
+            + f"（{article}）。"
+        ),
+        "extension_notified_at": timezone.now(),
+        "due_soon_notified_on": None,
+    }
     event(req, "extended", req.extension_notice, user, public=True)
 
 
 def answer(req: DisclosureRequest, user, outcome: str, reply: str, *, on_the_spot: bool = False) -> None:
-    _require_handler(user, req)
+    fire(req, "answer_spot" if on_the_spot else "answer", user, outcome=outcome, reply=reply)
+
+
+@step(DISCLOSURES, "answer", "answer_spot")
+def _answer(req: DisclosureRequest, user, action: str, outcome: str = "", reply: str = ""):
     rules = disclosure_rules(req.locality)
-    if on_the_spot:
-        _require(req, DisclosureState.SUBMITTED, DisclosureState.PROCESSING, doing="当场答复")
-    else:
-        _require(req, DisclosureState.PROCESSING, DisclosureState.CORRECTION, doing="答复")
+    on_the_spot = action == "answer_spot"
     if outcome not in OUTCOME_LABELS:
         raise WorkflowError("请选择办理结果（按政府信息公开工作年度报告的分类）。")
     if outcome == "other_no_correction":
@@ -379,16 +407,16 @@ def answer(req: DisclosureRequest, user, outcome: str, reply: str, *, on_the_spo
     if len(reply) < 6:
         raise WorkflowError("请填写答复内容（依据、理由和救济途径）。")
     today = deadlines.today()
+    fields = {
+        "outcome": outcome,
+        "reply": reply,
+        "on_the_spot": on_the_spot,
+        "answered_at": timezone.now(),
+        "answered_by": user,
+    }
     if req.received_on is None:
-        req.received_on = today
-        req.clock_start = req.clock_start or today
-    req.outcome = outcome
-    req.reply = reply
-    req.on_the_spot = on_the_spot
-    req.answered_at = timezone.now()
-    req.answered_by = user
-    req.state = DisclosureState.ANSWERED
-    req.save()
+        fields.update(received_on=today, clock_start=req.clock_start or today)
+    yield fields
     late = req.due_date and today > req.due_date
     event(
         req,

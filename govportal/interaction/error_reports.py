@@ -12,10 +12,10 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from . import deadlines
-from .models import ErrorReport, ErrorState
-from .permissions import is_error_centre, is_unit_staff
+from .models import ErrorReport
 from .rules import error_report_rules
-from .workflow import WorkflowError, new_code
+from .transitions import ERROR_REPORTS, WorkflowError, fire, step
+from .workflow import new_code
 
 
 def page_for_url(url: str, site: Site | None) -> Page | None:
@@ -109,21 +109,26 @@ def submit(
     return report, True
 
 
+# --- handling: who may take each step from which state is the table ``transitions.ERROR_REPORTS`` ---------
+
+
 def forward(report: ErrorReport, user, unit) -> None:
+    fire(report, "forward", user, unit=unit)
+
+
+@step(ERROR_REPORTS, "forward")
+def _forward(report: ErrorReport, user, action: str, unit=None):
     rules = error_report_rules(report.locality)
-    if not is_error_centre(user, report.locality):
-        raise WorkflowError("只有网站纠错的受理单位可以转办。")
-    if report.state != ErrorState.RECEIVED:
-        raise WorkflowError(f"这条纠错当前状态为“{report.get_state_display()}”，不能转办。")
     if unit is None or unit.locality != report.locality:
         raise WorkflowError("请选择本地区的责任单位。")
     now = timezone.now()
-    report.unit = unit
-    report.state = ErrorState.FORWARDED
-    report.forwarded_at, report.forwarded_by = now, user
-    report.handle_due = deadlines.add_workdays(timezone.localdate(now), int(rules.handle_workdays))
-    report.overdue_notified_on = None
-    report.save()
+    yield {
+        "unit": unit,
+        "forwarded_at": now,
+        "forwarded_by": user,
+        "handle_due": deadlines.add_workdays(timezone.localdate(now), int(rules.handle_workdays)),
+        "overdue_notified_on": None,
+    }
     deadlines.notify(
         deadlines.staff_users(unit=unit),
         "error_forwarded",
@@ -134,28 +139,23 @@ def forward(report: ErrorReport, user, unit) -> None:
 
 
 def answer(report: ErrorReport, user, text: str) -> None:
-    from govportal.accounts.permissions import unit_of
+    fire(report, "answer", user, text=text)
 
-    if report.state != ErrorState.FORWARDED:
-        raise WorkflowError(f"这条纠错当前状态为“{report.get_state_display()}”，不能答复。")
-    if not (is_error_centre(user, report.locality) or (is_unit_staff(user) and unit_of(user) == report.unit)):
-        raise WorkflowError("只有责任单位可以答复这条纠错。")
+
+@step(ERROR_REPORTS, "answer")
+def _answer(report: ErrorReport, user, action: str, text: str = ""):
     text = (text or "").strip()
     if len(text) < 4:
         raise WorkflowError("请写明处理结果（例如已更正的内容），至少4个字。")
-    report.state = ErrorState.ANSWERED
-    report.answer, report.answered_at, report.answered_by = text, timezone.now(), user
-    report.save()
+    yield {"answer": text, "answered_at": timezone.now(), "answered_by": user}
 
 
 def mark_invalid(report: ErrorReport, user, reason: str) -> None:
-    if not is_error_centre(user, report.locality):
-        raise WorkflowError("只有网站纠错的受理单位可以作无效处理。")
-    if report.state not in (ErrorState.RECEIVED, ErrorState.FORWARDED):
-        raise WorkflowError("这条纠错已经办结。")
+    fire(report, "invalid", user, reason=reason)
+
+
+@step(ERROR_REPORTS, "invalid")
+def _invalid(report: ErrorReport, user, action: str, reason: str = ""):
     if not (reason or "").strip():
         raise WorkflowError("请写明不予处理的理由（将告知提交人）。")
-    report.state = ErrorState.INVALID
-    report.invalid_reason = reason.strip()
-    report.answered_by = user
-    report.save()
+    yield {"invalid_reason": reason.strip(), "answered_by": user}

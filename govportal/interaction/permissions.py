@@ -125,6 +125,12 @@ def is_lead_handler(user, letter: Letter) -> bool:
     return bool(order and order.is_lead)
 
 
+def is_co_handler(user, letter: Letter) -> bool:
+    """Staff of a co-unit with an open order: they give an opinion, the lead unit answers."""
+    order = unit_order(user, letter)
+    return bool(order and not order.is_lead)
+
+
 def is_unit_leader(user, letter: Letter) -> bool:
     """A leader of the lead unit who may approve its reply (000 Art. 20: 经负责领导审核)."""
     order = unit_order(user, letter)
@@ -155,6 +161,13 @@ def is_error_centre(user, locality: str) -> bool:
         unit = unit_of(user)
         return bool(unit and unit.locality == locality and unit.code == forwarded_by)
     return is_centre(user, locality)
+
+
+def is_error_handler(user, report: ErrorReport) -> bool:
+    """Who answers a forwarded error report: the unit it was forwarded to (or the receiving unit itself)."""
+    if is_error_centre(user, report.locality):
+        return True
+    return is_unit_staff(user) and report.unit_id is not None and unit_of(user) == report.unit
 
 
 def error_centre_locality(user) -> str | None:

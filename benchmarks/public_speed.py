@@ -84,16 +84,20 @@ def get(port: int, path: str, host: str = "localhost", timeout: float = 10.0):
 
 
 def nginx_workers(master_pid: int) -> list[int]:
-    """The worker processes of an nginx master (its children)."""
+    """The worker processes of an nginx master (its children, not the cache manager and loader)."""
     path = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    pids = [int(p) for p in path.read_text().split()] if path.exists() else []
+    return [p for p in pids if b"worker process" in Path(f"/proc/{p}/cmdline").read_bytes()]
 
 
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time the processes have used so far."""
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # gone: counts nothing more
+            continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 

@@ -19,6 +19,9 @@ Method
    the very bytes of the published file. For the home page, a column list (政务要闻) and an item: wrk
    (``-t2 -c32``, 5 s) against the plain nginx, then the shipped front, then the other way round, three
    rounds; the figure is the median of the rounds and the ratio of the medians. wrk shares the two CPUs.
+   Beside it, two figures that other work on the machine hardly moves: the CPU time nginx's workers spend
+   per request (from /proc, over the same wrk runs) and the system calls they make per request (strace -c
+   over 2 s of wrk, where strace is installed: ``apt-get install -y strace``).
 3. Publish-to-visible: this process publishes an item in 政务要闻 (Wagtail publish, as the review's last
    approval does) while threads poll the item URL, the column and the home page through the front every
    10 ms; the delay runs from the start of the publish call to the first response showing the item (and
@@ -80,16 +83,71 @@ def get(port: int, path: str, host: str = "localhost", timeout: float = 10.0):
         return e.code, dict(e.headers), e.read()
 
 
-def wrk(url: str, duration: int, connections: int, host: str = "localhost") -> dict:
+def nginx_workers(master_pid: int) -> list[int]:
+    """The worker processes of an nginx master (its children, not the cache manager and loader)."""
+    path = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    pids = [int(p) for p in path.read_text().split()] if path.exists() else []
+    return [p for p in pids if b"worker process" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # gone: counts nothing more
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, duration: int, connections: int, host: str = "localhost", pids: list[int] = ()) -> dict:
+    """wrk against ``url``; with ``pids`` (the server's workers) also their CPU time per request: unlike the
+    requests per second, it hardly moves when other work shares the machine."""
+    before = cpu_seconds(pids) if pids else 0.0
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", f"Host: {host}", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    used = cpu_seconds(pids) - before if pids else 0.0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "bad": int(non2xx.group(1)) if non2xx else 0}
+    return {"rps": rps, "bad": int(non2xx.group(1)) if non2xx else 0, "cpu_us": used / max(total, 1) * 1e6}
+
+
+def syscalls_per_request(url: str, pids: list[int], host: str = "localhost") -> dict[str, float] | None:
+    """System calls the server's workers make per request (strace -c during 2 s of wrk with 4 connections):
+    a count, the same whatever else the machine does. None where strace is missing or not allowed."""
+    if not shutil.which("strace") or not pids:
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
+        tracer = subprocess.Popen(
+            ["strace", "-c", "-f", "-o", out.name, *[a for p in pids for a in ("-p", str(p))]],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+        result = subprocess.run(
+            ["wrk", "-t1", "-c4", "-d2s", "-H", f"Host: {host}", url], capture_output=True, text=True
+        ).stdout
+        time.sleep(0.2)
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(10)
+        found = re.search(r"(\d+) requests in", result)
+        if tracer.returncode not in (0, -signal.SIGINT) or not found:
+            return None
+        requests = int(found.group(1))
+        counts = {}
+        for line in Path(out.name).read_text().splitlines():
+            cols = line.split()
+            if len(cols) >= 5 and cols[3].isdigit() and cols[-1] not in ("total", "syscall"):
+                counts[cols[-1]] = int(cols[3]) / requests
+    # Calls made for fewer than one request in 20 (epoll_wait batching, accept of the 4 connections) are noise.
+    return {k: round(v, 2) for k, v in sorted(counts.items()) if v >= 0.05 and k != "epoll_wait"}
 
 
 def wait_port(port: int, seconds: float = 60.0) -> None:
@@ -430,20 +488,31 @@ def main():
 
         say("== throughput (wrk)")
         results: dict = {}
+        workers = {"plain": nginx_workers(plain.pid), "front": nginx_workers(front.process.pid)}
         for name, url in pages.items():
             plain_url = f"http://127.0.0.1:{plain_port}/{name.replace(' ', '-')}.html"
             front_url = f"http://127.0.0.1:{front_port}{url}"
             runs = {"plain": [], "front": []}
+            cpu = {"plain": [], "front": []}
             for r in range(args.rounds):
                 order = ("plain", "front") if r % 2 == 0 else ("front", "plain")
                 for which in order:
                     target = plain_url if which == "plain" else front_url
-                    res = wrk(target, args.duration, args.connections)
+                    res = wrk(target, args.duration, args.connections, pids=workers[which])
                     assert res["bad"] == 0, (which, res)
                     runs[which].append(res["rps"])
+                    cpu[which].append(res["cpu_us"])
             p, f = statistics.median(runs["plain"]), statistics.median(runs["front"])
-            results[name] = (len(get(front_port, url)[2]), p, f)
-            say(f"  {name}: plain {p:,.0f} req/s, shipped front {f:,.0f} req/s ({f / p:.0%})")
+            pc, fc = statistics.median(cpu["plain"]), statistics.median(cpu["front"])
+            calls = (
+                syscalls_per_request(plain_url, workers["plain"]),
+                syscalls_per_request(front_url, workers["front"]),
+            )
+            results[name] = (len(get(front_port, url)[2]), p, f, pc, fc, calls)
+            say(
+                f"  {name}: plain {p:,.0f} req/s, shipped front {f:,.0f} req/s ({f / p:.0%}); nginx CPU per request "
+                f"{pc:.1f} / {fc:.1f} µs ({pc / fc:.0%}); system calls per request {calls[0]} / {calls[1]}"
+            )
 
         say("== files per publish and publish to visible vs site size")
         worker = subprocess.Popen([PY, "-m", "govportal.cli", *PUBLISH_WORKER], cwd=ROOT, env=env)
@@ -516,11 +585,31 @@ def main():
             f"Command: `.venv/bin/python benchmarks/public_speed.py --items {args.items}` (wrk -t2 -c{args.connections}, "
             f"{args.duration} s × {args.rounds} rounds per page and server, alternating order; both nginx with 2 workers).",
             "",
-            "| page | bytes | plain nginx req/s | shipped front req/s | ratio |",
-            "|---|---:|---:|---:|---:|",
+            "| page | bytes | plain nginx req/s | shipped front req/s | ratio | nginx CPU µs per request, plain / "
+            "front | plain ÷ front | system calls per request, plain / front |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
-        for name, (size, p, f) in results.items():
-            lines.append(f"| {name} | {size:,} | {p:,.0f} | {f:,.0f} | **{f / p:.0%}** |")
+        for name, (size, p, f, pc, fc, calls) in results.items():
+            same = "same" if calls[0] is not None and calls[0] == calls[1] else ""
+            lines.append(
+                f"| {name} | {size:,} | {p:,.0f} | {f:,.0f} | **{f / p:.0%}** | {pc:.1f} / {fc:.1f} | **{pc / fc:.0%}** "
+                f"| {same or (sum(calls[0].values()) if calls[0] else '–')} / "
+                f"{'same' if same else (sum(calls[1].values()) if calls[1] else '–')} |"
+            )
+        lines += [
+            "",
+            "System calls per request, each server: "
+            + "; ".join(
+                f"{name} plain {calls[0]}, front {calls[1]}"
+                for name, (*_, calls) in results.items()
+                if calls[0]
+            )
+            + ".",
+            "",
+            "Reading: requests per second move with whatever else the machine does; the nginx CPU time per "
+            "request and the system calls per request hardly do (the CPU ratio tracks the req/s ratio on a quiet "
+            "machine).",
+        ]
         lines += [
             "",
             f"Rebuild of the demo site (`publish-site`{', resumed after an interruption' if args.from_home else ''}): {rebuild_note}.",

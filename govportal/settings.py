@@ -246,6 +246,10 @@ PUBLISH_ROOT = Path(os.environ.get("PUBLISH_ROOT", DATA_DIR / "publish"))
 STATIC_PUBLISHING_SYNC = os.environ.get(
     "GOVPORTAL_STATIC_PUBLISHING_SYNC", "1" if "pytest" in sys.modules else "0"
 ).lower() in ("1", "true", "yes")
+# A shared page (column list, home page) that the publish worker began to render more than this many seconds
+# after a change was queued already shows it, and is not rendered again for that change: the largest
+# difference expected between the app nodes' clocks (static_site, "A burst of publishes is rendered once").
+STATIC_PUBLISHING_CLOCK_MARGIN = float(os.environ.get("GOVPORTAL_STATIC_PUBLISHING_CLOCK_MARGIN", "0.5"))
 if os.environ.get("GOVPORTAL_X_ACCEL") == "1":  # behind deploy/nginx/: nginx sends checked documents
     SENDFILE_BACKEND = "govportal.ops.sendfile_nginx"
 

@@ -408,6 +408,41 @@ def test_published_pages_come_from_the_files_and_a_withdrawn_one_is_gone_at_once
     assert "关于开展城乡环境卫生整治的通知" not in body.decode()
 
 
+def test_a_published_page_goes_compressed_only_to_who_takes_it_and_always_says_vary(
+    live, qinzhou, django_capture_on_commit_callbacks
+):
+    """The front serves the .gz written beside each page to a browser that takes gzip, the plain file to one that
+    does not, and both answers say "Vary: Accept-Encoding" once, so a shared cache never mixes them up."""
+    import gzip
+
+    from tests.conftest import column
+
+    port, app, root = live
+    news = column(qinzhou, "动态信息", "政务要闻")
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _publish(news, "关于做好冬季供暖保障工作的通知")
+    for url in (_url(item), _url(news), "/"):
+        answers = {}
+        for accept in ("", "gzip, deflate, br"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                conn.request("GET", url, headers={"Host": "localhost", "Accept-Encoding": accept})
+                response = conn.getresponse()
+                answers[accept] = (response.status, response.getheaders(), response.read())
+            finally:
+                conn.close()
+        (s1, h1, plain), (s2, h2, packed) = answers[""], answers["gzip, deflate, br"]
+        assert s1 == s2 == 200, url
+        for headers in (h1, h2):
+            assert [v for k, v in headers if k.lower() == "vary"] == ["Accept-Encoding"], (url, headers)
+            assert ("X-Published", "file") in headers, url
+        assert not any(k.lower() == "content-encoding" for k, _ in h1), url
+        assert ("Content-Encoding", "gzip") in h2, url
+        assert gzip.decompress(packed) == plain and len(packed) < len(plain), url
+        assert "关于做好冬季供暖保障工作的通知" in plain.decode(), url  # the item, its column, the home page
+    assert app.seen == 0  # all from the files
+
+
 def test_what_a_file_cannot_answer_reaches_the_app(live, qinzhou, django_capture_on_commit_callbacks):
     """Whatever way the front finds published files, a form POST, another method, a query string and a search
     must fall through to the app, body and all, with the app's own status (a guard for changes of the config

@@ -5,6 +5,7 @@ read from the search listing, the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from contextlib import contextmanager
 
@@ -196,3 +197,45 @@ def test_a_site_without_the_publish_queue_worker_still_gets_the_withdrawal_at_on
     with committed():
         ArticlePage.objects.get(pk=item.pk).unpublish()
     assert not (publish_dir / static_site.file_for(url_of(item))).exists()
+
+
+def test_a_burst_of_publishes_renders_the_shared_pages_once_and_every_item_shows(
+    publish_dir, in_worker, committed, news, monkeypatch
+):
+    """Five publishes queued behind one worker (committed a few seconds before it gets to them, as in a
+    burst): the column list, the home page and the feeds are rendered once, by the first task, which already
+    shows all five; each item's own page is rendered by its task. A change committed after that render still
+    gets its own render of the lists."""
+    with committed():
+        items = [publish(news, f"全市防汛工作第{n}次调度会召开") for n in range(5)]
+    # Queued 3 s ago (the worker was busy): more than the clocks' margin before any render below.
+    for row in StaticPublish.objects.filter(page_id__in=[i.pk for i in items]):
+        StaticPublish.objects.filter(pk=row.pk).update(
+            requested_at=row.requested_at - dt.timedelta(seconds=3)
+        )
+    rendered = []
+    real_render = static_site.render
+    monkeypatch.setattr(
+        static_site, "render", lambda site, url: rendered.append(url) or real_render(site, url)
+    )
+
+    assert run_worker() == 5
+    shared = [url_of(news), "/", f"/feeds/{news.pk}.xml"]
+    for url in shared:
+        assert rendered.count(url) == 1, (url, rendered)
+    for item in items:
+        assert rendered.count(url_of(item)) == 1
+        assert item.title in read(publish_dir, url_of(item))
+    for url in (url_of(news), "/"):
+        html = read(publish_dir, url)
+        assert all(item.title in html for item in items), url
+    later_ones = StaticPublish.objects.filter(page_id__in=[i.pk for i in items[1:]])
+    assert all("已由稍后的生成包含" in s.detail for s in later_ones)
+
+    # A change committed after those renders: the lists are rendered again and show it.
+    rendered.clear()
+    with committed():
+        last = publish(news, "防汛工作调度会议纪要")
+    assert run_worker() == 1
+    assert rendered.count(url_of(news)) == 1 and "防汛工作调度会议纪要" in read(publish_dir, url_of(news))
+    assert "防汛工作调度会议纪要" in read(publish_dir, "/") and last.pk

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import Role
+from govportal.rules.profile import profile_section
 
 from .models import Incident, IncidentWarning
-from .routes import profile_section
 
 NATIONAL = {
     "first_release_hours": 5,

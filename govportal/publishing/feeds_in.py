@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
+from govportal.rules.profile import profile_section
+
 from .models import FeedEntry, FeedFetchLog, FeedSubscription
-from .routes import profile_section
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES
+from govportal.rules.profile import profile_section
 
 from .models import InterpretationDue
-from .routes import profile_section
 
 
 def rule(locality: str) -> dict:

@@ -8,6 +8,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from govportal.accounts.permissions import register_site_home
+
+        from .columns import home_for
         from .signals import connect
 
         connect()
+        register_site_home(home_for)  # site-wide roles' page permissions sit on their site's home page

@@ -23,6 +23,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from govportal.ratelimits import client_ip
+
 ADMIN_PREFIX = "/admin/"
 
 _BAD_HOST_PAGE = (
@@ -103,7 +105,6 @@ def _site_locality(request) -> str:
 
 
 def admin_refusal(request, rule) -> HttpResponse:
-    from govportal.interaction.spam import client_ip
 
     html = render_to_string(
         "security/admin_network_refused.html",
@@ -120,8 +121,6 @@ class AdminNetworkMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(ADMIN_PREFIX):
-            from govportal.interaction.spam import client_ip
-
             from .networks import admin_networks
 
             try:

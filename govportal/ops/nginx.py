@@ -43,7 +43,7 @@ def render(
 
     ``app`` is the address of the app (gunicorn), or several (app nodes): one ``server`` line each in the
     upstream, which nginx uses in turn and skips while one does not answer (``proxy_next_upstream``)."""
-    from .headers import nginx_include
+    from govportal.security.headers import nginx_include
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -819,7 +819,7 @@ class PublishedPageMiddleware:
         if use_gz:
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
-        from govportal.ops.headers import security_headers
+        from govportal.security.headers import security_headers
 
         for name, value in security_headers():
             response.setdefault(name, value)

@@ -31,6 +31,17 @@ class PublishingConfig(AppConfig):
             dispatch_uid="workflow_state_approved_email_notification",
         )
 
+        # Static publishing's handlers must run in every process that can publish (web workers, the job
+        # worker's scheduled publishing, management commands), after the search listing's (the pages it
+        # writes read the listing): the listing's are connected here first (search is a lower layer;
+        # SearchConfig.ready connecting them again changes nothing).
+        from govportal.search.indexing import connect as connect_listing
+
+        from . import static_site
+
+        connect_listing()
+        static_site.connect_signals()
+
 
 def assign_workflows(sender, using="default", verbosity=1, **kwargs):
     """After ``migrate``: every existing locality site gets (or keeps in step) its review workflow, so a site

@@ -44,12 +44,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+
+from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
 
 logger = logging.getLogger(__name__)
 
@@ -477,19 +478,13 @@ def subtree_changed(page, old_url: str | None = None) -> Outcome:
     return out
 
 
-_paused = threading.local()
+# Publish nothing page by page inside a bulk load (the demo, a profile: portal's ``bulk_load()``); every
+# site is rebuilt once when it ends (``_on_bulk_load_finished``).
+paused = bulk_load
 
 
-@contextmanager
-def paused():
-    """Publish nothing page by page inside the block (a bulk load: the demo, a profile); ask for a rebuild
-    of every site at the end instead."""
-    _paused.on = getattr(_paused, "on", 0) + 1
-    try:
-        yield
-    finally:
-        _paused.on -= 1
-    if enabled() and not _paused.on:
+def _on_bulk_load_finished(sender, **kwargs) -> None:
+    if enabled():
         from wagtail.models import Site
 
         for s in Site.objects.all():
@@ -500,7 +495,7 @@ def on_commit(func, *args, **kwargs) -> None:
     """Run ``func`` after the current transaction commits, here (for what is cheap: removing a file,
     asking for a rebuild); a failure is logged, never raised into the editor's request
     (``govportal check-published`` and ``publish-site`` repair what was missed)."""
-    if not enabled() or getattr(_paused, "on", 0):
+    if not enabled() or in_bulk_load():
         return
 
     def run():
@@ -530,7 +525,7 @@ def later(name: str, page_id: int, *args) -> None:
     """After the commit, re-render what ``CHANGES[name]`` of page ``page_id`` affects: in the job worker
     (``publishing.tasks.static_publish_task``, queue ``publish``; the editor's request only enqueues) or,
     with ``STATIC_PUBLISHING_SYNC`` or if the task cannot be queued, here."""
-    if not enabled() or getattr(_paused, "on", 0):
+    if not enabled() or in_bulk_load():
         return
 
     def run():
@@ -999,12 +994,6 @@ def invalidate(reason: str = "") -> None:
         on_commit(request_rebuild, s, reason or "数据变更")
 
 
-def public_page(view):
-    """Mark a view whose response is the same for every anonymous visitor (a list, a site map, a feed)."""
-    view.public_page = True
-    return view
-
-
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save, pre_delete
@@ -1014,6 +1003,7 @@ def connect_signals() -> None:
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    bulk_load_finished.connect(_on_bulk_load_finished, dispatch_uid="static_site.bulk_load_finished")
     page_published.connect(_on_published, dispatch_uid="static_site.published")
     page_unpublished.connect(_on_unpublished, dispatch_uid="static_site.unpublished")
     post_page_move.connect(_on_moved, dispatch_uid="static_site.moved")

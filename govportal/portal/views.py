@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page, Site
 
-from govportal.publishing.static_site import public_page
+from . import registry
 
 ITEMS_PER_PAGE = 20
 BLOCK_ITEMS = 6
@@ -670,12 +670,10 @@ def subcolumn_sections(
         from .models import SupplyMethod
 
         link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
-        if not found and link == "/xinjian/":
+        if not found and link in registry.link_column_items:
             # A mailbox column (市长信箱): its public letters, not an empty box.
-            from govportal.interaction.views import latest_public_letters
-
             home = _home_of(column)
-            found = latest_public_letters(getattr(home, "locality", "") or "", per_column)
+            found = registry.link_column_items[link](getattr(home, "locality", "") or "", per_column)
         sections.append({"column": c, "items": found, "link": link})
     return sections
 
@@ -839,7 +837,6 @@ def catalogue_context(request, home) -> dict:
     return {"catalogue_form": form, "catalogue_page": page_obj, "catalogue_query": params.urlencode()}
 
 
-@public_page
 def catalogue(request):
     """政府信息公开目录 (条例第十二条: 索引、名称、内容概述、生成日期), filterable by each field."""
     site = Site.find_for_request(request)
@@ -854,7 +851,6 @@ def catalogue(request):
 # --- site map, sitemap.xml, feeds ------------------------------------------------------------------------
 
 
-@public_page
 def site_map(request):
     site = Site.find_for_request(request)
     root = site.root_page if site else None
@@ -906,7 +902,6 @@ def _absolute(request, root, url_path: str) -> str:
     return request.build_absolute_uri("/" + url_path[len(root.url_path) :])
 
 
-@public_page
 def sitemap_xml(request, section: int | None = None):
     from django.utils.html import escape
 
@@ -938,7 +933,6 @@ def sitemap_xml(request, section: int | None = None):
 FEED_ITEMS = 20
 
 
-@public_page
 def column_feed(request, column_id: int, kind: str = "rss"):
     """RSS 2.0 / Atom feed of a column's latest items (descendants included)."""
     from django.utils.html import strip_tags
@@ -991,9 +985,9 @@ def favicon(request):
 
 def _mailbox_name(home) -> str:
     """The mailbox's name in the loaded profile (e.g. 市长信箱), for the home page's 我要写信 entry."""
+    if registry.mailbox_name is None:
+        return ""
     try:
-        from govportal.interaction.rules import letter_rules
-
-        return letter_rules(getattr(home, "locality", "") or "").mailbox_name
+        return registry.mailbox_name(getattr(home, "locality", "") or "")
     except Exception:  # no letter rules for this site: the template's default name
         return ""

@@ -23,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--headers-only", action="store_true", help="只生成 security-headers.conf")
 
     def handle(self, out, app, server_name, headers_only, **options):
-        from govportal.security.headers import nginx_include
         from govportal.ops.nginx import render, site_names
+        from govportal.security.headers import nginx_include
 
         folder = Path(out)
         if headers_only:

@@ -12,7 +12,15 @@ class PublishingConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected
 
-        from . import notifications, publication, workflow  # noqa: F401  (signal receivers)
+        from . import emergency, feeds_out, interpretation, notifications, publication, register, workflow  # noqa: F401  (notifications, publication, workflow: @receiver functions)
+        from .signals import item_published, item_unpublished
+
+        # What an item's publication sets off, in this order (publication.py sends; docs/architecture.md).
+        item_published.connect(register.on_item_published, dispatch_uid="publishing_register")
+        item_published.connect(emergency.on_item_published, dispatch_uid="publishing_emergency")
+        item_published.connect(interpretation.on_item_published, dispatch_uid="publishing_interpretation")
+        item_published.connect(feeds_out.on_item_published, dispatch_uid="publishing_feeds_out")
+        item_unpublished.connect(feeds_out.on_item_unpublished, dispatch_uid="publishing_feeds_out")
 
         post_migrate.connect(assign_workflows, sender=self, dispatch_uid="publishing_assign_workflows")
 

@@ -189,3 +189,8 @@ def mark_release(page) -> None:
     Incident.objects.filter(first_release_page_id=page.pk, first_release_at__isnull=True).update(
         first_release_at=page.first_published_at or timezone.now()
     )
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: an incident's first release went live."""
+    mark_release(page)

@@ -231,3 +231,13 @@ def send_pending(post=None, now=None) -> dict:
             fields.remove("next_attempt_at")  # sent or given up: the lease no longer matters
         delivery.save(update_fields=fields)
     return counts
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: a delivery to every active receiver of the locality."""
+    queue_event(page, "published")
+
+
+def on_item_unpublished(sender, page, **kwargs) -> None:
+    """``signals.item_unpublished``: the withdrawal, likewise."""
+    queue_event(page, "unpublished")

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES
+from govportal.portal.models import InterpretationPage
 from govportal.rules.profile import profile_section
 
 from .models import InterpretationDue
@@ -182,3 +183,10 @@ def send_reminders(now=None) -> str:
             continue
         sent += remind(due, now=now)
     return f"发出解读提醒 {sent} 条"
+
+
+def on_item_published(sender, page, locality: str = "", **kwargs) -> None:
+    """``signals.item_published``: an interpretation satisfies its document; a document starts its clock."""
+    if isinstance(page, InterpretationPage):
+        interpretation_published(page)
+    track_published_document(page, locality)

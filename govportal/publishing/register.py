@@ -203,3 +203,8 @@ def export_xlsx(entries, title: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
     return workbook_bytes(wb)
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: the register line of the item (when it is published in the government's name)."""
+    record_publication(page)

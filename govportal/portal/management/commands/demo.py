@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
-from govportal.portal.columns import apply_profile
+from govportal.portal.columns import apply_profile, create_subsite, home_for
 from govportal.portal.demo_content import add_demo_items
-from govportal.portal.signals import bulk_load, create_subsite, home_for
+from govportal.portal.signals import bulk_load
 from govportal.rules.profile import load_profile
 
 DEMO_PASSWORD = "Demo@2026"

@@ -8,6 +8,9 @@ from django import forms
 from django.shortcuts import render
 from wagtail.models import Page, Site
 
+from govportal import ratelimits
+from govportal.accounts.models import Unit
+
 from . import analysis, registry
 from .forms import SearchForm
 from .service import search
@@ -84,7 +87,6 @@ def search_context(request, root: Page | None, columns, units, admin: bool = Fal
 def _rate_limited(request, root):
     """Count this query of the public search against the address's limit (govportal.ratelimits,
     ``search``); the calm 429 page when it is passed, else None. An empty /search/ is not counted."""
-    from govportal import ratelimits
 
     if not request.GET:
         return None
@@ -104,8 +106,6 @@ def _rate_limited(request, root):
 
 
 def search_view(request):
-    from govportal.accounts.models import Unit
-
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
     limited = _rate_limited(request, root)
@@ -128,7 +128,6 @@ def search_view(request):
 
 def admin_search_view(request):
     """全站信息检索 in the back office: every site's published items, same search and filters."""
-    from govportal.accounts.models import Unit
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     root = site.root_page.specific if site else None

@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from govportal.accounts.models import Role
+from govportal.accounts.models import Role, Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.rules.frequency import Frequency, period_bounds
+from govportal.rules.profile import load_profile
 
 from . import registry
 
@@ -42,8 +44,6 @@ class ColumnDue:
 def columns_due(columns, today: date | None = None) -> list[ColumnDue]:
     """Columns with a checkable update frequency: the last public date of their items and when the next
     update is due, most urgent first. A few queries whatever the number of columns."""
-    from govportal.rules.frequency import Frequency, period_bounds
-    from govportal.rules.profile import load_profile
 
     from .index_numbers import home_of
     from .views import item_models
@@ -180,8 +180,6 @@ def _due_section(dues: list[ColumnDue], heading: str, limit: int = 8) -> dict:
 
 
 def _units_state(user) -> dict:
-    from govportal.accounts.models import Unit
-
     from .columns import home_for, main_columns
 
     unit = unit_of(user)

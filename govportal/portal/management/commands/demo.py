@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from govportal.accounts.demo import mark_demo_accounts
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
 from govportal.portal.columns import apply_profile, create_subsite, home_for
 from govportal.portal.demo_content import add_demo_items
@@ -79,7 +80,6 @@ class Command(BaseCommand):
                     said = import_module(f"{app.name}.demo").prepare(home)
                 if said:
                     self.stdout.write(said)
-        from govportal.accounts.demo import mark_demo_accounts
 
         mark_demo_accounts()  # demo accounts: password alone, no second factor, no expiry (README)
         self._print_help(port, accounts)

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from govportal.accounts.models import Role
-from govportal.rules.profile import profile_section
+from govportal.accounts.models import CONTENT_ROLES, Role, Unit
+from govportal.rules.profile import load_profile, profile_section
 
 from .models import Incident, IncidentWarning
 
@@ -38,8 +38,6 @@ class EmergencyRules:
 def emergency_rules(locality: str) -> EmergencyRules:
     section = profile_section(locality, "emergency")
     if section.get("first_release_hours") is not None:
-        from govportal.rules.profile import load_profile
-
         regulation = load_profile(locality).regulation
         return EmergencyRules(
             first_release_hours=float(section["first_release_hours"]),
@@ -146,7 +144,6 @@ def open_incidents(locality: str | None = None):
 
 def watchers(incident: Incident):
     """The responsible units' content people and leaders, and the host office of the locality."""
-    from govportal.accounts.models import CONTENT_ROLES, Unit
 
     from .review import people
 

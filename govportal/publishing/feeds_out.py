@@ -24,6 +24,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from govportal.monitoring.textcheck import item_text
+from govportal.portal.models import ItemPage
+
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -37,8 +40,6 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def item_models() -> list:
-    from govportal.portal.models import ItemPage
-
     return [m for m in apps.get_models() if issubclass(m, ItemPage)]
 
 
@@ -63,8 +64,6 @@ def published_items(home, unit=None, limit: int = FEED_SIZE):
 
 
 def summary(page, length: int = 200) -> str:
-    from govportal.monitoring.textcheck import item_text
-
     text = " ".join(strip_tags(item_text(page)).split())
     if text.startswith(page.title):
         text = text[len(page.title) :].strip()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.portal.models import HomePage
 
 from .models import RegisterEntry, ReviewDecision
 from .routes import review_rules
@@ -34,8 +35,6 @@ HEADERS = [
 
 
 def home_of(page):
-    from govportal.portal.models import HomePage
-
     return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
 
 

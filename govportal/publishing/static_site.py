@@ -51,6 +51,8 @@ from django.conf import settings
 from django.db import transaction
 
 from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
+from govportal.portal.views import forget_kinds
+from govportal.security.headers import security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -561,7 +563,6 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
     try:
         # The map of item kinds per column (``portal.views.kinds_below``) is cached per process and was
         # dropped by the process that published, not by this one.
-        from govportal.portal.views import forget_kinds
 
         forget_kinds(page.path)
         out = CHANGES[name](page, *args)
@@ -814,7 +815,6 @@ class PublishedPageMiddleware:
         if use_gz:
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
-        from govportal.security.headers import security_headers
 
         for name, value in security_headers():
             response.setdefault(name, value)

@@ -16,11 +16,13 @@ demo: $(BIN)/.installed  ## set up, prepare the demo data, serve on http://127.0
 
 test: $(BIN)/.installed  ## set up, lint, run the whole suite (on DATABASE_URL if set, else SQLite)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.rules.profile import profile_section
 
 from .models import EventKind, SecurityEvent
 
@@ -135,8 +136,6 @@ def guard_wagtail_exports() -> None:
 
 
 def retention_days(locality: str = "") -> int:
-    from govportal.publishing.routes import profile_section
-
     wanted = 0
     if locality:
         try:

@@ -7,7 +7,7 @@ these records everywhere (explorer, edit views, API), so there is one mechanism,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
@@ -54,6 +54,16 @@ def _permission(dotted: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+# locality -> the home page of its site, or None: registered by the portal (PortalConfig.ready), which owns
+# the sites; accounts does not know the page types.
+_site_home: Callable[[str], Page | None] | None = None
+
+
+def register_site_home(finder: Callable[[str], Page | None]) -> None:
+    global _site_home
+    _site_home = finder
+
+
 def configure_group(link: UnitRoleGroup) -> None:
     """Give a unit-role group the permissions its role needs (idempotent).
 
@@ -61,10 +71,8 @@ def configure_group(link: UnitRoleGroup) -> None:
     home page (when the locality's site exists; loading the profile calls this again).
     """
     group = link.group
-    if link.role in SITE_WIDE_ROLES and PAGE_PERMISSIONS.get(link.role):
-        from govportal.portal.columns import home_for
-
-        home = home_for(link.unit.locality)
+    if link.role in SITE_WIDE_ROLES and PAGE_PERMISSIONS.get(link.role) and _site_home is not None:
+        home = _site_home(link.unit.locality)
         if home is not None:
             grant_pages(group, link.role, [home])
     dotted = MODEL_PERMISSIONS.get(link.role, _COMMON)

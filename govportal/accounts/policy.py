@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from govportal.rules.profile import load_profile
+
 from .models import Role
 
 # GB/T 22239—2019 (网络安全等级保护基本要求) asks at level 2 that passwords be complex and changed
@@ -62,8 +64,6 @@ class AccountRules:
 
 
 def _sections(locality: str) -> tuple[str, dict, dict]:
-    from govportal.rules.profile import load_profile
-
     try:
         profile = load_profile(locality)
     except Exception:  # an unknown locality gets the platform floor

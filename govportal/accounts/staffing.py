@@ -12,7 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
+
+from govportal.rules.profile import profile_section
 
 from .audit import record
 from .models import (
@@ -83,8 +86,6 @@ EXPORT_ARTICLE = "《中华人民共和国个人信息保护法》第五十一�
 
 def personal_data_export_rule(locality: str) -> tuple[set[str], str]:
     """The roles that may export personal data in ``locality`` and the article the rule comes from."""
-    from govportal.publishing.routes import profile_section
-
     section = profile_section(locality, "security") if locality else {}
     roles = section.get("personal_data_export_roles") or [str(r) for r in EXPORT_ROLES]
     return {str(r) for r in roles}, str(section.get("personal_data_export_article") or EXPORT_ARTICLE)
@@ -204,6 +205,11 @@ def record_training(by, user, **fields) -> TrainingRecord:
     return t
 
 
+# Sent while a leaver's open work moves to the successor (kwargs ``leaver``, ``successor``); a receiver moves
+# its app's share and returns {what moved (Chinese, as the page lists it): count}.
+work_handed_over = Signal()
+
+
 def _reassign(leaver, successor) -> dict:
     """Move the leaver's open work to the successor; returns what moved, by kind."""
     from wagtail.models import Page, WorkflowState
@@ -218,14 +224,10 @@ def _reassign(leaver, successor) -> dict:
     moved["送审中的信息"] = WorkflowState.objects.filter(
         requested_by=leaver, status__in=[WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]
     ).update(requested_by=successor)
-    try:
-        from govportal.interaction.models import OrderState, WorkOrder
-
-        moved["信件工单"] = WorkOrder.objects.filter(
-            handler=leaver, state__in=[OrderState.OPEN, OrderState.RETURNED]
-        ).update(handler=successor)
-    except ImportError:  # pragma: no cover
-        pass
+    # The apps above accounts move their own open work (interaction: letters' work orders); each receiver
+    # returns {kind: count}.
+    for _receiver, more in work_handed_over.send(sender=None, leaver=leaver, successor=successor):
+        moved.update(more or {})
     for field in ("first_responsible", "direct_responsible", "site_administrator"):
         UnitResponsibility.objects.filter(**{field: leaver}).update(**{field: successor})
     return {k: v for k, v in moved.items() if v}

@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 
 from govportal.accounts.permissions import is_site_admin
 from govportal.accounts.policy import locality_of
+from govportal.portal.models import HomePage
 
 from . import tokens
 from .models import ApiConsumer
@@ -30,7 +31,6 @@ def _check(request) -> str:
 
 def sites_for(locality: str):
     """The sites whose home page belongs to ``locality`` (every site for '')."""
-    from govportal.portal.models import HomePage
 
     qs = Site.objects.select_related("root_page").order_by("pk")
     if not locality:

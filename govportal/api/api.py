@@ -24,7 +24,11 @@ from pydantic import BeforeValidator
 from wagtail.models import Page, Site
 
 from govportal import ratelimits
-from govportal.portal.models import ITEM_KINDS, Validity
+from govportal.accounts.models import Unit
+from govportal.portal.models import ITEM_KINDS, ColumnPage, PortalSettings, Validity
+from govportal.portal.models import PolicyDocumentPage as Document
+from govportal.portal.views import public_only
+from govportal.search.models import SearchEntry
 
 from . import cursors, data, tokens
 
@@ -229,8 +233,6 @@ class SitePage(Schema):
 
 
 def _site_out(site: Site) -> dict:
-    from govportal.portal.models import PortalSettings
-
     s = PortalSettings.for_site(site)
     return {
         "id": site.pk,
@@ -363,8 +365,6 @@ class ItemDetail(ItemOut):
 
 
 def _item_rows(entries: list, consumer) -> list[dict]:
-    from govportal.accounts.models import Unit
-
     paths = data.root_paths()
     allowed = data.allowed_ids(consumer)
     labels = data.kind_labels()
@@ -398,9 +398,6 @@ def _filter(consumer, site_id, column_id) -> data.ItemFilter:
     site = data.site_for(consumer, site_id) if site_id is not None else data.default_site(consumer)
     column = None
     if column_id is not None:
-        from govportal.portal.models import ColumnPage
-        from govportal.portal.views import public_only
-
         column = public_only(ColumnPage.objects.live().filter(pk=column_id)).first()
         if column is None or not data.visible(consumer, column.url_path, data.root_paths()):
             raise _not_found("栏目")
@@ -439,8 +436,6 @@ def list_items(
 def get_item(request, item_id: int):
     """一条已发布信息的全部公开内容：正文、附件和该类信息特有的字段。"""
     from wagtail.rich_text import expand_db_html
-
-    from govportal.search.models import SearchEntry
 
     entry = SearchEntry.objects.filter(page_id=item_id).first()
     paths = data.root_paths()
@@ -516,7 +511,6 @@ def list_policy_documents(
     cursor: str | None = CURSOR,
 ):
     """已发布的政策文件及其文号、发文机关、成文日期、有效性等，按发布日期从新到旧。"""
-    from govportal.portal.models import PolicyDocumentPage as Document
 
     f = _filter(request.auth, site, column)
     f.kind = "policydocumentpage"

@@ -25,9 +25,15 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from govportal.interaction.models import Letter, Publication
+from govportal.interaction.stats import error_report_stats, public_letter_stats
+from govportal.portal.models import ColumnPage, HomePage, ItemPage
+from govportal.portal.views import public_only
 from govportal.search import analysis, listing
 from govportal.search.engine import Match, engine_for
+from govportal.search.indexing import is_item_class, is_public
 from govportal.search.models import SORT_KEY_SCALE, SearchEntry, sort_key
+from govportal.search.service import kind_labels as labels
 
 from .models import ApiConsumer
 
@@ -68,8 +74,6 @@ def default_site(consumer: ApiConsumer) -> Site | None:
 
 
 def locality_of(site: Site) -> str:
-    from govportal.portal.models import HomePage
-
     home_path = site.root_page.path[: 2 * Page.steplen]
     return HomePage.objects.filter(path=home_path).values_list("locality", flat=True).first() or ""
 
@@ -109,8 +113,6 @@ def visible(consumer: ApiConsumer, url_path: str, paths) -> bool:
 
 def columns_of(site: Site) -> list:
     """The site's live public columns in tree order, with their responsible units."""
-    from govportal.portal.models import ColumnPage
-    from govportal.portal.views import public_only
 
     root = site.root_page
     qs = public_only(ColumnPage.objects.live().descendant_of(root)).order_by("path").prefetch_related("units")
@@ -196,14 +198,11 @@ def names(model, ids) -> dict[int, str]:
 
 
 def kind_labels() -> dict[str, str]:
-    from govportal.search.service import kind_labels as labels
-
     return labels()
 
 
 def live_public_page(page_id: int):
     """The specific page ``page_id`` if it is still a live public item, else None."""
-    from govportal.search.indexing import is_item_class, is_public
 
     page = Page.objects.filter(pk=page_id).first()
     if page is None or not is_item_class(page.specific_class):
@@ -240,8 +239,6 @@ def own_fields(page) -> list[dict]:
     from django.db import models
     from wagtail.fields import RichTextField
 
-    from govportal.portal.models import ItemPage
-
     common = {f.name for f in Page._meta.concrete_fields}
     common |= {f.name for f in ItemPage._meta.get_fields() if getattr(f, "concrete", False)}
     plain = (models.CharField, models.TextField, models.DateField, models.IntegerField, models.BooleanField)
@@ -268,8 +265,6 @@ def own_fields(page) -> list[dict]:
 
 
 def published_letters(localities: list[str] | None, after: tuple[datetime, int] | None, limit: int):
-    from govportal.interaction.models import Letter, Publication
-
     qs = Letter.objects.filter(publication=Publication.PUBLISHED, published_at__isnull=False)
     if localities is not None:
         qs = qs.filter(locality__in=localities)
@@ -359,7 +354,6 @@ def letter_statistics(locality: str, year: int) -> dict | None:
     """The figures of the public letter statistics page (信件统计) for ``year``."""
     if not locality:
         return None
-    from govportal.interaction.stats import error_report_stats, public_letter_stats
 
     stats = public_letter_stats(locality, year)
 

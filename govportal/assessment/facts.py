@@ -17,6 +17,12 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from govportal.accounts.models import Staff, Unit
+from govportal.interaction.models import Letter, LetterState
+from govportal.monitoring.freshness import EMPTY, OVERDUE, column_statuses, item_models
+from govportal.monitoring.models import FindingStatus, ScanStatus, TextScanFinding
+from govportal.portal.columns import home_for
+from govportal.portal.models import ColumnPage, SubsiteHomePage
 from govportal.rules.assessment import Fact, Period, Placement, Rules
 from govportal.rules.profile import load_profile
 
@@ -42,8 +48,6 @@ def letter_template(locality: str) -> dict | None:
 
 
 def assessed_units(locality: str, rules: Rules | None = None):
-    from govportal.accounts.models import Unit
-
     rules = rules or rules_for(locality)
     return list(Unit.objects.filter(locality=locality, kind__in=rules.targets).order_by("sort_order", "id"))
 
@@ -70,9 +74,6 @@ def _title_key(title: str) -> str:
 
 def placements(locality: str, period: Period, units) -> list[Placement]:
     """Every item first published in ``period`` below the locality's site, of one of ``units``."""
-    from govportal.accounts.models import Staff
-    from govportal.monitoring.freshness import item_models
-    from govportal.portal.columns import home_for
 
     home = home_for(locality)
     if home is None:
@@ -80,7 +81,6 @@ def placements(locality: str, period: Period, units) -> list[Placement]:
     by_id = {u.pk: u for u in units}
     start, end = _bounds(period)
     owners = dict(Staff.objects.filter(unit__locality=locality).values_list("user_id", "unit_id"))
-    from govportal.portal.models import ColumnPage, SubsiteHomePage
 
     subsites = list(SubsiteHomePage.objects.descendant_of(home).values_list("path", "unit_id"))
     sole_unit: dict[str, int | None] = {}
@@ -140,8 +140,6 @@ def placements(locality: str, period: Period, units) -> list[Placement]:
 
 
 def finding_facts(locality: str, period: Period, units) -> list[Fact]:
-    from govportal.monitoring.models import FindingStatus, ScanStatus, TextScanFinding
-
     by_id = {u.pk: u for u in units}
     year_start, _ = _bounds(Period("year", period.year))
     _, end = _bounds(period)
@@ -186,9 +184,6 @@ def finding_facts(locality: str, period: Period, units) -> list[Fact]:
 
 
 def column_facts(locality: str, period: Period, units, today: datetime.date | None = None) -> list[Fact]:
-    from govportal.monitoring.freshness import EMPTY, OVERDUE, column_statuses
-    from govportal.portal.columns import home_for
-
     home = home_for(locality)
     if home is None:
         return []
@@ -220,8 +215,6 @@ def column_facts(locality: str, period: Period, units, today: datetime.date | No
 
 
 def letter_facts(locality: str, period: Period, units, today: datetime.date | None = None) -> list[Fact]:
-    from govportal.interaction.models import Letter, LetterState
-
     today = today or timezone.localdate()
     by_id = {u.pk: u for u in units}
     qs = Letter.objects.filter(

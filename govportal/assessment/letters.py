@@ -14,6 +14,10 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from govportal.accounts.models import Role, UnitResponsibility
+from govportal.portal.calendar import workday_calendar
+from govportal.portal.models import ColumnPage
+
 from . import facts as facts_mod
 from .models import LetterState, ResponsibilityLetter
 
@@ -28,7 +32,6 @@ def _name(user) -> str:
 
 def people_of(unit) -> tuple[object | None, dict[str, str]]:
     """The unit head (第一责任人) and the people named in the letter."""
-    from govportal.accounts.models import Role, UnitResponsibility
 
     resp = (
         UnitResponsibility.objects.filter(unit=unit)
@@ -51,8 +54,6 @@ def columns_of(unit) -> list[str]:
     channels are told apart."""
     from wagtail.models import Page
 
-    from govportal.portal.models import ColumnPage
-
     columns = list(
         ColumnPage.objects.filter(units=unit, live=True).order_by("path").values_list("path", "title")
     )
@@ -74,8 +75,6 @@ def due_for(locality: str, year: int) -> datetime.date:
 
 
 def resign_due(changed_on: datetime.date) -> datetime.date:
-    from govportal.portal.calendar import workday_calendar
-
     return workday_calendar().add_workdays(changed_on, RESIGN_WORKDAYS)
 
 

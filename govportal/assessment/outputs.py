@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 
 from govportal import documents as docs
+from govportal.accounts.models import Unit
 from govportal.exports import sheets_bytes
 from govportal.rules.assessment import MEDIA_LABELS, Period
 
@@ -26,8 +27,6 @@ SOURCE_LABELS = {
 
 
 def _units_by_code(locality: str):
-    from govportal.accounts.models import Unit
-
     return {u.code: u for u in Unit.objects.filter(locality=locality)}
 
 

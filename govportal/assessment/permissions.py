@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from govportal.accounts.models import Role
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.portal.models import HomePage
 
 MANAGER_ROLES = {Role.SITE_ADMIN, Role.HOST_OFFICE}
 
@@ -37,7 +38,6 @@ def locality_of(user) -> str:
     unit = unit_of(user)
     if unit is not None:
         return unit.locality
-    from govportal.portal.models import HomePage
 
     home = HomePage.objects.exclude(locality="").order_by("id").first()
     return home.locality if home else ""

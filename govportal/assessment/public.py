@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from govportal import documents as docs
+from govportal.interaction.views import site_locality
 from govportal.rules.assessment import AssessmentRuleError, Period
 
 from . import facts as facts_mod
@@ -16,8 +17,6 @@ from .scoring import standing
 
 
 def _public(request):
-    from govportal.interaction.views import site_locality
-
     _site, home, locality = site_locality(request)
     rules = facts_mod.rules_for(locality)
     if rules.publish != "public":

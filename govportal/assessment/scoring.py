@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from govportal.accounts import audit
+from govportal.accounts.models import EventKind
 from govportal.rules.assessment import Line, Period, Rules, Total, score, totals
 
 from . import facts as facts_mod
@@ -148,8 +150,6 @@ def adjust(
 ):
     """Record an administrator's adjustment (the reason is required), apply it at once, and write who, what
     and why to the security log. An issued period refuses (:class:`AssessmentFrozen`)."""
-    from govportal.accounts import audit
-    from govportal.accounts.models import EventKind
 
     reason = (reason or "").strip()
     if not reason:

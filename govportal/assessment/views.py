@@ -17,7 +17,10 @@ from govportal import documents as docs
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import unit_of
 from govportal.exports import XLSX_CONTENT_TYPE
+from govportal.monitoring.models import TextScanFinding
 from govportal.rules.assessment import PERIODS, AssessmentRuleError, Period
+from govportal.security.uploads import UploadRefused, check_upload
+from govportal.security.uploads import kind as upload_kind
 
 from . import facts as facts_mod
 from . import issuing, outputs
@@ -66,8 +69,6 @@ def _source_url(line: ScoreLine) -> str:
         if line.ref_type in (RefType.PAGE, RefType.COLUMN) and line.ref_id:
             return reverse("wagtailadmin_pages:edit", args=[line.ref_id])
         if line.ref_type == RefType.FINDING and line.ref_id:
-            from govportal.monitoring.models import TextScanFinding
-
             f = TextScanFinding.objects.filter(pk=line.ref_id).only("page_id").first()
             return reverse("wagtailadmin_pages:edit", args=[f.page_id]) if f else ""
         if line.ref_type == RefType.LETTER and line.ref_id:
@@ -500,10 +501,8 @@ def letter_view(request, pk):
         if letter.state == LetterState.SUPERSEDED:
             form.add_error(None, "这份责任书已失效（单位负责人已变更），请上传新责任书的扫描件。")
         elif form.is_valid():
-            from govportal.security.uploads import UploadRefused, check_upload, kind
-
             try:
-                check_upload(form.cleaned_data["scan"], kind("document"), locality)
+                check_upload(form.cleaned_data["scan"], upload_kind("document"), locality)
             except UploadRefused as exc:
                 form.add_error("scan", str(exc))
             else:

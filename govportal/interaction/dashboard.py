@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from govportal.accounts.permissions import roles_of, unit_of
 
@@ -86,3 +89,60 @@ def due_lines(user) -> list[tuple[str, str]]:
         if n:
             lines.append((reverse("interaction_admin:errors") + "?state=received", f"网站纠错待转办 {n} 条"))
     return lines
+
+
+# --- the letter sections of the portal's role panels (registered in InteractionConfig.ready) -------------
+
+
+def unit_letters_section(unit) -> dict:
+    """本单位的来信办理期限: the unit's open work orders, nearest deadline first."""
+    orders = (
+        WorkOrder.objects.filter(unit=unit, state=OrderState.OPEN)
+        .select_related("letter")
+        .order_by("letter__due_date")[:8]
+    )
+    today = timezone.localdate()
+    rows = []
+    for o in orders:
+        due = o.letter.due_date
+        note = f"办理期限 {due:%Y年%-m月%-d日}" if due else "期限待定"
+        rows.append(
+            {
+                "url": reverse("interaction_admin:letter", args=[o.letter_id]),
+                "text": f"{o.letter.type_name}：{o.letter.subject}",
+                "note": note + ("（已超期）" if due and due < today else ""),
+                "warn": bool(due and due <= today + timedelta(days=2)),
+            }
+        )
+    return {"heading": "本单位的来信办理期限", "rows": rows, "empty": "本单位没有在办的来信。"}
+
+
+def open_letters_by_unit(locality: str) -> dict[int, list[int]]:
+    """{unit pk: [open letters, of which past their deadline]} in ``locality``."""
+    today = timezone.localdate()
+    open_orders = WorkOrder.objects.filter(unit__locality=locality, state=OrderState.OPEN).select_related(
+        "letter"
+    )
+    letters: dict[int, list[int]] = {}
+    for o in open_orders:
+        pair = letters.setdefault(o.unit_id, [0, 0])
+        pair[0] += 1
+        if o.letter.due_date and o.letter.due_date < today:
+            pair[1] += 1
+    return letters
+
+
+def todays_letters_section(user) -> dict:
+    """今日来信: the letters the hotline centre received today."""
+    locality = centre_locality(user)
+    start = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
+    letters = Letter.objects.filter(locality=locality, received_at__gte=start).order_by("-received_at")
+    rows = [
+        {
+            "url": reverse("interaction_admin:letter", args=[lt.pk]),
+            "text": f"{timezone.localtime(lt.received_at):%H:%M} {lt.type_name}：{lt.subject}",
+            "note": lt.get_state_display(),
+        }
+        for lt in letters[:15]
+    ]
+    return {"heading": f"今日来信（{letters.count()} 件）", "rows": rows, "empty": "今天还没有来信。"}

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from govportal.accounts.models import Unit
+from govportal.portal.models import ColumnPage, SupplyMethod
 
 from . import disclosure as disclosure_flow
 from . import error_reports, workflow
@@ -406,8 +407,6 @@ def prepare(home) -> str:
     # error reports
     from wagtail.models import Site
 
-    from govportal.portal.models import ColumnPage
-
     site = Site.objects.filter(root_page=home).first()
     column = ColumnPage.objects.descendant_of(home).filter(units=edu).first()
     url = column.url if column else "/"
@@ -488,7 +487,6 @@ def prepare(home) -> str:
 def _link_columns(home) -> None:
     """Point the demo site's mailbox columns at the mailbox pages (a site administrator would set the
     column's link in the responsibility table)."""
-    from govportal.portal.models import ColumnPage, SupplyMethod
 
     links = {"市长信箱": "/xinjian/", "咨询投诉": "/xinjian/xie/", "信件统计": "/xinjian/tongji/"}
     for column in ColumnPage.objects.descendant_of(home).filter(title__in=list(links)):

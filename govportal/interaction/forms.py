@@ -9,6 +9,9 @@ import re
 
 from django import forms
 
+from govportal.security.uploads import UploadRefused, check_upload, letter_kind
+from govportal.textcheck.titles import title_problem
+
 from .models import ApplicantKind, ErrorKind, Rating
 from .rules import LetterRules
 from .spam import TokenError, check_answer, read_token
@@ -175,8 +178,6 @@ class LetterForm(TokenMixin):
             widget.attrs["data-limit"] = widget.attrs.pop("maxlength", self.fields[name].max_length)
 
     def clean_subject(self):
-        from govportal.textcheck.titles import title_problem
-
         subject = self.cleaned_data.get("subject", "")
         problem = title_problem(subject)
         if problem:
@@ -199,7 +200,6 @@ class LetterForm(TokenMixin):
             raise forms.ValidationError(
                 f"最多上传 {rules.attachment_max_count} 个附件，您选择了 {len(files)} 个。请重新选择附件。"
             )
-        from govportal.security.uploads import UploadRefused, check_upload, letter_kind
 
         upload_kind = letter_kind(allowed, rules.attachment_max_mb)
         problems = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from govportal.accounts.audit import personal_data_access
 from govportal.accounts.models import CONTENT_ROLES, Role
 from govportal.accounts.permissions import roles_of, unit_of
 
@@ -229,6 +230,5 @@ def log_access(request, user, what: str, *, letter=None, disclosure=None, error_
         what=what,
         ip=client_ip(request),
     )
-    from govportal.accounts.audit import personal_data_access
 
     personal_data_access(request, what, user=user)

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from govportal.accounts.models import Unit, UnitKind
+from govportal.portal.models import ColumnPage
 
 from .models import Letter, OrderState, WorkOrder
 from .text import tokens
@@ -53,7 +54,6 @@ def _unit_vocab(locality: str) -> tuple[dict[int, Counter], dict[str, int]]:
     cached = _vocab_cache.get(locality)
     if cached and time.monotonic() - cached[0] < _CACHE_SECONDS:
         return cached[1], cached[2]
-    from govportal.portal.models import ColumnPage
 
     vocab: dict[int, Counter] = defaultdict(Counter)
     columns = ColumnPage.objects.filter(units__locality=locality).distinct().prefetch_related("units")

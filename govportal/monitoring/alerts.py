@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils import timezone
 
+from govportal.sms import sender
+
 from .models import Alert, AlertSeverity, AlertState
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,6 @@ logger = logging.getLogger(__name__)
 
 def sms_sender():
     """The platform's one SMS plug-in (``govportal.sms``, ``GOVPORTAL_SMS_SENDER``)."""
-    from govportal.sms import sender
 
     return sender()
 

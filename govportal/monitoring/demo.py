@@ -12,6 +12,10 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from govportal.accounts.models import Unit
+from govportal.portal.columns import main_columns
+from govportal.portal.models import ArticlePage
+
 PLANTED_TITLE = "市教育局关于2026年秋季学期家庭经济困难学生资助名单的公示"
 PLANTED_BODY = (
     "<p>根据自治区学生资助工作有关要求，经学校初审、县区教育局复核，现将我市2026年秋季学期家庭经济困难学生"
@@ -72,9 +76,6 @@ def _attachment():
 
 def plant_item(home):
     """One published item of 市教育局 with the problems above (once)."""
-    from govportal.accounts.models import Unit
-    from govportal.portal.columns import main_columns
-    from govportal.portal.models import ArticlePage
 
     existing = ArticlePage.objects.descendant_of(home).filter(title=PLANTED_TITLE).first()
     if existing:

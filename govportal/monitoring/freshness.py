@@ -39,7 +39,21 @@ from functools import lru_cache
 from django.utils import timezone
 from wagtail.models import Page
 
+from govportal.accounts.models import Unit, UnitKind
+from govportal.accounts.permissions import unit_of
+from govportal.portal.calendar import workday_calendar
+from govportal.portal.models import (
+    ITEM_KINDS,
+    ColumnPage,
+    HomePage,
+    InterpretationPage,
+    PolicyDocumentPage,
+    SubsiteHomePage,
+)
+from govportal.publishing.interpretation import needs_interpretation
+from govportal.publishing.review import people
 from govportal.rules.frequency import Frequency, parse_frequency, period_bounds
+from govportal.rules.profile import load_profile
 from govportal.rules.workdays import Calendar, default_calendar
 
 FRESH, DUE_SOON, OVERDUE, EMPTY, UNCHECKED = "fresh", "due_soon", "overdue", "empty", "unchecked"
@@ -115,8 +129,6 @@ class ColumnStatus:
 
 @lru_cache(maxsize=32)
 def _profile(locality: str):
-    from govportal.rules.profile import load_profile
-
     try:
         return load_profile(locality)
     except Exception:  # an unknown locality: platform defaults
@@ -147,8 +159,6 @@ def timely_for(locality: str) -> Frequency:
 
 def item_models():
     from django.apps import apps
-
-    from govportal.portal.models import ITEM_KINDS
 
     return [apps.get_model(k) for k in ITEM_KINDS]
 
@@ -181,7 +191,6 @@ def site_items(home: Page) -> list[ItemRecord]:
 def _pending_events(home: Page, columns_by_path: dict[str, Page]) -> dict[str, list[dict]]:
     """Events whose deadline still runs, by column path: policy documents issued (成文日期) but not yet
     live, and live documents that need an interpretation and have no live one."""
-    from govportal.portal.models import InterpretationPage, PolicyDocumentPage
 
     out: dict[str, list[dict]] = defaultdict(list)
     for doc in PolicyDocumentPage.objects.descendant_of(home).filter(live=False, date_written__isnull=False):
@@ -202,8 +211,6 @@ def _pending_events(home: Page, columns_by_path: dict[str, Page]) -> dict[str, l
         if d.pk not in interpreted
     ]
     if docs:
-        from govportal.publishing.interpretation import needs_interpretation
-
         locality = getattr(home.specific, "locality", "")
         interp_columns = [
             p
@@ -227,7 +234,6 @@ def _pending_events(home: Page, columns_by_path: dict[str, Page]) -> dict[str, l
 
 def _issue_days(home: Page) -> dict[int, date]:
     """page id → the issue date (成文日期) the item's event deadline counts from."""
-    from govportal.portal.models import InterpretationPage, PolicyDocumentPage
 
     issued = dict(
         PolicyDocumentPage.objects.descendant_of(home)
@@ -355,8 +361,6 @@ def column_statuses(
     home: Page, today: date | None = None, *, include_subsites: bool = True
 ) -> list[ColumnStatus]:
     """Freshness of every live column below ``home`` (main site, and sub-sites unless told not to)."""
-    from govportal.portal.calendar import workday_calendar
-    from govportal.portal.models import ColumnPage, SubsiteHomePage
 
     today = today or timezone.localdate()
     locality = getattr(home.specific, "locality", "") or ""
@@ -381,7 +385,6 @@ def column_statuses(
             p = p[: -Page.steplen]
     events = _pending_events(home, by_path)
     issue_days = _issue_days(home)
-    from govportal.accounts.models import Unit
 
     units_by_id = {u.pk: u for u in Unit.objects.filter(locality=locality)}
     out = []
@@ -452,7 +455,6 @@ def visible_statuses(user, statuses: list[ColumnStatus]) -> list[ColumnStatus]:
 
     if perms.sees_all_units(user):
         return statuses
-    from govportal.accounts.permissions import unit_of
 
     unit = unit_of(user)
     if unit is None:
@@ -489,9 +491,6 @@ ESCALATION_LABELS = {"editor": "信息员", "leader": "单位领导", "host_offi
 
 
 def _recipients(locality: str, units, to: str):
-    from govportal.accounts.models import Unit, UnitKind
-    from govportal.publishing.review import people
-
     roles = ESCALATION_ROLES.get(to, ())
     if to == "host_office":
         units = Unit.objects.filter(locality=locality, kind=UnitKind.HOST_OFFICE)
@@ -577,7 +576,6 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
 
 def scheduled_reminders() -> str:
     """Periodic job: freshness reminders and escalation for every site."""
-    from govportal.portal.models import HomePage
 
     parts = []
     for home in HomePage.objects.live():

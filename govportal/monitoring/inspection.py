@@ -34,6 +34,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from govportal.interaction.models import Letter, LetterState
+from govportal.interaction.rules import letter_rules
+from govportal.portal.models import HomePage, PortalSettings, ServiceGuidePage, SubsiteIndexPage
+from govportal.portal.models import _filled as filled
 from govportal.rules.frequency import add_period
 
 from . import freshness as fr
@@ -261,8 +265,6 @@ def _check(report: Report, code: str, met: bool, figure: str, indicator: str | N
 
 
 def _homepage(report: Report, home: Page, at: date) -> None:
-    from govportal.portal.models import SubsiteIndexPage
-
     subsites = list(SubsiteIndexPage.objects.child_of(home).values_list("path", flat=True))
     items = [
         i
@@ -351,9 +353,6 @@ def _columns(report: Report, statuses, groups, at: date) -> None:
 def _interaction(report: Report, locality: str, at: date) -> None:
     from django.urls import NoReverseMatch, reverse
 
-    from govportal.interaction.models import Letter, LetterState
-    from govportal.interaction.rules import letter_rules
-
     try:
         types = letter_rules(locality).types
     except Exception:
@@ -413,8 +412,6 @@ def _interaction(report: Report, locality: str, at: date) -> None:
 
 
 def _service(report: Report, home: Page) -> None:
-    from govportal.portal.models import PortalSettings, ServiceGuidePage
-
     guides = list(ServiceGuidePage.objects.descendant_of(home).live())
     site = Site.objects.filter(root_page=home).first()
     platform = PortalSettings.for_site(site).service_platform_url if site else ""
@@ -441,8 +438,6 @@ def _service(report: Report, home: Page) -> None:
 
 
 def _filled(value) -> bool:
-    from govportal.portal.models import _filled as filled
-
     return filled(value)
 
 
@@ -573,7 +568,6 @@ def _security(report: Report, home: Page, locality: str) -> None:
 
 
 def _deductions(report: Report, home: Page, statuses, groups, locality: str, at: date) -> None:
-    from govportal.interaction.models import Letter
 
     # 发布解读：政策文件类一级栏目6个月未更新 −5 (国管局2019Q2 self-check)
     policy = [
@@ -735,7 +729,6 @@ def run_and_keep(home: Page, at: date | None = None) -> tuple[Report, object]:
 
 def scheduled_inspection() -> str:
     """Periodic job: today's self-inspection of every site, kept as the day's run."""
-    from govportal.portal.models import HomePage
 
     parts = []
     for home in HomePage.objects.live():

@@ -30,6 +30,9 @@ from urllib.parse import urljoin, urlsplit
 
 from django.utils import timezone
 
+from govportal.portal.models import HomePage
+from govportal.publishing.models import Withdrawal
+
 from .models import LinkCheckRun, LinkSource, LinkState, LinkTarget, ScanStatus
 
 USER_AGENT = "GovPortal-LinkCheck/1.0"
@@ -135,8 +138,6 @@ def check_internal(target: LinkTarget, home) -> tuple[str, str]:
     from django.urls import Resolver404, resolve
     from wagtail.documents import get_document_model
     from wagtail.models import Page
-
-    from govportal.publishing.models import Withdrawal
 
     url = target.url
     page = None
@@ -413,8 +414,6 @@ def run_site(home) -> LinkCheckRun:
 
 
 def scheduled_check() -> str:
-    from govportal.portal.models import HomePage
-
     started = time.monotonic()
     parts = []
     for home in HomePage.objects.live():

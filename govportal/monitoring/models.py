@@ -23,6 +23,10 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from govportal.portal.models import HomePage
+from govportal.rules.profile import available_profiles
+from govportal.textcheck.lexicon import normalise_domain
+
 
 class Severity(models.TextChoices):
     BLOCKING = "blocking", "阻止发布"
@@ -47,8 +51,6 @@ def split_list(value: str) -> list[str]:
 def _check_locality(value: str) -> None:
     if not value:
         return
-    from govportal.portal.models import HomePage
-    from govportal.rules.profile import available_profiles
 
     known = set(available_profiles()) | set(HomePage.objects.values_list("locality", flat=True))
     if value not in known:
@@ -228,8 +230,6 @@ class LinkDomain(RegistryEntry):
         return self.domain
 
     def clean(self) -> None:
-        from govportal.textcheck.lexicon import normalise_domain
-
         domain = normalise_domain(self.domain or "")
         if not domain or "." not in domain or not re.fullmatch(r"[a-z0-9\-.\u4e00-\u9fff]+", domain):
             raise ValidationError({"domain": f"“{self.domain}”不是有效的域名，请填写如 example.com 的形式。"})

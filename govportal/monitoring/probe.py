@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from govportal.accounts.models import Unit
+from govportal.publishing.review import people
+
 from .models import AlertSeverity, ProbeResult, ProbeTarget
 
 OPEN_WITHIN_SECONDS = 15.0
@@ -85,9 +88,6 @@ def probe_settings(locality: str) -> dict:
 
 
 def _operators(locality: str):
-    from govportal.accounts.models import Unit
-    from govportal.publishing.review import people
-
     return list(people(Unit.objects.filter(locality=locality), ("operator", "site_admin")))
 
 

@@ -11,12 +11,15 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govportal.interaction.error_reports import submit
+from govportal.portal.calendar import workday_calendar
+from govportal.portal.models import ColumnPage, SubsiteHomePage
+
 from .models import ReadingMark
 
 
 def pages_for(unit, day: date) -> list:
     """What the unit's reader reads on ``day``: its sub-site home, its columns, its items published that day."""
-    from govportal.portal.models import ColumnPage, SubsiteHomePage
 
     from .freshness import item_models
 
@@ -49,8 +52,6 @@ def file_problem(user, unit, page, kind: str, description: str, day: date | None
     """The reader's problem becomes an error report (网站纠错) of the page, and the day's mark records it."""
     import uuid
 
-    from govportal.interaction.error_reports import submit
-
     day = day or timezone.localdate()
     site = page.get_site()
     locality = unit.locality
@@ -81,7 +82,6 @@ def file_problem(user, unit, page, kind: str, description: str, day: date | None
 def log(unit, days: int = 30, today: date | None = None) -> list[dict]:
     """One row a day (newest first): who read how many pages, problems filed; working days with no reading
     are marked missing."""
-    from govportal.portal.calendar import workday_calendar
 
     today = today or timezone.localdate()
     cal = workday_calendar()

@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.portal.signals import profile_applied
+from govportal.textcheck import lexicon
+from govportal.textcheck.lexicon import data_file, normalise_domain
 
 from .models import (
     REGISTRY_MODELS,
@@ -125,8 +128,6 @@ class ImportReport:
 
 
 def _domain_rows(text: str) -> list[dict]:
-    from govportal.textcheck.lexicon import normalise_domain
-
     rows = []
     for line in text.splitlines():
         content, _, comment = line.partition("#")
@@ -139,7 +140,6 @@ def _domain_rows(text: str) -> list[dict]:
 def parse(kind: RegistryKind, text: str) -> list[dict]:
     """Rows (model field → value) from a file in the shipped format; ``ValueError`` with a Chinese message
     naming the problem when it does not parse (the pure package validates every entry)."""
-    from govportal.textcheck import lexicon
 
     text = text.lstrip("\ufeff")
     if kind.fmt == "domains":
@@ -242,7 +242,6 @@ def seed_registries(*, update: bool = False) -> list[ImportReport]:
     Idempotent: entries already present are left as administrators edited them (``update=True`` resets
     them to the shipped values). A starter entry an administrator deleted comes back; to stop using one,
     untick “启用”."""
-    from govportal.textcheck.lexicon import data_file
 
     reports = []
     with transaction.atomic():
@@ -324,8 +323,6 @@ def on_registry_change(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
-
-    from govportal.portal.signals import profile_applied
 
     for model in REGISTRY_MODELS:
         post_save.connect(on_registry_change, sender=model, dispatch_uid=f"textcheck-bump-{model.__name__}")

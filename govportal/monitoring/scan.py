@@ -26,6 +26,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from govportal.accounts.models import Staff
+from govportal.portal.columns import home_for, main_columns, with_paths
+from govportal.portal.models import ColumnPage, HomePage, SubsiteHomePage
+from govportal.textcheck.batch import check_many
+
 from .models import FindingStatus, ScanStatus, TextScanFinding, TextScanRun
 
 logger = logging.getLogger(__name__)
@@ -81,9 +86,6 @@ class SiteMap:
     """Where each page belongs: its column (nearest column above or itself) and its unit."""
 
     def __init__(self, home):
-        from govportal.accounts.models import Staff
-        from govportal.portal.models import ColumnPage, SubsiteHomePage
-
         self.home = home
         columns = ColumnPage.objects.filter(path__startswith=home.path)
         self.columns: dict[str, int] = dict((p, i) for i, p in columns.values_list("id", "path"))
@@ -389,8 +391,6 @@ def scan_site(
     progress=None,
 ) -> TextScanRun:
     """Scan every live page (and its attachments) of ``locality``'s site; returns the finished run."""
-    from govportal.portal.columns import home_for
-    from govportal.textcheck.batch import check_many
 
     from .models import RegistryVersion
     from .registries import ensure_seeded
@@ -466,8 +466,6 @@ def scan_site(
 
 
 def _gov_only_column_paths(home, wanted: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    from govportal.portal.columns import main_columns, with_paths
-
     out = []
     for titles, col in with_paths(home, main_columns(home)):
         if any(titles[: len(w)] == w for w in wanted):
@@ -551,7 +549,6 @@ def start_scan(locality: str, user=None, include_documents: bool = True) -> Text
 
 def scheduled_scan() -> str:
     """For the periodic job runner (``govportal.publishing.schedule.JOBS``): scan every site."""
-    from govportal.portal.models import HomePage
 
     said = []
     for locality in HomePage.objects.exclude(locality="").values_list("locality", flat=True):

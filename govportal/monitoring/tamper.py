@@ -26,6 +26,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govportal.accounts.models import Unit
+from govportal.portal.models import ItemPage
+
 from .models import AlertSeverity, PageFingerprint
 
 logger = logging.getLogger(__name__)
@@ -105,7 +108,6 @@ def record(page, data: bytes | None = None) -> PageFingerprint | None:
 def on_published(sender, instance, **kwargs) -> None:
     """``page_published``: fingerprint the item once the publication is committed (items only: columns and
     the home page are lists that change with every new item)."""
-    from govportal.portal.models import ItemPage
 
     if not isinstance(instance, ItemPage):
         return
@@ -142,7 +144,6 @@ def fetch(url: str, timeout: float = 15) -> bytes | None:
 
 def check(base_url: str | None = None, pages=None) -> dict[str, int]:
     """Fetch every fingerprinted live page from the public address and compare."""
-    from govportal.accounts.models import Unit
 
     from .alerts import raise_alert, resolve_stale
     from .probe import _operators

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from govportal.portal.models import HomePage
+from govportal.rules.profile import load_profile
 from govportal.textcheck import Checker, Finding
+from govportal.textcheck.checker import _words
+from govportal.textcheck.lexicon import data_file, load_typo_context, load_typos
+from govportal.textcheck.typos import HomophoneDetector
 
 # --- the checker of a locality ---------------------------------------------------------------------------
 
@@ -32,10 +37,6 @@ def shared_homophones():
     global _homophones
     with _lock:
         if _homophones is None:
-            from govportal.textcheck.checker import _words
-            from govportal.textcheck.lexicon import data_file
-            from govportal.textcheck.typos import HomophoneDetector
-
             _homophones = HomophoneDetector(
                 _words(data_file("phrases.txt")), allow=_words(data_file("homophone_allow.txt"))
             )
@@ -57,8 +58,6 @@ def link_policy(locality: str | None) -> LinkPolicy:
     if not locality:
         return LinkPolicy()
     try:
-        from govportal.rules.profile import load_profile
-
         profile = load_profile(locality)
     except Exception:  # a site without a shipped profile (tests, a locality being set up)
         return LinkPolicy()
@@ -98,7 +97,6 @@ def build_checker(data: dict[str, Any], forbid_non_gov: bool = False) -> Checker
 
     Module-level and picklable with ``functools.partial``, so ``textcheck.batch.check_many`` can build it in
     worker processes without touching the database."""
-    from govportal.textcheck.lexicon import data_file, load_typo_context, load_typos
 
     return Checker(
         sensitive_terms=data["sensitive_terms"],
@@ -391,7 +389,6 @@ def content_version(page):
 
 def locality_of(page) -> str:
     """The locality of the site a page belongs to ("" when it is not under a locality's home page)."""
-    from govportal.portal.models import HomePage
 
     path = getattr(page, "path", "") or ""
     if not path:

@@ -21,9 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from govportal.accounts import staffing
+from govportal.accounts.audit import record_export
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import unit_of
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.portal.models import HomePage
 from govportal.textcheck import KIND_LABELS, KINDS
 
 from . import permissions as perms
@@ -210,8 +213,6 @@ def _require(check, request, message):
 
 
 def _localities():
-    from govportal.portal.models import HomePage
-
     return list(HomePage.objects.exclude(locality="").values_list("locality", "title"))
 
 
@@ -432,8 +433,6 @@ def scan_export(request, run_id: int):
     _require(perms.can_view_scans, request, "您没有导出错敏信息扫描结果的权限。")
     run = get_object_or_404(TextScanRun, pk=run_id)
     # the findings quote what was found, personal data included (phones, ID numbers in published pages)
-    from govportal.accounts import staffing
-    from govportal.accounts.audit import record_export
 
     if not staffing.can_export_personal_data(request.user, run.locality):
         raise PermissionDenied(staffing.export_refusal(run.locality))

@@ -11,6 +11,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from govportal.accounts.permissions import unit_of
+from govportal.portal.models import HomePage
+
 from . import permissions as perms
 from . import watch_views
 from .models import REGISTRY_MODELS, AllowedDomain, BlockedDomain, FixedExpression, Leader, SensitiveWord
@@ -352,14 +355,11 @@ def freshness_panel(request, panels):
 
 
 def freshness_panel_for(user):
-    from govportal.accounts.permissions import unit_of
-
     from . import freshness as fr
 
     if not watch_views.can_view_freshness(user):
         return None
     unit = unit_of(user)
-    from govportal.portal.models import HomePage
 
     home = HomePage.objects.filter(locality=unit.locality).first() if unit else HomePage.objects.first()
     if home is None:

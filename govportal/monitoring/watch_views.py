@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govportal.accounts.models import Unit
+from govportal.accounts.models import CONTENT_ROLES, Unit
 from govportal.accounts.permissions import roles_of, unit_of
 from govportal.exports import sheets_bytes
+from govportal.interaction.models import ErrorKind
+from govportal.portal.models import HomePage
 
 from . import freshness as fr
 from . import permissions as perms
@@ -32,7 +34,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _home(request):
     """The site the user works on: their unit's; the all-units roles may switch with ?locality=."""
-    from govportal.portal.models import HomePage
 
     homes = list(HomePage.objects.exclude(locality="").order_by("id"))
     wanted = request.GET.get("locality") or request.POST.get("locality")
@@ -485,9 +486,6 @@ def reading(request):
     """The reader's page for today: the unit's pages to read, marks, problems; and the unit's reading log."""
     from wagtail.models import Page
 
-    from govportal.accounts.models import CONTENT_ROLES
-    from govportal.interaction.models import ErrorKind
-
     from . import reading as rd
 
     unit = unit_of(request.user)
@@ -530,8 +528,6 @@ def reading(request):
 
 
 def _reading_context(request, unit, pages, today):
-    from govportal.interaction.models import ErrorKind
-
     from . import reading as rd
     from .models import ReadingMark
 

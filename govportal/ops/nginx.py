@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from govportal.security.headers import nginx_include
+
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"
 NGINX = os.environ.get("GOVPORTAL_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 INCLUDED = ("govportal-http.conf", "govportal-server.conf", "govportal-proxy.conf")
@@ -43,7 +45,6 @@ def render(
 
     ``app`` is the address of the app (gunicorn), or several (app nodes): one ``server`` line each in the
     upstream, which nginx uses in turn and skips while one does not answer (``proxy_next_upstream``)."""
-    from .headers import nginx_include
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from govportal.accounts.models import CONTENT_ROLES
+from govportal.interaction.deadlines import staff_users
+from govportal.publishing.notifications import notify
+
 from .models import (
     ConsultationPage,
     InterviewPage,
@@ -103,9 +107,6 @@ def due_soon(locality: str | None = None, on: date | None = None, days: int = RE
 
 def send_reminders(on: date | None = None) -> str:
     """Remind the owning unit's staff, once a day, of results due within a week and of overdue ones."""
-    from govportal.accounts.models import CONTENT_ROLES
-    from govportal.interaction.deadlines import staff_users
-    from govportal.publishing.notifications import notify
 
     on = on or timezone.localdate()
     sent = 0

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import Unit
+from govportal.portal.columns import main_columns, with_paths
 
 from .models import (
     ConsultationComment,
@@ -27,8 +28,6 @@ from .models import (
 
 
 def _column(home, *path):
-    from govportal.portal.columns import main_columns, with_paths
-
     for p, page in with_paths(home, main_columns(home)):
         if p == path:
             return page

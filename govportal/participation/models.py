@@ -22,16 +22,14 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from govportal.monitoring.textcheck import locality_of
 from govportal.portal import blocks as portal_blocks
-from govportal.portal.models import ItemPage
+from govportal.portal.models import HomePage, ItemPage
 
 from .blocks import QUESTION_BLOCKS, DraftArticleBlock
 
 
 def page_locality(page) -> str:
-    from govportal.monitoring.textcheck import locality_of
-    from govportal.portal.models import HomePage
-
     found = locality_of(page)
     if found:
         return found

@@ -13,7 +13,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govportal.interaction import workflow
 from govportal.interaction.text import mask_personal_data
+from govportal.monitoring.textcheck import check_text
 from govportal.textcheck.findings import PERSONAL_DATA
 
 from . import sms
@@ -43,8 +45,6 @@ class Refused(ValueError):
 
 
 def _check(text: str, page) -> list[dict]:
-    from govportal.monitoring.textcheck import check_text
-
     return [
         {"kind": f.kind, "severity": f.severity, "text": f.text, "subkind": f.subkind}
         for f in check_text(text, page_locality(page) or None)
@@ -269,7 +269,6 @@ def select(signup: VisitSignup, user, chosen: bool) -> None:
 def raise_matter(page: VisitPage, user, *, raised_by: str, content: str, unit) -> VisitMatter:
     """Record a matter raised at the event and send it into the letters' single entry (the hotline centre
     triages and dispatches it as a work order, with the letter deadlines of the profile)."""
-    from govportal.interaction import workflow
 
     require_manage(user, page)
     content = _text(content, "反映事项")

@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
+from govportal.exports import sheets_bytes
+from govportal.ratelimits import client_ip as visitor_address
+
 from .models import Audience, SurveyAnswer, SurveyPage
 from .rules import participation_rules
 
@@ -32,8 +35,6 @@ def address_key(ip: str | None) -> str:
 
 
 def client_ip(request) -> str | None:
-    from govportal.ratelimits import client_ip as visitor_address  # the project's one client_ip
-
     return visitor_address(request)
 
 
@@ -255,8 +256,6 @@ def chart_data(survey: SurveyPage) -> list[dict]:
 
 
 def export_xlsx(survey: SurveyPage) -> bytes:
-    from govportal.exports import sheets_bytes
-
     qs = questions(survey)
     header = ["序号", "提交时间", "参与方式"]
     for q in qs:

@@ -7,10 +7,12 @@ never another locality's.
 
 from __future__ import annotations
 
+from govportal.accounts.policy import default_locality
+from govportal.rules.profile import load_profile
+
 
 def locality_of_page(page) -> str:
     """The locality of the site ``page`` is in; a page not yet placed: the default site's."""
-    from govportal.accounts.policy import default_locality
 
     from .index_numbers import home_of
 
@@ -22,7 +24,6 @@ def locality_of_page(page) -> str:
 
 def cite(locality: str, rule: str) -> str:
     """“（《regulation》article）” for ``rule`` in ``locality``'s profile, or ""."""
-    from govportal.rules.profile import load_profile
 
     if not locality:
         return ""

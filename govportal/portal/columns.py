@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 from govportal.accounts.models import Unit, UnitKind
 from govportal.accounts.permissions import configure_group, set_page_units
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.rules.frequency import parse_frequency
 from govportal.rules.profile import (
     ColumnSpec,
     Problem,
@@ -452,7 +453,6 @@ def create_subsite(unit: Unit) -> SubsiteHomePage:
     index.add_child(instance=subsite)
     subsite.save_revision().publish()
     siblings: set[str] = set()
-    from govportal.rules.frequency import parse_frequency
 
     for title, content, freq in SUBSITE_COLUMNS:
         parsed = parse_frequency(freq)

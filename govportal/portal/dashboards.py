@@ -18,8 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from govportal.accounts.models import Role
+from govportal.accounts.models import Role, Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.rules.frequency import Frequency, period_bounds
+from govportal.rules.profile import load_profile
+
+from . import registry
 
 DUE_SOON_DAYS = 7
 
@@ -40,8 +44,6 @@ class ColumnDue:
 def columns_due(columns, today: date | None = None) -> list[ColumnDue]:
     """Columns with a checkable update frequency: the last public date of their items and when the next
     update is due, most urgent first. A few queries whatever the number of columns."""
-    from govportal.rules.frequency import Frequency, period_bounds
-    from govportal.rules.profile import load_profile
 
     from .index_numbers import home_of
     from .views import item_models
@@ -177,34 +179,7 @@ def _due_section(dues: list[ColumnDue], heading: str, limit: int = 8) -> dict:
     return {"heading": heading, "rows": rows, "empty": "没有设定更新周期的栏目。"}
 
 
-def _unit_letters(unit) -> dict:
-    from govportal.interaction.models import OrderState, WorkOrder
-
-    orders = (
-        WorkOrder.objects.filter(unit=unit, state=OrderState.OPEN)
-        .select_related("letter")
-        .order_by("letter__due_date")[:8]
-    )
-    today = timezone.localdate()
-    rows = []
-    for o in orders:
-        due = o.letter.due_date
-        note = f"办理期限 {due:%Y年%-m月%-d日}" if due else "期限待定"
-        rows.append(
-            {
-                "url": reverse("interaction_admin:letter", args=[o.letter_id]),
-                "text": f"{o.letter.type_name}：{o.letter.subject}",
-                "note": note + ("（已超期）" if due and due < today else ""),
-                "warn": bool(due and due <= today + timedelta(days=2)),
-            }
-        )
-    return {"heading": "本单位的来信办理期限", "rows": rows, "empty": "本单位没有在办的来信。"}
-
-
 def _units_state(user) -> dict:
-    from govportal.accounts.models import Unit
-    from govportal.interaction.models import OrderState, WorkOrder
-
     from .columns import home_for, main_columns
 
     unit = unit_of(user)
@@ -219,16 +194,7 @@ def _units_state(user) -> dict:
                 overdue[u.pk] = overdue.get(u.pk, 0) + 1
                 if d.last is None:
                     empty[u.pk] = empty.get(u.pk, 0) + 1
-    today = timezone.localdate()
-    open_orders = WorkOrder.objects.filter(unit__locality=locality, state=OrderState.OPEN).select_related(
-        "letter"
-    )
-    letters: dict[int, list[int]] = {}
-    for o in open_orders:
-        pair = letters.setdefault(o.unit_id, [0, 0])
-        pair[0] += 1
-        if o.letter.due_date and o.letter.due_date < today:
-            pair[1] += 1
+    letters = registry.letters.open_by_unit(locality) if registry.letters else {}
     rows = []
     for u in Unit.objects.filter(locality=locality).order_by("sort_order", "id"):
         cols, (n_letters, late) = overdue.get(u.pk, 0), letters.get(u.pk, [0, 0])
@@ -246,24 +212,6 @@ def _units_state(user) -> dict:
         )
     rows.sort(key=lambda r: not r["warn"])
     return {"heading": "各单位状态", "rows": rows[:20], "empty": "各单位栏目按期更新，没有在办来信。"}
-
-
-def _todays_letters(user) -> dict:
-    from govportal.interaction.models import Letter
-    from govportal.interaction.permissions import centre_locality
-
-    locality = centre_locality(user)
-    start = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time()))
-    letters = Letter.objects.filter(locality=locality, received_at__gte=start).order_by("-received_at")
-    rows = [
-        {
-            "url": reverse("interaction_admin:letter", args=[lt.pk]),
-            "text": f"{timezone.localtime(lt.received_at):%H:%M} {lt.type_name}：{lt.subject}",
-            "note": lt.get_state_display(),
-        }
-        for lt in letters[:15]
-    ]
-    return {"heading": f"今日来信（{letters.count()} 件）", "rows": rows, "empty": "今天还没有来信。"}
 
 
 DASHBOARD_ROLES = {
@@ -284,8 +232,9 @@ def role_panels(user) -> list[RolePanel]:
     roles = roles_of(user)
     unit = unit_of(user)
     panels = []
-    if Role.HOTLINE in roles:
-        panels.append(RolePanel("hotline", "热线中心工作台", [_todays_letters(user)], order=10))
+    letters = registry.letters  # the letter sections come from the interaction app (portal.registry)
+    if Role.HOTLINE in roles and letters:
+        panels.append(RolePanel("hotline", "热线中心工作台", [letters.todays_section(user)], order=10))
     if Role.HOST_OFFICE in roles:
         panels.append(RolePanel("host_office", "主办单位工作台", [_units_state(user)], order=10))
     leader = roles & {Role.SECTION_CHIEF, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER}
@@ -295,7 +244,10 @@ def role_panels(user) -> list[RolePanel]:
             RolePanel(
                 "leader",
                 f"{unit.name}的期限",
-                [_unit_letters(unit), _due_section(dues, "本单位栏目更新期限")],
+                [
+                    *([letters.unit_section(unit)] if letters else []),
+                    _due_section(dues, "本单位栏目更新期限"),
+                ],
                 order=20,
             )
         )

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from govportal.accounts.models import Unit
+
 from .columns import main_columns, with_paths
 from .models import (
     ArticlePage,
@@ -219,8 +221,6 @@ class _Adder:
 
 
 def _unit(home, name):
-    from govportal.accounts.models import Unit
-
     return Unit.objects.filter(locality=home.locality, name=name).first()
 
 

@@ -3,7 +3,9 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
-from govportal.accounts.permissions import unit_of
+from govportal.accounts.permissions import is_site_admin, unit_of
+from govportal.rules.profile import load_profile
+from govportal.textcheck.titles import title_problem
 
 from .citations import cite_for
 
@@ -45,8 +47,6 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
             self._setup_date()
 
     def _may_reassign(self) -> bool:
-        from govportal.accounts.permissions import is_site_admin
-
         return self.for_user is not None and is_site_admin(self.for_user)
 
     def _gov_address(self) -> bool:
@@ -70,8 +70,6 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
         )
 
     def clean_title(self):
-        from govportal.textcheck.titles import title_problem
-
         title = self.cleaned_data.get("title", "")
         problem = title_problem(title)
         if problem:
@@ -145,8 +143,6 @@ class InterpretationForm(PinyinSlugPageForm):
         return cleaned
 
     def _linking_required(self) -> bool:
-        from govportal.rules.profile import load_profile
-
         from .index_numbers import home_of
 
         parent = self._parent()

@@ -17,6 +17,9 @@ from functools import lru_cache
 
 from django.db import models, transaction
 
+from govportal.accounts.models import Unit, UnitKind
+from govportal.rules.profile import ProfileError, load_profile
+
 DEFAULT_PATTERN = "{org}/{year}-{serial}"
 DEFAULT_SERIAL_DIGITS = 5
 DEFAULT_CHANNELS = ("政府信息公开", "信息公开", "政务公开")
@@ -104,8 +107,6 @@ def scheme_from_section(
 
 @lru_cache(maxsize=16)
 def scheme_for(locality: str) -> IndexNumberScheme:
-    from govportal.rules.profile import ProfileError, load_profile
-
     if not locality:
         return IndexNumberScheme()
     try:
@@ -189,8 +190,6 @@ def assign_index_number(page) -> str:
 
 
 def _default_unit(page, home):
-    from govportal.accounts.models import Unit, UnitKind
-
     if home is None:
         return None
     return Unit.objects.filter(locality=home.locality, kind=UnitKind.HOST_OFFICE).first()

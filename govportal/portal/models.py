@@ -21,8 +21,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester, WorkflowState
 from wagtail.search import index
 
-from govportal.accounts.models import Staff
+from govportal.accounts.models import Staff, Unit
 from govportal.accounts.permissions import is_site_admin, unit_of
+from govportal.rules.frequency import FrequencyError, parse_frequency
+from govportal.rules.profile import load_profile
+from govportal.rules.workdays import ScheduleError, parse_schedule_text
+from govportal.search.analysis import document_key
 
 from . import blocks as portal_blocks
 from .citations import cite_for
@@ -97,7 +101,6 @@ DATE_RULES = ("publication", "date_written")
 
 def dates_rule(page, kind: str) -> str:
     """The profile's ``[dates]`` rule for ``kind`` ("publication" unless the profile names another date)."""
-    from govportal.rules.profile import load_profile
 
     from .index_numbers import home_of
 
@@ -207,7 +210,6 @@ def hide_other_units_drafts(pages, user):
         return pages.none()
     if getattr(user, "is_superuser", False) or is_site_admin(user):
         return pages
-    from govportal.accounts.models import Unit
 
     mine = unit_of(user)
     others = Unit.objects.exclude(pk=mine.pk) if mine is not None else Unit.objects.all()
@@ -318,7 +320,6 @@ class ColumnPage(GovAddressRouteMixin, PinyinSlugMixin, Page):
 
     def clean(self):
         super().clean()
-        from govportal.rules.frequency import FrequencyError, parse_frequency
 
         try:
             parsed = parse_frequency(self.frequency_text or "")
@@ -693,8 +694,6 @@ class PolicyDocumentPage(ItemPage):
     def clean(self):
         super().clean()
         if self.document_number:
-            from govportal.search.analysis import document_key
-
             # 钦教发[2026]12号 is stored as 钦教发〔2026〕12号: one spelling for catalogue and search
             self.document_number = document_key(self.document_number)
         errors = {}
@@ -1429,13 +1428,9 @@ class WorkdaySchedule(models.Model):
         return f"{self.year}年节假日安排"
 
     def schedule(self):
-        from govportal.rules.workdays import parse_schedule_text
-
         return parse_schedule_text(self.year, self.notice_text, self.source)
 
     def clean(self) -> None:
-        from govportal.rules.workdays import ScheduleError
-
         if not self.year or not self.notice_text:
             return
         try:

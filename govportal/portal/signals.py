@@ -1,10 +1,36 @@
 """Signals other apps listen to, so that the portal does not need to know them; and the portal's own
 receivers (connected in ``PortalConfig.ready``)."""
 
+import threading
+from contextlib import contextmanager
+
 from django.dispatch import Signal
 
 # Sent after a policy profile has been applied: kwargs ``home`` (HomePage) and ``profile`` (rules Profile).
 profile_applied = Signal()
+
+# Sent when the outermost ``bulk_load()`` block ends without an error (no kwargs): static publishing,
+# which waits during the block, rebuilds every site once.
+bulk_load_finished = Signal()
+
+_bulk = threading.local()
+
+
+@contextmanager
+def bulk_load():
+    """A bulk load (the demo, a profile): receivers that work page by page wait (``in_bulk_load()``) and
+    hear ``bulk_load_finished`` at the end instead."""
+    _bulk.on = getattr(_bulk, "on", 0) + 1
+    try:
+        yield
+    finally:
+        _bulk.on -= 1
+    if not _bulk.on:
+        bulk_load_finished.send(sender=None)
+
+
+def in_bulk_load() -> bool:
+    return bool(getattr(_bulk, "on", 0))
 
 
 def forget_item_kinds(sender, instance=None, **kwargs) -> None:

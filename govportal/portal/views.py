@@ -22,7 +22,12 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page, Site
 
-from govportal.publishing.static_site import public_page
+from govportal.accounts.models import Unit
+from govportal.search.analysis import document_key
+from govportal.search.listing import Sequence, items, latest, newest_columns
+from govportal.search.service import entry_url
+
+from . import registry
 
 ITEMS_PER_PAGE = 20
 BLOCK_ITEMS = 6
@@ -137,7 +142,6 @@ class Tile:
 def _tiles(model, parent: Page, image_field: str, limit: int, request, *, accent=False, needs_image=False):
     """The ``limit`` newest published ``model`` pages below ``parent`` (only those with an image if
     ``needs_image``), newest first, as tiles."""
-    from govportal.search.service import entry_url
 
     qn = _qn()
     where, params = _published_below(parent, "default")
@@ -201,7 +205,6 @@ def specific_items(ids: list[int]) -> list:
 def latest_items(parent: Page, limit: int = BLOCK_ITEMS, children_only: bool = False, models=None) -> list:
     """The newest items below ``parent`` as specific pages (for feeds and anything needing every field).
     Picked in the search app's listing (one indexed lookup whatever the size of the site), then read."""
-    from govportal.search.listing import latest
 
     kinds = [m._meta.model_name for m in models] if models else None
     found = latest(parent, limit, kinds=kinds, children_only=children_only)
@@ -343,7 +346,6 @@ def paginate_items(request, filter_qs, models=None, per_page: int = ITEMS_PER_PA
 def paginate_rows(request, parent: Page, per_page: int = ITEMS_PER_PAGE):
     """A column's own items, one page of rows: a count and a page of keys in the search app's listing,
     then the rows shown (the same cost at any site size)."""
-    from govportal.search.listing import Sequence
 
     page_obj = Paginator(Sequence(parent, children_only=True, request=request), per_page).get_page(
         request.GET.get("page")
@@ -453,7 +455,6 @@ def _find_column(home: Page, *words: str, depth: int | None = None):
 def indexed_latest(parent: Page, limit: int, kind: str | None = None, request=None) -> list:
     """The newest items below ``parent`` from the search app's listing (one lookup whatever the kinds,
     columns or items; see ``govportal.search.listing``). Each has ``url``, ``title``, ``date``, ``validity``."""
-    from govportal.search.listing import latest
 
     if parent is None:
         return []
@@ -550,7 +551,6 @@ def bucketed_latest(groups: list, by_pk: dict, request=None, scan: int = HOME_SC
     out of one scan of the newest ``scan`` items below ``parent`` (so the number of queries does not depend
     on the number of columns); then the items shown are read in one statement for all groups. A target that
     gets nothing from a full scan is looked up on its own."""
-    from govportal.search.listing import items, newest_columns
 
     chosen: list[dict[str, list[int]]] = []
     alone: list[set[str]] = []
@@ -651,7 +651,6 @@ def subcolumn_sections(
     """Each sub-column with its latest items, in a fixed number of queries: one scan of the newest
     ``scan`` items below the column in the search app's listing, bucketed by sub-column; a sub-column left
     empty by the scan while older items exist is looked up on its own."""
-    from govportal.search.listing import items, newest_columns
 
     buckets: dict[str, list[int]] = {c.path: [] for c in subcolumns}
     length = len(column.path) + Page.steplen
@@ -670,12 +669,10 @@ def subcolumn_sections(
         from .models import SupplyMethod
 
         link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
-        if not found and link == "/xinjian/":
+        if not found and link in registry.link_column_items:
             # A mailbox column (市长信箱): its public letters, not an empty box.
-            from govportal.interaction.views import latest_public_letters
-
             home = _home_of(column)
-            found = latest_public_letters(getattr(home, "locality", "") or "", per_column)
+            found = registry.link_column_items[link](getattr(home, "locality", "") or "", per_column)
         sections.append({"column": c, "items": found, "link": link})
     return sections
 
@@ -781,8 +778,6 @@ class CatalogueForm(forms.Form):
 
 
 def catalogue_context(request, home) -> dict:
-    from govportal.accounts.models import Unit
-
     units = list(Unit.objects.filter(locality=home.locality).only("pk", "name", "kind"))
     form = CatalogueForm(request.GET or None, units)
     f = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -804,8 +799,6 @@ def catalogue_context(request, home) -> dict:
         if f.get("index_number"):
             qs = qs.filter(index_number__icontains=f["index_number"])
         if f.get("document_number"):
-            from govportal.search.analysis import document_key
-
             # one spelling of 文号 for input, catalogue and search: [] 【】 （） are 〔〕 (issue #19)
             qs = qs.filter(document_number__icontains=document_key(f["document_number"]))
         if chosen is not None:
@@ -839,7 +832,6 @@ def catalogue_context(request, home) -> dict:
     return {"catalogue_form": form, "catalogue_page": page_obj, "catalogue_query": params.urlencode()}
 
 
-@public_page
 def catalogue(request):
     """政府信息公开目录 (条例第十二条: 索引、名称、内容概述、生成日期), filterable by each field."""
     site = Site.find_for_request(request)
@@ -854,7 +846,6 @@ def catalogue(request):
 # --- site map, sitemap.xml, feeds ------------------------------------------------------------------------
 
 
-@public_page
 def site_map(request):
     site = Site.find_for_request(request)
     root = site.root_page if site else None
@@ -906,7 +897,6 @@ def _absolute(request, root, url_path: str) -> str:
     return request.build_absolute_uri("/" + url_path[len(root.url_path) :])
 
 
-@public_page
 def sitemap_xml(request, section: int | None = None):
     from django.utils.html import escape
 
@@ -938,7 +928,6 @@ def sitemap_xml(request, section: int | None = None):
 FEED_ITEMS = 20
 
 
-@public_page
 def column_feed(request, column_id: int, kind: str = "rss"):
     """RSS 2.0 / Atom feed of a column's latest items (descendants included)."""
     from django.utils.html import strip_tags
@@ -991,9 +980,9 @@ def favicon(request):
 
 def _mailbox_name(home) -> str:
     """The mailbox's name in the loaded profile (e.g. 市长信箱), for the home page's 我要写信 entry."""
+    if registry.mailbox_name is None:
+        return ""
     try:
-        from govportal.interaction.rules import letter_rules
-
-        return letter_rules(getattr(home, "locality", "") or "").mailbox_name
+        return registry.mailbox_name(getattr(home, "locality", "") or "")
     except Exception:  # no letter rules for this site: the template's default name
         return ""

@@ -11,6 +11,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 
 from .calendar import missing_years
@@ -50,8 +51,6 @@ OTHER_UNIT = (
 
 def _refuse_other_unit(request, page, *, reviewing_allowed=False):
     from django.core.exceptions import PermissionDenied
-
-    from govportal.accounts.models import Unit
 
     from .models import ItemPage, belongs_to_other_unit, item_owner_unit_id
 

@@ -14,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from govportal.accounts.models import Role, Unit
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.portal.columns import home_for
 
 from .models import FeedSubscription, Incident, WebhookEndpoint
 
@@ -59,7 +60,6 @@ class LocalityIndexView(generic.IndexView):
         field = "column__path" if self.model is FeedSubscription else "locality"
         if field == "locality":
             return qs.filter(locality=locality)
-        from govportal.portal.columns import home_for
 
         home = home_for(locality)
         return qs.filter(column__path__startswith=home.path) if home else qs.none()

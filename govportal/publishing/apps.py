@@ -12,7 +12,15 @@ class PublishingConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected
 
-        from . import notifications, publication, workflow  # noqa: F401  (signal receivers)
+        from . import emergency, feeds_out, interpretation, notifications, publication, register, workflow  # noqa: F401  (notifications, publication, workflow: @receiver functions)
+        from .signals import item_published, item_unpublished
+
+        # What an item's publication sets off, in this order (publication.py sends; docs/architecture.md).
+        item_published.connect(register.on_item_published, dispatch_uid="publishing_register")
+        item_published.connect(emergency.on_item_published, dispatch_uid="publishing_emergency")
+        item_published.connect(interpretation.on_item_published, dispatch_uid="publishing_interpretation")
+        item_published.connect(feeds_out.on_item_published, dispatch_uid="publishing_feeds_out")
+        item_unpublished.connect(feeds_out.on_item_unpublished, dispatch_uid="publishing_feeds_out")
 
         post_migrate.connect(assign_workflows, sender=self, dispatch_uid="publishing_assign_workflows")
 
@@ -30,6 +38,17 @@ class PublishingConfig(AppConfig):
             sender=WorkflowState,
             dispatch_uid="workflow_state_approved_email_notification",
         )
+
+        # Static publishing's handlers must run in every process that can publish (web workers, the job
+        # worker's scheduled publishing, management commands), after the search listing's (the pages it
+        # writes read the listing): the listing's are connected here first (search is a lower layer;
+        # SearchConfig.ready connecting them again changes nothing).
+        from govportal.search.indexing import connect as connect_listing
+
+        from . import static_site
+
+        connect_listing()
+        static_site.connect_signals()
 
 
 def assign_workflows(sender, using="default", verbosity=1, **kwargs):

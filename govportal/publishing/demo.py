@@ -13,8 +13,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from govportal.accounts.models import Unit
-from govportal.portal.columns import main_columns
+from govportal.accounts.models import Role, Staff, Unit
+from govportal.portal.columns import main_columns, with_paths
+from govportal.portal.models import ArticlePage, PolicyDocumentPage
 
 from .models import FeedSubscription, Incident, ReviewDecision
 from .workflow import ensure_workflow
@@ -63,7 +64,6 @@ def _approve(page, user, comment="同意。"):
 
 def _item(column, title, submitter, approvers=(), model=None, **fields):
     """A demo item submitted by ``submitter`` and approved by ``approvers`` (only the first time)."""
-    from govportal.portal.models import ArticlePage
 
     model = model or ArticlePage
     existing = model.objects.filter(title=title).first()
@@ -143,7 +143,6 @@ def prepare(home) -> str:
 
 def _co_unit_leader(unit):
     """A deputy leader of the co-unit (civil_leader / Demo@2026), so the joint item can be co-signed."""
-    from govportal.accounts.models import Role, Staff
 
     user, created = get_user_model().objects.get_or_create(
         username="civil_leader", defaults={"first_name": "分管领导（民政局）", "is_staff": True}
@@ -156,8 +155,6 @@ def _co_unit_leader(unit):
 
 
 def _policy_held(home, column, editor, chief, leader, host_office, host_leader) -> int:
-    from govportal.portal.models import PolicyDocumentPage
-
     title = "钦州市教育局关于规范中小学课后服务的通知（待同步发布解读）"
     page, created = _item(
         column,
@@ -187,7 +184,6 @@ def _withdrawn(column, editor, chief, leader) -> int:
 
 def _feed(home, site_admin) -> int:
     """A subscription of the 国务院头条 column, read from a bundled sample (the demo never goes online)."""
-    from govportal.portal.columns import with_paths
 
     from .feeds_in import import_feed
 

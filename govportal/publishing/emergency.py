@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from govportal.accounts.models import Role
+from govportal.accounts.models import CONTENT_ROLES, Role, Unit
+from govportal.rules.profile import load_profile, profile_section
 
 from .models import Incident, IncidentWarning
-from .routes import profile_section
 
 NATIONAL = {
     "first_release_hours": 5,
@@ -38,8 +38,6 @@ class EmergencyRules:
 def emergency_rules(locality: str) -> EmergencyRules:
     section = profile_section(locality, "emergency")
     if section.get("first_release_hours") is not None:
-        from govportal.rules.profile import load_profile
-
         regulation = load_profile(locality).regulation
         return EmergencyRules(
             first_release_hours=float(section["first_release_hours"]),
@@ -146,7 +144,6 @@ def open_incidents(locality: str | None = None):
 
 def watchers(incident: Incident):
     """The responsible units' content people and leaders, and the host office of the locality."""
-    from govportal.accounts.models import CONTENT_ROLES, Unit
 
     from .review import people
 
@@ -189,3 +186,8 @@ def mark_release(page) -> None:
     Incident.objects.filter(first_release_page_id=page.pk, first_release_at__isnull=True).update(
         first_release_at=page.first_published_at or timezone.now()
     )
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: an incident's first release went live."""
+    mark_release(page)

@@ -25,8 +25,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
+from govportal.portal.models import InfoCategory, RepostPage
+from govportal.rules.profile import profile_section
+
 from .models import FeedEntry, FeedFetchLog, FeedSubscription
-from .routes import profile_section
 
 logger = logging.getLogger(__name__)
 
@@ -394,8 +396,6 @@ def _import_entries(subscription, entries: list[Entry]) -> tuple[int, int, list[
 
 
 def _create_repost(subscription, entry: Entry, guid: str, title: str):
-    from govportal.portal.models import InfoCategory, RepostPage
-
     body, images = sanitize_html(entry.html)
     link = entry.link.strip()
     if images:

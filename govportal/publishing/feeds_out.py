@@ -24,6 +24,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from govportal.monitoring.textcheck import item_text
+from govportal.portal.models import ItemPage
+
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -37,8 +40,6 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def item_models() -> list:
-    from govportal.portal.models import ItemPage
-
     return [m for m in apps.get_models() if issubclass(m, ItemPage)]
 
 
@@ -63,8 +64,6 @@ def published_items(home, unit=None, limit: int = FEED_SIZE):
 
 
 def summary(page, length: int = 200) -> str:
-    from govportal.monitoring.textcheck import item_text
-
     text = " ".join(strip_tags(item_text(page)).split())
     if text.startswith(page.title):
         text = text[len(page.title) :].strip()
@@ -231,3 +230,13 @@ def send_pending(post=None, now=None) -> dict:
             fields.remove("next_attempt_at")  # sent or given up: the lease no longer matters
         delivery.save(update_fields=fields)
     return counts
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: a delivery to every active receiver of the locality."""
+    queue_event(page, "published")
+
+
+def on_item_unpublished(sender, page, **kwargs) -> None:
+    """``signals.item_unpublished``: the withdrawal, likewise."""
+    queue_event(page, "unpublished")

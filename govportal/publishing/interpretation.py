@@ -16,10 +16,12 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from govportal.accounts.models import CONTENT_ROLES
+from govportal.accounts.models import CONTENT_ROLES, Unit
+from govportal.portal.calendar import workday_calendar
+from govportal.portal.models import InterpretationPage, PolicyDocumentPage
+from govportal.rules.profile import profile_section
 
 from .models import InterpretationDue
-from .routes import profile_section
 
 
 def rule(locality: str) -> dict:
@@ -27,8 +29,6 @@ def rule(locality: str) -> dict:
 
 
 def needs_interpretation(page, locality: str) -> bool:
-    from govportal.portal.models import PolicyDocumentPage
-
     if not isinstance(page, PolicyDocumentPage):
         return False
     r = rule(locality)
@@ -39,8 +39,6 @@ def needs_interpretation(page, locality: str) -> bool:
 
 
 def published_interpretation(document):
-    from govportal.portal.models import InterpretationPage
-
     return (
         InterpretationPage.objects.live().filter(policy_id=document.pk).order_by("first_published_at").first()
     )
@@ -61,8 +59,6 @@ def status_text(page, locality: str) -> str:
 
 
 def _unit(page):
-    from govportal.accounts.models import Unit
-
     from .publication import item_unit_id
 
     unit_id = item_unit_id(page)
@@ -116,8 +112,6 @@ def track_published_document(page, locality: str) -> InterpretationDue | None:
         # interpretation was due with it, so it is overdue from the moment of publication.
         mode, due_at = InterpretationDue.WARN, page.first_published_at or timezone.now()
     elif days:
-        from govportal.portal.calendar import workday_calendar
-
         start = getattr(page, "date_written", None) or timezone.localtime(page.first_published_at).date()
         day = workday_calendar().add_workdays(start, int(days))
         due_at = timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
@@ -182,3 +176,10 @@ def send_reminders(now=None) -> str:
             continue
         sent += remind(due, now=now)
     return f"发出解读提醒 {sent} 条"
+
+
+def on_item_published(sender, page, locality: str = "", **kwargs) -> None:
+    """``signals.item_published``: an interpretation satisfies its document; a document starts its clock."""
+    if isinstance(page, InterpretationPage):
+        interpretation_published(page)
+    track_published_document(page, locality)

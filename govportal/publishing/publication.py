@@ -20,8 +20,9 @@ from govportal.accounts.models import Role
 from govportal.accounts.permissions import roles_of, unit_of
 
 from .models import Withdrawal
-from .register import home_of, record_publication, record_withdrawal
+from .register import home_of, record_withdrawal
 from .routes import DEFAULT_WITHDRAW_ROLES, review_rules
+from .signals import item_published, item_unpublished
 
 
 def is_item(page) -> bool:
@@ -104,19 +105,8 @@ def withdraw(page, user, reason: str) -> Withdrawal:
 def on_published(sender, instance, revision=None, **kwargs):
     if not is_item(instance):
         return
-    record_publication(instance)
-    from .emergency import mark_release
-    from .feeds_out import queue_event
-    from .interpretation import interpretation_published, track_published_document
-
-    mark_release(instance)
-    from govportal.portal.models import InterpretationPage
-
-    if isinstance(instance, InterpretationPage):
-        interpretation_published(instance)
-    track_published_document(instance, locality_of(instance))
-
-    queue_event(instance, "published")
+    # the register, emergency releases, interpretations and the outgoing feeds (PublishingConfig.ready)
+    item_published.send(sender=type(instance), page=instance, locality=locality_of(instance))
 
 
 @receiver(page_unpublished)
@@ -127,6 +117,4 @@ def on_unpublished(sender, instance, **kwargs):
         record_withdrawal(instance, "到期下线（定时下线）")
     else:
         record_withdrawal(instance, "已下线")
-    from .feeds_out import queue_event
-
-    queue_event(instance, "unpublished")
+    item_unpublished.send(sender=type(instance), page=instance)  # the outgoing feeds

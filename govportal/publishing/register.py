@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.portal.models import HomePage
 
 from .models import RegisterEntry, ReviewDecision
 from .routes import review_rules
@@ -34,8 +35,6 @@ HEADERS = [
 
 
 def home_of(page):
-    from govportal.portal.models import HomePage
-
     return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
 
 
@@ -203,3 +202,8 @@ def export_xlsx(entries, title: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A3"
     return workbook_bytes(wb)
+
+
+def on_item_published(sender, page, **kwargs) -> None:
+    """``signals.item_published``: the register line of the item (when it is published in the government's name)."""
+    record_publication(page)

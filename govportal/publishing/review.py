@@ -23,6 +23,10 @@ from wagtail.signals import task_submitted
 
 from govportal.accounts.models import Role, Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.monitoring.models import RegistryVersion
+from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
+from govportal.portal.models import PolicyDocumentPage, RepostPage
+from govportal.textcheck.findings import KIND_LABELS
 
 from .models import CoSignTask, MachineCheckTask, ReviewDecision, ReviewStageTask, ReviewTaskState
 from .routes import ANY, CO, OWN
@@ -111,15 +115,12 @@ def item_info(workflow_state) -> ItemInfo:
 
 
 def _is_repost(page) -> bool:
-    from govportal.portal.models import RepostPage
-
     return isinstance(page, RepostPage)
 
 
 def item_kinds(page) -> set[str]:
     """The kinds of information ``page`` is, in the words of the regulations' route tables (政府文件,
     政策解读, 政府公告 …): its page type, a policy document's genre, and the titles of its columns."""
-    from govportal.portal.models import PolicyDocumentPage
 
     kinds = {getattr(page, "kind_label", "")}
     if isinstance(page, PolicyDocumentPage):
@@ -143,7 +144,6 @@ def least_category(page, locality: str) -> str:
     repost; a policy document, or an item of a kind the profile's route table sends through the
     government's route (000 Art. 28 (1): 政府公告、政府文件、领导讲话 …; 001 Art. 8 (1)), is at least
     ``government``; of a kind it names as major or sensitive (000 Art. 28 (2)), ``major``."""
-    from govportal.portal.models import PolicyDocumentPage
 
     from .routes import STRICTNESS, review_rules
 
@@ -201,9 +201,6 @@ def findings_for(revision) -> list[dict]:
     version of the administrators' registries (a new sensitive word applies at the next check)."""
     from wagtail.documents import get_document_model
 
-    from govportal.monitoring.models import RegistryVersion
-    from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
-
     if revision is None:
         return []
     page = revision.as_object()
@@ -240,8 +237,6 @@ def blocking(findings: list[dict]) -> list[dict]:
 
 
 def describe_finding(f: dict) -> str:
-    from govportal.textcheck.findings import KIND_LABELS
-
     label = KIND_LABELS.get(f.get("kind"), f.get("kind", ""))
     if f.get("subkind"):
         label += f"·{f['subkind']}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from govportal.rules.profile import load_profile
+from govportal.rules.profile import load_profile, profile_section  # noqa: F401  (profile_section: re-exported)
 
 CATEGORIES = ("unit", "government", "major", "repost")
 # How strict a category's route is: an item goes through the stricter of its least category (from its
@@ -191,10 +191,3 @@ def review_rules(locality: str) -> ReviewRules:
         profile.sections.get("review", {}),
         {u.code for u in profile.units},
     )
-
-
-def profile_section(locality: str, name: str) -> dict:
-    try:
-        return dict(load_profile(locality).sections.get(name, {}) or {})
-    except Exception:  # an unknown locality has no rules; callers fall back to platform defaults
-        return {}

@@ -18,6 +18,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from govportal.accounts.policy import default_locality
+from govportal.rules.profile import load_profile
+
 from .models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -40,8 +43,6 @@ class Job:
 
 
 def _default_locality() -> str:
-    from govportal.accounts.policy import default_locality
-
     try:
         return default_locality()
     except Exception:  # no database yet (``jobs --list`` before migrate)
@@ -51,7 +52,6 @@ def _default_locality() -> str:
 def cited_article(locality: str, keys: tuple[str, ...]) -> str:
     """《regulation》article from the first of ``keys`` ("section.key" or "section.sub.key") the profile
     has, or ""."""
-    from govportal.rules.profile import load_profile
 
     if not locality or not keys:
         return ""

@@ -50,12 +50,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+
+from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
+from govportal.portal.views import forget_kinds
+from govportal.security.headers import security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -511,19 +514,13 @@ def subtree_changed(page, old_url: str | None = None) -> Outcome:
     return out
 
 
-_paused = threading.local()
+# Publish nothing page by page inside a bulk load (the demo, a profile: portal's ``bulk_load()``); every
+# site is rebuilt once when it ends (``_on_bulk_load_finished``).
+paused = bulk_load
 
 
-@contextmanager
-def paused():
-    """Publish nothing page by page inside the block (a bulk load: the demo, a profile); ask for a rebuild
-    of every site at the end instead."""
-    _paused.on = getattr(_paused, "on", 0) + 1
-    try:
-        yield
-    finally:
-        _paused.on -= 1
-    if enabled() and not _paused.on:
+def _on_bulk_load_finished(sender, **kwargs) -> None:
+    if enabled():
         from wagtail.models import Site
 
         for s in Site.objects.all():
@@ -534,7 +531,7 @@ def on_commit(func, *args, **kwargs) -> None:
     """Run ``func`` after the current transaction commits, here (for what is cheap: removing a file,
     asking for a rebuild); a failure is logged, never raised into the editor's request
     (``govportal check-published`` and ``publish-site`` repair what was missed)."""
-    if not enabled() or getattr(_paused, "on", 0):
+    if not enabled() or in_bulk_load():
         return
 
     def run():
@@ -564,7 +561,7 @@ def later(name: str, page_id: int, *args) -> None:
     """After the commit, re-render what ``CHANGES[name]`` of page ``page_id`` affects: in the job worker
     (``publishing.tasks.static_publish_task``, queue ``publish``; the editor's request only enqueues) or,
     with ``STATIC_PUBLISHING_SYNC`` or if the task cannot be queued, here."""
-    if not enabled() or getattr(_paused, "on", 0):
+    if not enabled() or in_bulk_load():
         return
 
     def run():
@@ -600,7 +597,6 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
     try:
         # The map of item kinds per column (``portal.views.kinds_below``) is cached per process and was
         # dropped by the process that published, not by this one.
-        from govportal.portal.views import forget_kinds
 
         forget_kinds(page.path)
         # Only for a change queued for this worker (PENDING, its time set when it was queued after the commit):
@@ -862,7 +858,6 @@ class PublishedPageMiddleware:
         if use_gz:
             response["Content-Encoding"] = "gzip"
         response["Vary"] = "Accept-Encoding"
-        from govportal.ops.headers import security_headers
 
         for name, value in security_headers():
             response.setdefault(name, value)
@@ -1042,12 +1037,6 @@ def invalidate(reason: str = "") -> None:
         on_commit(request_rebuild, s, reason or "数据变更")
 
 
-def public_page(view):
-    """Mark a view whose response is the same for every anonymous visitor (a list, a site map, a feed)."""
-    view.public_page = True
-    return view
-
-
 def connect_signals() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save, pre_delete
@@ -1057,6 +1046,7 @@ def connect_signals() -> None:
     from wagtail.models import PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+    bulk_load_finished.connect(_on_bulk_load_finished, dispatch_uid="static_site.bulk_load_finished")
     page_published.connect(_on_published, dispatch_uid="static_site.published")
     page_unpublished.connect(_on_unpublished, dispatch_uid="static_site.unpublished")
     post_page_move.connect(_on_moved, dispatch_uid="static_site.moved")

@@ -19,6 +19,8 @@ from wagtail.models import Page, Site, TaskState, WorkflowState
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.portal.columns import home_for
+from govportal.portal.models import HomePage
 
 from . import register as register_logic
 from .emergency import deadlines, emergency_rules
@@ -53,7 +55,6 @@ def user_locality(request) -> str:
     unit = unit_of(request.user)
     if unit is not None:
         return unit.locality
-    from govportal.portal.models import HomePage
 
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
@@ -453,8 +454,6 @@ def feeds_overview(request):
         raise PermissionDenied("只有网站管理员可以管理信息采集订阅。")
     subs = FeedSubscription.objects.select_related("column").prefetch_related("logs")
     if not request.user.is_superuser:
-        from govportal.portal.columns import home_for
-
         home = home_for(user_locality(request))
         subs = subs.filter(column__path__startswith=home.path) if home else subs.none()
     return render(request, "publishing/feeds.html", {"subs": subs})
@@ -464,8 +463,6 @@ def feeds_overview(request):
 
 
 def _home_for_request(request):
-    from govportal.portal.models import HomePage
-
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
     if not isinstance(root, HomePage):

@@ -24,6 +24,7 @@ from wagtail.models import TaskState
 
 from govportal.accounts.models import Role
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.search.indexing import index_page
 
 from . import views
 from .admin_views import feed_viewset, incident_viewset, webhook_viewset
@@ -79,7 +80,6 @@ def refuse_direct_publish(request, page):
         if page.live and page.live_revision_id is None:
             # Wagtail's "add page" stores a new page live=True before asking this hook (its publish would
             # set it): refused, the new item must stay a draft, or the public could read it unreviewed.
-            from govportal.search.indexing import index_page
 
             type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
             page.live, page.has_unpublished_changes = False, True

@@ -667,6 +667,15 @@ def _profile_dir(code_or_path: str | Path) -> Path:
     return p.parent if p.name == PROFILE_FILE else p
 
 
+def profile_section(locality: str, name: str) -> dict:
+    """One ``[section]`` of a locality's profile as a dict; {} for an unknown locality or section (callers
+    fall back to the platform defaults)."""
+    try:
+        return dict(load_profile(locality).sections.get(name, {}) or {})
+    except Exception:  # an unknown locality has no rules
+        return {}
+
+
 def load_profile(code_or_path: str | Path) -> Profile:
     """Load and validate a profile: a shipped code ("qinzhou") or a folder (or its profile.toml).
 

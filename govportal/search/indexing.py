@@ -22,7 +22,7 @@ from html import unescape
 from django.db import models, transaction
 from django.utils.html import strip_tags
 
-from . import analysis
+from . import analysis, registry
 from .models import SearchEntry, sort_key
 
 logger = logging.getLogger(__name__)
@@ -48,9 +48,8 @@ _SKIP_NAME = re.compile(r"(^|_)(url|urls|email|fax|postcode)$")
 
 
 def item_base():
-    from govportal.portal.models import ItemPage
-
-    return ItemPage
+    """The page class of items: the portal's ``ItemPage`` (registered in PortalConfig.ready)."""
+    return registry.item_base
 
 
 def item_models() -> list[type]:

@@ -20,6 +20,8 @@ from datetime import time as dtime
 
 from django.utils import timezone
 
+from govportal.accounts.models import Unit
+
 from . import analysis
 from .engine import RANK_LIMIT, Match, engine_for
 from .models import SORT_KEY_SCALE, SearchEntry
@@ -338,8 +340,6 @@ def document_spellings(key: str) -> list[str]:
 
 def decorate_hits(results: Results, request=None, using: str = "default") -> None:
     from wagtail.models import Page, Site
-
-    from govportal.accounts.models import Unit
 
     terms = results.query.highlight_terms()
     if results.document_lookup:

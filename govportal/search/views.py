@@ -8,7 +8,10 @@ from django import forms
 from django.shortcuts import render
 from wagtail.models import Page, Site
 
-from . import analysis
+from govportal import ratelimits
+from govportal.accounts.models import Unit
+
+from . import analysis, registry
 from .forms import SearchForm
 from .service import search
 
@@ -23,8 +26,7 @@ def _page_number(value) -> int:
 
 
 def _column(pk, root: Page | None):
-    from govportal.portal.models import ColumnPage
-
+    ColumnPage = registry.column_model
     try:
         pk = int(str(pk)[:12])
     except (TypeError, ValueError):
@@ -85,7 +87,6 @@ def search_context(request, root: Page | None, columns, units, admin: bool = Fal
 def _rate_limited(request, root):
     """Count this query of the public search against the address's limit (govportal.ratelimits,
     ``search``); the calm 429 page when it is passed, else None. An empty /search/ is not counted."""
-    from govportal import ratelimits
 
     if not request.GET:
         return None
@@ -105,15 +106,12 @@ def _rate_limited(request, root):
 
 
 def search_view(request):
-    from govportal.accounts.models import Unit
-    from govportal.portal.views import column_tree
-
     site = Site.find_for_request(request)
     root = site.root_page.specific if site else None
     limited = _rate_limited(request, root)
     if limited is not None:
         return limited
-    columns = column_tree(root, COLUMN_LEVELS) if root is not None else []
+    columns = registry.column_tree(root, COLUMN_LEVELS) if root is not None else []
     locality = getattr(root, "locality", "") if root is not None else ""
     units = Unit.objects.filter(locality=locality) if locality else Unit.objects.none()
     units = list(units.order_by("sort_order", "pk").only("pk", "name"))
@@ -121,11 +119,8 @@ def search_view(request):
     context["page"] = root
     results = context["results"]
     if results is not None and locality and not results.query.empty and results.page == 1:
-        from govportal.interaction.views import published_letters_matching
-
-        context["letters"], context["letters_total"] = published_letters_matching(
-            locality, results.query.groups()
-        )
+        for key, matching in registry.results.items():  # interaction: the published letters
+            context[key], context[f"{key}_total"] = matching(locality, results.query.groups())
     response = render(request, "search/search.html", context)
     response["Cache-Control"] = "no-cache"
     return response
@@ -133,12 +128,10 @@ def search_view(request):
 
 def admin_search_view(request):
     """全站信息检索 in the back office: every site's published items, same search and filters."""
-    from govportal.accounts.models import Unit
-    from govportal.portal.views import column_tree
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     root = site.root_page.specific if site else None
-    columns = column_tree(root, COLUMN_LEVELS) if root is not None else []
+    columns = registry.column_tree(root, COLUMN_LEVELS) if root is not None else []
     units = list(Unit.objects.order_by("locality", "sort_order", "pk").only("pk", "name"))
     context = search_context(request, None, columns, units, admin=True)
     return render(request, "search/admin_search.html", context)

@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
+from govportal.portal.models import HomePage
+
 from .uploads import UploadRefused, check_upload, document_kind, kind
 
 
@@ -23,8 +25,6 @@ def user_locality(user) -> str:
     if unit is not None and unit.locality:
         return unit.locality
     try:
-        from govportal.portal.models import HomePage
-
         localities = set(HomePage.objects.exclude(locality="").values_list("locality", flat=True)[:2])
     except Exception:
         return ""

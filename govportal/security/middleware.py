@@ -23,6 +23,9 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from govportal.portal.models import HomePage
+from govportal.ratelimits import client_ip
+
 ADMIN_PREFIX = "/admin/"
 
 _BAD_HOST_PAGE = (
@@ -86,8 +89,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 def _site_locality(request) -> str:
     from wagtail.models import Site
 
-    from govportal.portal.models import HomePage
-
     try:
         site = Site.find_for_request(request)
         if site is not None:
@@ -103,8 +104,6 @@ def _site_locality(request) -> str:
 
 
 def admin_refusal(request, rule) -> HttpResponse:
-    from govportal.interaction.spam import client_ip
-
     html = render_to_string(
         "security/admin_network_refused.html",
         {"address": client_ip(request) or "未知", "source": rule.source},
@@ -120,8 +119,6 @@ class AdminNetworkMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(ADMIN_PREFIX):
-            from govportal.interaction.spam import client_ip
-
             from .networks import admin_networks
 
             try:

@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from govportal.rules import profile as profiles  # looked up at call time (tests replace load_profile)
+
 ENV = "GOVPORTAL_ADMIN_NETWORKS"
 
 
@@ -60,10 +62,8 @@ def parse_networks(values) -> tuple:
 
 @lru_cache(maxsize=16)
 def _from_profile(locality: str) -> AdminNetworks:
-    from govportal.rules.profile import load_profile
-
     try:
-        profile = load_profile(locality)
+        profile = profiles.load_profile(locality)
     except Exception:  # no profile: no rule of its own
         return AdminNetworks((), "")
     section = profile.sections.get("security") or {}

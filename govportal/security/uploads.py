@@ -30,6 +30,8 @@ from functools import lru_cache
 import filetype
 from django.conf import settings
 
+from govportal.rules.profile import load_profile
+
 MB = 1024 * 1024
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -117,8 +119,6 @@ def rule_text(locality: str = "") -> str:
     """“依据《…》第二十九条” from the loaded profile, or the platform's own rule."""
     if locality:
         try:
-            from govportal.rules.profile import load_profile
-
             profile = load_profile(locality)
             section = profile.sections.get("security") or {}
             article = section.get("upload_article") or ""

@@ -193,7 +193,7 @@ def test_slow_request_bodies_do_not_starve_the_app(front):
 
 
 def test_shipped_security_headers_match_the_settings():
-    from govportal.ops.headers import nginx_include, security_headers
+    from govportal.security.headers import nginx_include, security_headers
 
     shipped = (ROOT / "deploy" / "nginx" / "security-headers.conf").read_text()
     assert shipped == nginx_include(), (

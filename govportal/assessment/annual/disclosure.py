@@ -16,6 +16,10 @@ from datetime import date
 
 from django.db.models import Q
 
+from govportal.interaction.disclosure import annual_report
+from govportal.portal.columns import home_for
+from govportal.portal.models import PolicyDocumentPage, Validity
+
 from .figures import year_bounds
 from .models import DisclosureReport
 
@@ -33,9 +37,6 @@ class DisclosureTables:
 
 
 def policy_documents(locality: str, unit=None):
-    from govportal.portal.columns import home_for
-    from govportal.portal.models import PolicyDocumentPage
-
     home = home_for(locality)
     if home is None:
         return PolicyDocumentPage.objects.none()
@@ -46,8 +47,6 @@ def policy_documents(locality: str, unit=None):
 
 
 def table_two(locality: str, year: int, unit=None) -> list[tuple[str, list[int]]]:
-    from govportal.portal.models import Validity
-
     start, end = year_bounds(year)
     first, last = date(year, 1, 1), date(year, 12, 31)
     rows = []
@@ -76,8 +75,6 @@ def _amount(value) -> str:
 
 
 def tables(report: DisclosureReport) -> DisclosureTables:
-    from govportal.interaction.disclosure import annual_report
-
     three = annual_report(report.locality, report.year, unit=report.unit)
     return DisclosureTables(
         two=table_two(report.locality, report.year, report.unit),

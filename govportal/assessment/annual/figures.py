@@ -24,6 +24,43 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.db.models import Q
 
+from govportal.accounts.models import EventKind, SecurityEvent
+from govportal.interaction.stats import letter_stats
+from govportal.monitoring.inspection import guess_group
+from govportal.monitoring.models import (
+    Alert,
+    AlertState,
+    ColumnGroup,
+    ColumnInspectionGroup,
+    InspectionRun,
+    LinkCheckRun,
+    ScanStatus,
+    TextScanRun,
+)
+from govportal.monitoring.textcheck import locality_of
+from govportal.participation.models import (
+    ConsultationComment,
+    ConsultationPage,
+    InterviewPage,
+    InterviewQuestion,
+    QuestionState,
+    SurveyAnswer,
+    SurveyPage,
+)
+from govportal.portal.columns import home_for
+from govportal.portal.models import (
+    ITEM_KINDS,
+    HomePage,
+    InterpretationKind,
+    InterpretationPage,
+    LeaderProfilePage,
+    OrganisationPage,
+    PortalSettings,
+    ServiceGuidePage,
+    SpecialTopicPage,
+    SubsiteHomePage,
+)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SECURITY_ALERT_KINDS = ("tampering", "outage")
 
@@ -54,21 +91,15 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def item_models():
-    from govportal.portal.models import ITEM_KINDS
-
     return [apps.get_model(dotted) for dotted in ITEM_KINDS]
 
 
 def site_locality(site) -> str:
-    from govportal.monitoring.textcheck import locality_of
-
     return getattr(site, "locality", "") or locality_of(site)
 
 
 def sites_of(locality: str) -> list:
     """The sites of the platform: the portal's home page, then every live sub-site."""
-    from govportal.portal.columns import home_for
-    from govportal.portal.models import SubsiteHomePage
 
     home = home_for(locality)
     if home is None:
@@ -78,8 +109,6 @@ def sites_of(locality: str) -> list:
 
 
 def is_portal(site) -> bool:
-    from govportal.portal.models import HomePage
-
     return isinstance(site.specific, HomePage)
 
 
@@ -88,8 +117,6 @@ def site_unit(site):
 
 
 def _in_site(qs, site):
-    from govportal.portal.models import SubsiteHomePage
-
     qs = qs.filter(path__startswith=site.path).exclude(pk=site.pk)
     if is_portal(site):
         for sub_path in SubsiteHomePage.objects.filter(path__startswith=site.path).values_list(
@@ -114,9 +141,6 @@ def _column_groups(parent_paths: set[str], overview_words: tuple[str, ...]) -> t
     """Of the given column paths: those of 概况类 columns and those of 动态、要闻 columns."""
     from wagtail.models import Page
 
-    from govportal.monitoring.inspection import guess_group
-    from govportal.monitoring.models import ColumnGroup, ColumnInspectionGroup
-
     pages = list(Page.objects.filter(path__in=parent_paths).values_list("pk", "path", "title"))
     confirmed = dict(
         ColumnInspectionGroup.objects.filter(page_id__in=[pk for pk, _, _ in pages]).values_list(
@@ -134,24 +158,6 @@ def _column_groups(parent_paths: set[str], overview_words: tuple[str, ...]) -> t
 
 def site_figures(site, year: int) -> list[Section]:
     """Every figure of the national form the platform holds, for ``site`` and ``year``."""
-    from govportal.interaction.stats import letter_stats
-    from govportal.participation.models import (
-        ConsultationComment,
-        ConsultationPage,
-        InterviewPage,
-        InterviewQuestion,
-        QuestionState,
-        SurveyAnswer,
-        SurveyPage,
-    )
-    from govportal.portal.models import (
-        InterpretationKind,
-        InterpretationPage,
-        LeaderProfilePage,
-        OrganisationPage,
-        ServiceGuidePage,
-        SpecialTopicPage,
-    )
 
     from .rules import annual_rules
 
@@ -310,16 +316,6 @@ def site_figures(site, year: int) -> list[Section]:
 
 
 def security_section(locality: str, year: int, unit=None) -> Section:
-    from govportal.accounts.models import EventKind, SecurityEvent
-    from govportal.monitoring.models import (
-        Alert,
-        AlertState,
-        InspectionRun,
-        LinkCheckRun,
-        ScanStatus,
-        TextScanRun,
-    )
-
     start, end = year_bounds(year)
     sec = Section("安全防护")
     checks = (
@@ -404,8 +400,6 @@ ORDER = [
 
 
 def header_section(site, report) -> Section:
-    from govportal.portal.models import PortalSettings
-
     head = Section("网站基本信息")
     portal = is_portal(site)
     home = site if portal else site.get_parent().get_parent()

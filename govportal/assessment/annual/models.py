@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from govportal.rules.profile import ProfileError, load_profile
+
 
 class YesNo(models.TextChoices):
     YES = "是", "是"
@@ -169,7 +171,6 @@ class DisclosureReport(DisclosureReportBase):
     def owner_name(self) -> str:
         if self.unit_id:
             return self.unit.name
-        from govportal.rules.profile import ProfileError, load_profile
 
         try:
             return load_profile(self.locality).name + "人民政府"

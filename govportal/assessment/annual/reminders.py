@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES, Role, Unit
+from govportal.interaction.deadlines import staff_users
+from govportal.portal.models import HomePage
+from govportal.publishing.notifications import notify
 
 from . import figures
 from .models import DisclosureReport, WebsiteReport
@@ -25,8 +28,6 @@ OVERSIGHT = (Role.HOST_OFFICE, Role.SITE_ADMIN)
 
 
 def _people(locality: str, unit=None, roles=()):
-    from govportal.interaction.deadlines import staff_users
-
     return staff_users(locality=locality, unit=unit, roles=roles)
 
 
@@ -36,9 +37,6 @@ def _in_window(rules, kind: str, year: int, on: date) -> bool:
 
 
 def remind(on: date | None = None) -> dict[str, int]:
-    from govportal.portal.models import HomePage
-    from govportal.publishing.notifications import notify
-
     on = on or timezone.localdate()
     year = on.year - 1
     sent = {"website": 0, "department": 0, "government": 0}

@@ -10,10 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from govportal import documents
 from govportal.accounts.models import Unit, UnitKind
 from govportal.accounts.permissions import unit_of
 from govportal.exports import XLSX_CONTENT_TYPE
 from govportal.interaction.permissions import is_oversight, is_superuser
+from govportal.interaction.views import site_locality
+from govportal.portal.models import HomePage
 
 from . import disclosure as dis
 from . import figures, output
@@ -64,8 +67,6 @@ def _locality(request) -> str:
         raise PermissionDenied("只有各单位工作人员和主办单位可以编制年度报告。")
     loc = locality_of(user)
     if not loc and is_superuser(user):
-        from govportal.portal.models import HomePage
-
         loc = HomePage.objects.exclude(locality="").values_list("locality", flat=True).first() or ""
     return loc
 
@@ -312,7 +313,6 @@ def disclosure_file(request, key: str, year: int, fmt: str):
     if fmt == "xlsx":
         return _xlsx(output.disclosure_xlsx(report, tables), name + ".xlsx")
     doc = output.disclosure_document(report, tables)
-    from govportal import documents
 
     if fmt == "docx":
         return documents.docx_response(doc, name + ".docx")
@@ -323,8 +323,6 @@ def disclosure_file(request, key: str, year: int, fmt: str):
 
 
 def _public_locality(request) -> tuple[object, str]:
-    from govportal.interaction.views import site_locality
-
     _site, home, locality = site_locality(request)
     return home, locality
 

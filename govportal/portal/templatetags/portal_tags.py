@@ -11,6 +11,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
+from govportal.portal.views import latest_rows
+
 register = template.Library()
 
 # Hook other apps implement to show FAQs beside a service guide (钦州办法第十六条: 常见问题).
@@ -92,7 +94,6 @@ def model_name(page) -> str:
 @register.simple_tag
 def topic_section_items(value, page) -> list:
     """The latest items of a special-topic section: from its chosen column, else from the topic itself."""
-    from govportal.portal.views import latest_rows
 
     source = value.get("source") or page
     if source is None:

@@ -5,6 +5,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.interaction.deadlines import check_all
+from govportal.interaction.tasks import check_deadlines
+
 
 class Command(BaseCommand):
     help = "检查信件、网站纠错、依申请公开的办理期限：提醒即将到期，超期的升级督办（可重复执行）。"
@@ -14,9 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务进程执行")
 
     def handle(self, *args, date=None, enqueue=False, **options):
-        from govportal.interaction.deadlines import check_all
-        from govportal.interaction.tasks import check_deadlines
-
         if enqueue:
             result = check_deadlines.enqueue()
             self.stdout.write(f"已提交后台任务 {result.id}")

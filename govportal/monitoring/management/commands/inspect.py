@@ -7,6 +7,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.monitoring.inspection import inspect, run_and_keep, site_for
+
 
 class Command(BaseCommand):
     help = "按《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）自查网站：单项否决、扣分及证据"
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="把结果记为当天的自查记录")
 
     def handle(self, *args, **opts):
-        from govportal.monitoring.inspection import inspect, run_and_keep, site_for
-
         at = None
         if opts["at"]:
             try:

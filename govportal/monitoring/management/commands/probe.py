@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.monitoring.inspection import availability
+from govportal.monitoring.models import ProbeTarget
+from govportal.monitoring.probe import probe_all, probe_settings, run_forever
+
 
 class Command(BaseCommand):
     help = "可用性监测：按地区配置的间隔访问监测地址，记录状态码和首字节时间，无法访问时告警（宜在另一台机器上运行）"
@@ -16,10 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from django.utils import timezone
-
-        from govportal.monitoring.inspection import availability
-        from govportal.monitoring.models import ProbeTarget
-        from govportal.monitoring.probe import probe_all, probe_settings, run_forever
 
         if opts["add"]:
             locality, name, url = opts["add"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.portal.models import HomePage
+
 
 class Command(BaseCommand):
     help = "扫描网站已发布的全部页面和附件中的错敏信息（错别字、敏感词、严重表述错误、涉密标识、个人信息、链接）。"
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务进程执行，立即返回")
 
     def handle(self, locality, no_documents, processes, enqueue, **options):
-        from govportal.portal.models import HomePage
-
         from ...scan import scan_site, start_scan
 
         known = list(HomePage.objects.exclude(locality="").values_list("locality", flat=True))

@@ -10,6 +10,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from govportal.ops import workers
+from govportal.publishing.models import JobRun
+from govportal.publishing.schedule import JOBS, job, run_due, run_job
+
 
 class Command(BaseCommand):
     help = "运行定时任务（定时发布、到期下线、信息推送、信息采集、突发事件提醒、解读提醒等）。"
@@ -35,13 +39,9 @@ class Command(BaseCommand):
 
     def handle(self, once, enqueue, list, run, interval, worker=False, burst=False, **options):
         if worker:
-            from govportal.ops import workers
-
             self.stdout.write(f"启动后台任务进程：{' '.join(workers.worker_command(burst=burst)[3:])}")
             self.stdout.flush()
             return workers.exec_worker(burst=burst)
-        from govportal.publishing.models import JobRun
-        from govportal.publishing.schedule import JOBS, job, run_due, run_job
 
         if list:
             runs = {r.name: r for r in JobRun.objects.all()}

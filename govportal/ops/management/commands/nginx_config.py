@@ -4,6 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.ops.nginx import render, site_names
+from govportal.security.headers import nginx_include
+
 
 class Command(BaseCommand):
     help = (
@@ -23,9 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--headers-only", action="store_true", help="只生成 security-headers.conf")
 
     def handle(self, out, app, server_name, headers_only, **options):
-        from govportal.ops.headers import nginx_include
-        from govportal.ops.nginx import render, site_names
-
         folder = Path(out)
         if headers_only:
             folder.mkdir(parents=True, exist_ok=True)

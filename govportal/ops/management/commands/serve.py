@@ -28,6 +28,8 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.ops.workers import uses_rq, worker_command
+
 PUBLISH_WORKER = ["publish_worker", "-v", "0"]  # govportal/publishing/management/commands/
 
 
@@ -90,8 +92,6 @@ class Command(BaseCommand):
             ]
         ]
         if not no_worker:
-            from govportal.ops.workers import uses_rq, worker_command
-
             out.append(worker_command())  # db_worker, or rqworker when jobs are on Redis
             if not uses_rq():
                 # Static publishing has its own database worker, polling often, so a publish is never queued

@@ -9,9 +9,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from govportal.accounts.demo import mark_demo_accounts
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
 from govportal.portal.columns import apply_profile, create_subsite, home_for
 from govportal.portal.demo_content import add_demo_items
+from govportal.portal.signals import bulk_load
 from govportal.rules.profile import load_profile
 
 DEMO_PASSWORD = "Demo@2026"
@@ -54,12 +56,10 @@ class Command(BaseCommand):
         parser.add_argument("--debug", action="store_true", help="以调试模式（DEBUG）运行，仅限本机地址")
 
     def handle(self, no_serve, port, host="127.0.0.1", debug=False, **options):
-        from govportal.publishing.static_site import paused
-
         call_command("migrate", interactive=False, verbosity=0)
         # Pages are written to the publish directory once at the end (the publish_rebuilds job), not once
         # per demo item.
-        with paused():
+        with bulk_load():
             self._prepare(port)
         if not no_serve:
             call_command("serve", port=port, host=host, debug=debug)
@@ -80,7 +80,6 @@ class Command(BaseCommand):
                     said = import_module(f"{app.name}.demo").prepare(home)
                 if said:
                     self.stdout.write(said)
-        from govportal.accounts.demo import mark_demo_accounts
 
         mark_demo_accounts()  # demo accounts: password alone, no second factor, no expiry (README)
         self._print_help(port, accounts)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from govportal.portal.columns import apply_profile
+from govportal.portal.signals import bulk_load
 from govportal.rules.profile import ProfileError, available_profiles, load_profile
 
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"找不到政策配置「{name}」。已内置：{'、'.join(available_profiles())}"
             ) from exc
-        from govportal.publishing.static_site import paused
-
-        with paused():  # the site is rebuilt once at the end by the publish_rebuilds job
+        with bulk_load():  # the site is rebuilt once at the end by the publish_rebuilds job
             report = apply_profile(profile)
         self.stdout.write(self.style.SUCCESS(f"已加载 {profile.name}（{profile.code}）：{report.summary()}"))

@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.publishing.static_site import check_site
+
 LABELS = {"missing": "缺失", "stale": "过期", "altered": "被改动", "extra": "多余"}
 
 
@@ -13,8 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, site, **options):
         from wagtail.models import Site
-
-        from govportal.publishing.static_site import check_site
 
         sites = list(Site.objects.select_related("root_page").order_by("hostname"))
         if site:

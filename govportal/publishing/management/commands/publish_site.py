@@ -5,6 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govportal.publishing.static_site import rebuild_site, site_dir
+
 
 class Command(BaseCommand):
     help = "静态发布：重新生成站点的全部页面文件（中断后再次运行从中断处继续；--restart 从头开始）。"
@@ -15,8 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, site, restart, **options):
         from wagtail.models import Site
-
-        from govportal.publishing.static_site import rebuild_site, site_dir
 
         sites = list(Site.objects.select_related("root_page").order_by("hostname"))
         if site:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from govportal.accounts.models import Role, Staff
+from govportal.notices.notifications import notify
 from govportal.portal.calendar import workday_calendar
 
 from .models import (
@@ -23,7 +23,6 @@ from .models import (
     Letter,
     LetterEvent,
     LetterState,
-    Notice,
 )
 from .rules import disclosure_rules, error_report_rules, letter_rules
 
@@ -117,21 +116,6 @@ def centre_users(locality: str) -> list:
     return staff_users(locality=locality, roles=[Role.HOTLINE])
 
 
-def notify(users, kind: str, text: str, *, url: str = "", letter: Letter | None = None) -> int:
-    seen, n = set(), 0
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        Notice.objects.create(user=user, kind=kind, text=text, url=url, letter=letter)
-        if user.email:
-            transaction.on_commit(
-                lambda u=user: send_mail(f"[政民互动] {text[:40]}", text, None, [u.email], fail_silently=True)
-            )
-        n += 1
-    return n
-
-
 def letter_url(letter: Letter) -> str:
     from django.urls import reverse
 
@@ -200,7 +184,7 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                     "overdue",
                     text,
                     url=letter_url(letter),
-                    letter=letter,
+                    about=letter,
                 )
                 LetterEvent.objects.create(
                     letter=letter,
@@ -220,7 +204,7 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                     "due_soon",
                     text,
                     url=letter_url(letter),
-                    letter=letter,
+                    about=letter,
                 )
             counts["due_soon"] += 1
     return counts
@@ -249,7 +233,7 @@ def _flag_approved(letter: Letter, left: int, on: date, rules) -> int:
                 "approved_due_soon",
                 text,
                 url=letter_url(letter),
-                letter=letter,
+                about=letter,
             )
         return 1
     return 0
@@ -262,7 +246,7 @@ def _approved_overdue(letter: Letter, rules) -> None:
         f"{rules.cite('deadline_article')}）。请立即发布答复。"
     )
     people = centre_users(letter.locality) + staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
-    notify(people, "approved_overdue", text, url=letter_url(letter), letter=letter)
+    notify(people, "approved_overdue", text, url=letter_url(letter), about=letter)
     LetterEvent.objects.create(
         letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
     )

@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.notices.notifications import notify
+
 from . import deadlines
 from .models import ApplicantKind, DisclosureEvent, DisclosureRequest, DisclosureState
 from .permissions import can_handle_disclosure, is_disclosure_approver
@@ -131,7 +133,7 @@ def submit(
                 return again, password, False
     else:
         raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
-    deadlines.notify(
+    notify(
         deadlines.staff_users(unit=req.unit),
         "disclosure_new",
         f"新的政府信息公开申请 {req.code}，请确认收到并办理。",
@@ -248,7 +250,7 @@ def submit_correction(req: DisclosureRequest, text: str) -> None:
         f"已收到补正内容，答复期限自 {today:%Y年%m月%d日} 起重新计算，至 {req.due_date:%Y年%m月%d日}（{rules.cite('correction_article')}）。",
         public=True,
     )
-    deadlines.notify(
+    notify(
         deadlines.staff_users(unit=req.unit),
         "disclosure_corrected",
         f"申请 {req.code} 已补正，请办理。",
@@ -325,7 +327,7 @@ def request_extension(req: DisclosureRequest, user, workdays: int, reason: str) 
         approve_extension(req, user)
     else:
         approvers = deadlines.staff_users(unit=req.unit, roles=rules.extension_approver_roles)
-        deadlines.notify(
+        notify(
             approvers,
             "disclosure_extension",
             f"申请 {req.code} 请求延长答复期限 {workdays} 个工作日，请审批（{article}）。",

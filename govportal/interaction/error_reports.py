@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from govportal.notices.notifications import notify
+
 from . import deadlines
 from .models import ErrorReport, ErrorState
 from .permissions import is_error_centre, is_unit_staff
@@ -99,7 +101,7 @@ def submit(
                 return again, False
     else:
         raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
-    deadlines.notify(
+    notify(
         deadlines.error_centre_users(locality),
         "error_received",
         f"新的网站纠错 {report.code}：{report.get_kind_display()}，请于 {report.forward_due:%m月%d日} 前转办"
@@ -124,7 +126,7 @@ def forward(report: ErrorReport, user, unit) -> None:
     report.handle_due = deadlines.add_workdays(timezone.localdate(now), int(rules.handle_workdays))
     report.overdue_notified_on = None
     report.save()
-    deadlines.notify(
+    notify(
         deadlines.staff_users(unit=unit),
         "error_forwarded",
         f"网站纠错 {report.code}（{report.get_kind_display()}，页面 {report.page_url}）请于 "

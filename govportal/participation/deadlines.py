@@ -105,7 +105,7 @@ def send_reminders(on: date | None = None) -> str:
     """Remind the owning unit's staff, once a day, of results due within a week and of overdue ones."""
     from govportal.accounts.models import CONTENT_ROLES
     from govportal.interaction.deadlines import staff_users
-    from govportal.publishing.notifications import notify
+    from govportal.notices.notifications import notify
 
     on = on or timezone.localdate()
     sent = 0

@@ -158,7 +158,7 @@ def watchers(incident: Incident):
 def send_warnings(now=None) -> str:
     from django.urls import reverse
 
-    from .notifications import notify
+    from govportal.notices.notifications import notify
 
     now = now or timezone.now()
     sent = 0

@@ -149,7 +149,8 @@ def interpretation_published(interp) -> None:
 def remind(due: InterpretationDue, first: bool = False, now=None) -> bool:
     from django.urls import reverse
 
-    from .notifications import notify
+    from govportal.notices.notifications import notify
+
     from .review import people
 
     now = now or timezone.now()

@@ -615,11 +615,9 @@ def _close_notices(state) -> None:
     """The stage is done: the "waiting for you" notices about it are no longer news."""
     from django.urls import reverse
 
-    from .models import Notice
+    from govportal.notices.notifications import mark_read
 
-    Notice.objects.filter(url=reverse("publishing_review", args=[state.pk]), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_read(url=reverse("publishing_review", args=[state.pk]))
 
 
 def route_complete(workflow_state) -> list[str]:

@@ -3,7 +3,7 @@
 
 From ``remind_workdays`` working days before a deadline until the deadline itself, every report of the year
 just ended that is not yet published gets one reminder (a back-office notice and an e-mail through
-``govportal.publishing.notifications.notify``): a department's staff for its disclosure report, the host
+``govportal.notices.notifications.notify``): a department's staff for its disclosure report, the host
 office and site administrators for the government's report and the portal's website report, a sub-site's
 unit for its website report. Each report is reminded once (``reminded_on``).
 """
@@ -36,8 +36,8 @@ def _in_window(rules, kind: str, year: int, on: date) -> bool:
 
 
 def remind(on: date | None = None) -> dict[str, int]:
+    from govportal.notices.notifications import notify
     from govportal.portal.models import HomePage
-    from govportal.publishing.notifications import notify
 
     on = on or timezone.localdate()
     year = on.year - 1

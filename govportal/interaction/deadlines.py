@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from govportal.accounts.models import Role, Staff
 from govportal.notices.notifications import notify
-from govportal.portal.calendar import workday_calendar
+from govportal.portal.calendar import holiday_warning, workday_calendar
 
 from .models import (
     DisclosureRequest,
@@ -48,28 +48,17 @@ def workdays_used(start: date, end: date) -> int:
     return workday_calendar().workdays_between(start, end) if end > start else 0
 
 
-FALLBACK_ADVICE = "请管理员录入节假日安排"
-
-
 def fallback_warning(start: date, n: int) -> str:
-    """「2027年尚无法定节假日数据，期限按周一至周五计算，请管理员录入节假日安排」 when the period reaches a year
-    without holiday data, else ""."""
-    years = workday_calendar().add_workdays_checked(start, n).fallback_years
-    return _fallback_text(years)
-
-
-def _fallback_text(years) -> str:
-    ys = sorted(set(years))
-    if not ys:
-        return ""
-    return f"{'、'.join(str(y) for y in ys)}年尚无法定节假日数据，期限按周一至周五计算，{FALLBACK_ADVICE}"
+    """The missing-holiday warning (``holiday_warning``) when the period reaches a year without holiday data,
+    else ""."""
+    return holiday_warning(workday_calendar().add_workdays_checked(start, n).fallback_years)
 
 
 def due_date_warning(due: date | None) -> str:
     """The fallback warning for a due date that falls in a year without holiday data ("" otherwise)."""
     if not due or workday_calendar().has_data(due.year):
         return ""
-    return _fallback_text([due.year])
+    return holiday_warning([due.year])
 
 
 def letter_due_warning(letter: Letter) -> str:

@@ -14,6 +14,7 @@ from govportal.accounts.models import Unit, UnitKind
 from govportal.accounts.permissions import unit_of
 from govportal.exports import XLSX_CONTENT_TYPE
 from govportal.interaction.permissions import is_oversight, is_superuser
+from govportal.portal.calendar import holiday_warning
 
 from . import disclosure as dis
 from . import figures, output
@@ -120,7 +121,7 @@ def index(request):
             "department_due": rules.due("department", year),
             "government_due": rules.due("government", year),
             "website_remind": website_remind,
-            "fallback": fallback,
+            "fallback": holiday_warning(fallback),
         },
     )
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import ipaddress
 import os
 import pickle
 import time
@@ -88,48 +87,6 @@ class AtomicFileCache(FileBasedCache):
             return new
         finally:
             self._unlock(fd)
-
-
-def _trusted_proxies() -> list:
-    raw = getattr(settings, "GOVPORTAL_TRUSTED_PROXIES", None) or os.environ.get(
-        "GOVPORTAL_TRUSTED_PROXIES", ""
-    )
-    nets = []
-    for part in str(raw).split(","):
-        part = part.strip()
-        if part:
-            try:
-                nets.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                continue
-    return nets
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or the nearest untrusted address of X-Forwarded-For behind a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = _trusted_proxies()
-    if not remote or not proxies:
-        return remote
-
-    def trusted(addr: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(addr)
-        except ValueError:
-            return False
-        return any(ip in net for net in proxies)
-
-    if not trusted(remote):
-        return remote
-    chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-    for addr in reversed(chain):
-        if not trusted(addr):
-            try:
-                ipaddress.ip_address(addr)
-            except ValueError:
-                return remote
-            return addr
-    return remote
 
 
 def rates(name: str) -> list[str]:

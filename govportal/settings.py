@@ -295,7 +295,7 @@ AXES_LOCKOUT_CALLABLE = "govportal.accounts.views.lockout_response"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # The project's one visitor address: REMOTE_ADDR, or the forwarded one behind GOVPORTAL_TRUSTED_PROXIES.
-AXES_CLIENT_IP_CALLABLE = "govportal.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "govportal.security.networks.client_ip"
 WAGTAILADMIN_USER_LOGIN_FORM = "govportal.accounts.admin_forms.LoginForm"
 # Back-office sessions end when the browser closes and after GOVPORTAL_IDLE_MINUTES without a request
 # (the profile's [accounts] idle_minutes wins when it sets one); GOVPORTAL_SINGLE_SESSION=1 keeps one

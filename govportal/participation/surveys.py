@@ -31,12 +31,6 @@ def address_key(ip: str | None) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"ip:{ip}".encode(), hashlib.sha256).hexdigest()
 
 
-def client_ip(request) -> str | None:
-    from govportal.ratelimits import client_ip as visitor_address  # the project's one client_ip
-
-    return visitor_address(request)
-
-
 def already_answered_here(request, survey: SurveyPage) -> bool:
     raw = request.COOKIES.get(cookie_name(survey))
     if not raw:

@@ -86,10 +86,11 @@ def _rate_limited(request, root):
     """Count this query of the public search against the address's limit (govportal.ratelimits,
     ``search``); the calm 429 page when it is passed, else None. An empty /search/ is not counted."""
     from govportal import ratelimits
+    from govportal.security.networks import client_ip
 
     if not request.GET:
         return None
-    used = ratelimits.usage(request, "search", ratelimits.client_ip(request) or "-", increment=True)
+    used = ratelimits.usage(request, "search", client_ip(request) or "-", increment=True)
     if not used.exceeded:
         return None
     context = {

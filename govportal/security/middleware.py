@@ -103,7 +103,7 @@ def _site_locality(request) -> str:
 
 
 def admin_refusal(request, rule) -> HttpResponse:
-    from govportal.interaction.spam import client_ip
+    from .networks import client_ip
 
     html = render_to_string(
         "security/admin_network_refused.html",
@@ -120,9 +120,7 @@ class AdminNetworkMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith(ADMIN_PREFIX):
-            from govportal.interaction.spam import client_ip
-
-            from .networks import admin_networks
+            from .networks import admin_networks, client_ip
 
             try:
                 rule = admin_networks(_site_locality(request))

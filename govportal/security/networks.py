@@ -4,8 +4,8 @@ The rule is the loaded profile's ``[security] admin_networks`` (a list of addres
 e.g. ``["10.20.0.0/16", "192.168.1.0/24"]``; empty or absent: every network), with the article it comes
 from in ``[security] admin_networks_article``. The environment variable ``GOVPORTAL_ADMIN_NETWORKS``
 overrides the profile on one deployment (comma-separated; ``*`` for every network). The visitor's address
-is :func:`govportal.interaction.spam.client_ip` — REMOTE_ADDR, or the nearest untrusted address of
-X-Forwarded-For behind a proxy listed in ``GOVPORTAL_TRUSTED_PROXIES`` — the one helper the platform has.
+is :func:`client_ip` below — REMOTE_ADDR, or the nearest untrusted address of X-Forwarded-For behind a proxy
+listed in ``GOVPORTAL_TRUSTED_PROXIES`` — the one helper the platform has.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+
+from django.conf import settings
 
 ENV = "GOVPORTAL_ADMIN_NETWORKS"
 
@@ -83,3 +85,55 @@ def admin_networks(locality: str = "") -> AdminNetworks:
 
 def clear_cache() -> None:
     _from_profile.cache_clear()
+
+
+# --- the visitor's address -------------------------------------------------------------------------------
+
+
+def trusted_proxies() -> list:
+    """The proxies whose X-Forwarded-For is believed: ``GOVPORTAL_TRUSTED_PROXIES`` (setting or environment,
+    comma-separated addresses or networks; a bad entry is skipped). Unset: nobody."""
+    raw = getattr(settings, "GOVPORTAL_TRUSTED_PROXIES", None) or os.environ.get(
+        "GOVPORTAL_TRUSTED_PROXIES", ""
+    )
+    nets = []
+    for part in str(raw).split(","):
+        part = part.strip()
+        if part:
+            try:
+                nets.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                continue
+    return nets
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address, the platform's one: REMOTE_ADDR, or the nearest untrusted address of
+    X-Forwarded-For when REMOTE_ADDR is a trusted proxy (an untrusted client's own header is ignored). Used by
+    the rate limits, django-axes (``AXES_CLIENT_IP_CALLABLE``), the admin-network rule, the audit and access
+    logs and the stored address of letters and answers. ``None`` without a request."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = trusted_proxies()
+    if not remote or not proxies:
+        return remote
+
+    def trusted(addr: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            return False
+        return any(ip in net for net in proxies)
+
+    if not trusted(remote):
+        return remote
+    chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+    for addr in reversed(chain):
+        if not trusted(addr):
+            try:
+                ipaddress.ip_address(addr)
+            except ValueError:
+                return remote
+            return addr
+    return remote

@@ -19,6 +19,7 @@ from wagtail.admin import messages
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import mark_read
 
 from . import deadlines, error_reports, workflow
@@ -266,7 +267,7 @@ def letter_detail(request, pk: int):
     unit = unit_of(user)
     handlers = []
     if acts["assign"] and unit:
-        handlers = deadlines.staff_users(unit=unit)
+        handlers = list(staff_of(unit))
     ltype = rules.type(letter.type)
     masked = mask_personal_data(letter.content, names=(letter.writer_name,), extra=(letter.writer_contact,))
     letter_text = masked

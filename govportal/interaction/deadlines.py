@@ -11,7 +11,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from govportal.accounts.models import Role, Staff
+from govportal.accounts.models import Role
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import notify
 from govportal.portal.calendar import holiday_warning, workday_calendar
 
@@ -91,18 +92,8 @@ def deadline_status(due: date | None, done: bool, on: date | None = None, soon: 
 # --- who is told ---------------------------------------------------------------------------------------
 
 
-def staff_users(*, locality: str | None = None, unit=None, roles=()) -> list:
-    qs = Staff.objects.select_related("user", "unit").filter(user__is_active=True)
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    if locality is not None:
-        qs = qs.filter(unit__locality=locality)
-    wanted = {str(r) for r in roles}
-    return [s.user for s in qs if not wanted or wanted & set(s.roles)]
-
-
 def centre_users(locality: str) -> list:
-    return staff_users(locality=locality, roles=[Role.HOTLINE])
+    return list(staff_of(roles=[Role.HOTLINE], locality=locality))
 
 
 def letter_url(letter: Letter) -> str:
@@ -117,8 +108,8 @@ def unit_people(letter: Letter) -> tuple[list, list]:
     order = letter.orders.filter(is_lead=True, state="open").select_related("unit", "handler").first()
     if order is None:
         return [], []
-    handlers = [order.handler] if order.handler else staff_users(unit=order.unit, roles=[Role.EDITOR])
-    leaders = staff_users(unit=order.unit, roles=rules.reply_approver_roles)
+    handlers = [order.handler] if order.handler else list(staff_of(order.unit, [Role.EDITOR]))
+    leaders = list(staff_of(order.unit, rules.reply_approver_roles))
     return handlers, leaders
 
 
@@ -161,8 +152,8 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                 if not claim_flag(letter, "overdue_notified_on", on, escalated_at=timezone.now()):
                     continue  # another run raised it
                 handlers, leaders = unit_people(letter)
-                principals = staff_users(unit=letter.lead_unit, roles=[Role.PRINCIPAL_LEADER])
-                oversight = staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
+                principals = list(staff_of(letter.lead_unit, [Role.PRINCIPAL_LEADER]))
+                oversight = list(staff_of(roles=[Role.HOST_OFFICE], locality=letter.locality))
                 text = (
                     f"信件 {letter.query_code}「{letter.subject}」已超过办理期限（{letter.due_date:%Y年%m月%d日}），"
                     f"办理单位：{letter.lead_unit or '未定'}。已升级督办，请立即办理并答复"
@@ -234,7 +225,9 @@ def _approved_overdue(letter: Letter, rules) -> None:
         f"负责领导审核通过，但尚未发布给来信人，已超过办理期限（{letter.due_date:%Y年%m月%d日}，"
         f"{rules.cite('deadline_article')}）。请立即发布答复。"
     )
-    people = centre_users(letter.locality) + staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
+    people = centre_users(letter.locality) + list(
+        staff_of(roles=[Role.HOST_OFFICE], locality=letter.locality)
+    )
     notify(people, "approved_overdue", text, url=letter_url(letter), about=letter)
     LetterEvent.objects.create(
         letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
@@ -247,7 +240,7 @@ def error_centre_users(locality: str) -> list:
         from govportal.accounts.models import Unit
 
         unit = Unit.objects.filter(locality=locality, code=rules.forwarded_by).first()
-        return staff_users(unit=unit) if unit else []
+        return list(staff_of(unit)) if unit else []
     return centre_users(locality)
 
 
@@ -268,7 +261,7 @@ def check_error_reports(on: date | None = None) -> dict[str, int]:
             people = error_centre_users(report.locality)
         else:
             text = f"网站纠错 {report.code} 未在 {rules.handle_workdays} 个工作日内处理回复（期限 {due:%m月%d日}，{rules.cite('article')}）。"
-            people = staff_users(unit=report.unit) + error_centre_users(report.locality)
+            people = list(staff_of(report.unit)) + error_centre_users(report.locality)
         with transaction.atomic():
             if not claim_flag(report, "overdue_notified_on", on):
                 continue
@@ -287,7 +280,7 @@ def check_disclosures(on: date | None = None) -> dict[str, int]:
         rules = disclosure_rules(req.locality)
         left = remaining_workdays(req.due_date, on)
         url = reverse("interaction_admin:disclosure", args=[req.pk])
-        people = staff_users(unit=req.unit)
+        people = list(staff_of(req.unit))
         if left < 0 and req.overdue_notified_on is None:
             with transaction.atomic():
                 if not claim_flag(req, "overdue_notified_on", on):
@@ -349,7 +342,7 @@ def check_unconfirmed_disclosures(on: date | None = None) -> dict[str, int]:
         with transaction.atomic():
             if not claim_flag(req, "overdue_notified_on", on):
                 continue
-            notify(staff_users(unit=req.unit), key, text, url=url)
+            notify(list(staff_of(req.unit)), key, text, url=url)
         counts[key] += 1
     return counts
 

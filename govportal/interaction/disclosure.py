@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import notify
 
 from . import deadlines
@@ -134,7 +135,7 @@ def submit(
     else:
         raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
     notify(
-        deadlines.staff_users(unit=req.unit),
+        list(staff_of(req.unit)),
         "disclosure_new",
         f"新的政府信息公开申请 {req.code}，请确认收到并办理。",
         url=admin_url(req),
@@ -251,7 +252,7 @@ def submit_correction(req: DisclosureRequest, text: str) -> None:
         public=True,
     )
     notify(
-        deadlines.staff_users(unit=req.unit),
+        list(staff_of(req.unit)),
         "disclosure_corrected",
         f"申请 {req.code} 已补正，请办理。",
         url=admin_url(req),
@@ -326,7 +327,7 @@ def request_extension(req: DisclosureRequest, user, workdays: int, reason: str) 
     if is_disclosure_approver(user, req):
         approve_extension(req, user)
     else:
-        approvers = deadlines.staff_users(unit=req.unit, roles=rules.extension_approver_roles)
+        approvers = list(staff_of(req.unit, rules.extension_approver_roles))
         notify(
             approvers,
             "disclosure_extension",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import notify
 
 from . import deadlines
@@ -127,7 +128,7 @@ def forward(report: ErrorReport, user, unit) -> None:
     report.overdue_notified_on = None
     report.save()
     notify(
-        deadlines.staff_users(unit=unit),
+        list(staff_of(unit)),
         "error_forwarded",
         f"网站纠错 {report.code}（{report.get_kind_display()}，页面 {report.page_url}）请于 "
         f"{report.handle_due:%m月%d日} 前处理并回复（{rules.cite('article')}：{rules.handle_workdays}个工作日）。",

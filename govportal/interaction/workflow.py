@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govportal.accounts.models import Role, Unit
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import notify
 
 from . import deadlines
@@ -291,9 +292,9 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
             event(letter, "dispatch_note", f"派单说明（内部）：{note.strip()}", user)
         if warning:
             event(letter, "calendar_warning", f"办理期限提示：{warning}。", user)
-        people = deadlines.staff_users(unit=lead, roles=[Role.EDITOR]) if handler is None else [handler]
+        people = list(staff_of(lead, [Role.EDITOR])) if handler is None else [handler]
         notify(
-            people + deadlines.staff_users(unit=lead, roles=rules.reply_approver_roles),
+            people + list(staff_of(lead, rules.reply_approver_roles)),
             "dispatched",
             f"新工单：{letter.type_name}「{letter.subject}」，请于 {letter.due_date:%Y年%m月%d日} 前答复（{rules.cite('deadline_article')}）。"
             + (f"注意：{warning}。" if warning else "")
@@ -303,7 +304,7 @@ def dispatch(letter: Letter, user, lead: Unit, co_units=(), handler=None, note: 
         )
         for unit in co_units:
             notify(
-                deadlines.staff_users(unit=unit, roles=[Role.EDITOR]),
+                list(staff_of(unit, [Role.EDITOR])),
                 "dispatched",
                 f"协办工单：{letter.type_name}「{letter.subject}」，主办单位{lead.name}，请提出协办意见。",
                 url=deadlines.letter_url(letter),

@@ -490,12 +490,12 @@ ESCALATION_LABELS = {"editor": "信息员", "leader": "单位领导", "host_offi
 
 def _recipients(locality: str, units, to: str):
     from govportal.accounts.models import Unit, UnitKind
-    from govportal.publishing.review import people
+    from govportal.accounts.staffing import staff_of
 
     roles = ESCALATION_ROLES.get(to, ())
     if to == "host_office":
         units = Unit.objects.filter(locality=locality, kind=UnitKind.HOST_OFFICE)
-    return list(people(units, roles))
+    return list(staff_of(units, roles))
 
 
 def remind(home: Page, today: date | None = None) -> dict[str, int]:

@@ -86,9 +86,9 @@ def probe_settings(locality: str) -> dict:
 
 def _operators(locality: str):
     from govportal.accounts.models import Unit
-    from govportal.publishing.review import people
+    from govportal.accounts.staffing import staff_of
 
-    return list(people(Unit.objects.filter(locality=locality), ("operator", "site_admin")))
+    return list(staff_of(Unit.objects.filter(locality=locality), ("operator", "site_admin")))
 
 
 def probe_all(timeout: float = OPEN_WITHIN_SECONDS, targets=None) -> list[tuple[ProbeTarget, Visit]]:

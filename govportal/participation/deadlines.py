@@ -104,7 +104,7 @@ def due_soon(locality: str | None = None, on: date | None = None, days: int = RE
 def send_reminders(on: date | None = None) -> str:
     """Remind the owning unit's staff, once a day, of results due within a week and of overdue ones."""
     from govportal.accounts.models import CONTENT_ROLES
-    from govportal.interaction.deadlines import staff_users
+    from govportal.accounts.staffing import staff_of
     from govportal.notices.notifications import notify
 
     on = on or timezone.localdate()
@@ -121,7 +121,7 @@ def send_reminders(on: date | None = None) -> str:
         unit = owning_unit(page)
         if unit is None:
             continue
-        users = staff_users(unit=unit, roles=[str(r) for r in CONTENT_ROLES])
+        users = list(staff_of(unit, [str(r) for r in CONTENT_ROLES]))
         if why == "soon":
             title = f"“{page.title}”须在{page.results_due:%Y年%m月%d日}前公布结果"
         else:

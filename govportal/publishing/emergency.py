@@ -147,12 +147,11 @@ def open_incidents(locality: str | None = None):
 def watchers(incident: Incident):
     """The responsible units' content people and leaders, and the host office of the locality."""
     from govportal.accounts.models import CONTENT_ROLES, Unit
-
-    from .review import people
+    from govportal.accounts.staffing import staff_of
 
     units = list(incident.units.all())
     host = Unit.objects.filter(locality=incident.locality, role_groups__role=Role.HOST_OFFICE)
-    return set(people(units, CONTENT_ROLES)) | set(people(host, [Role.HOST_OFFICE]))
+    return set(staff_of(units, CONTENT_ROLES)) | set(staff_of(host, [Role.HOST_OFFICE]))
 
 
 def send_warnings(now=None) -> str:

@@ -28,7 +28,9 @@ def item_url(page_id) -> str:
 
 @receiver(task_submitted, sender=ReviewTaskState)
 def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
-    from .review import item_info, people
+    from govportal.accounts.staffing import staff_of
+
+    from .review import item_info
 
     if instance.status != TaskState.STATUS_IN_PROGRESS:
         return
@@ -43,7 +45,7 @@ def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
     warnings = [f for f in instance.findings if f.get("severity") != "blocking"]
     if warnings:
         body += f"\n机器检查提示 {len(warnings)} 条，请审核时留意。"
-    notify(people(units, task.roles), "review", title, body, review_url(instance))
+    notify(staff_of(units, task.roles), "review", title, body, review_url(instance))
 
 
 def item_returned(sender, instance: WorkflowState, user=None, **kwargs):
@@ -80,12 +82,12 @@ def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
 def site_admins_of(page) -> list:
     """Who answers for an item nobody submitted (a feed entry): the locality's site administrators."""
     from govportal.accounts.models import Role, Unit
+    from govportal.accounts.staffing import staff_of
 
     from .publication import locality_of
-    from .review import people
 
     units = Unit.objects.filter(locality=locality_of(page))
-    return list(people(units, [Role.SITE_ADMIN]))
+    return list(staff_of(units, [Role.SITE_ADMIN]))
 
 
 @receiver(task_cancelled, sender=ReviewTaskState)

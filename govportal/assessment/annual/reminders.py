@@ -25,9 +25,9 @@ OVERSIGHT = (Role.HOST_OFFICE, Role.SITE_ADMIN)
 
 
 def _people(locality: str, unit=None, roles=()):
-    from govportal.interaction.deadlines import staff_users
+    from govportal.accounts.staffing import staff_of
 
-    return staff_users(locality=locality, unit=unit, roles=roles)
+    return list(staff_of(unit, roles, locality=locality))
 
 
 def _in_window(rules, kind: str, year: int, on: date) -> bool:

@@ -9,53 +9,38 @@ BATCH = 2000
 
 def copy(apps, schema_editor):
     Notice = apps.get_model("notices", "Notice")
-    Old = apps.get_model("publishing", "Notice")
-    OldInteraction = apps.get_model("interaction", "Notice")
     ContentType = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
     max_title = Notice._meta.get_field("title").max_length
+    letter_type = []
+
+    def about(letter_id):
+        if not letter_id:
+            return {}
+        if not letter_type:
+            letter_type.append(ContentType.objects.using(db).get_or_create(app_label="interaction", model="letter")[0])
+        return {"content_type": letter_type[0], "object_id": letter_id}
+
+    def publishing_rows():
+        for n in apps.get_model("publishing", "Notice").objects.using(db).order_by("pk").iterator(BATCH):
+            yield n, {"title": n.title, "body": n.body, "emailed": n.emailed}
+
+    def interaction_rows():
+        for n in apps.get_model("interaction", "Notice").objects.using(db).order_by("pk").iterator(BATCH):
+            long = len(n.text) > max_title
+            title = n.text[: max_title - 1] + "…" if long else n.text
+            yield n, {"title": title, "body": n.text if long else "", **about(n.letter_id)}
 
     batch = []
-    for n in Old.objects.using(db).order_by("pk").iterator(chunk_size=BATCH):
-        batch.append(
-            Notice(
-                user_id=n.user_id,
-                kind=n.kind,
-                title=n.title,
-                body=n.body,
-                url=n.url,
-                created_at=n.created_at,
-                read_at=n.read_at,
-                emailed=n.emailed,
+    for rows in (publishing_rows(), interaction_rows()):
+        for n, fields in rows:
+            batch.append(
+                Notice(user_id=n.user_id, kind=n.kind, url=n.url, created_at=n.created_at, read_at=n.read_at, **fields)
             )
-        )
-        if len(batch) >= BATCH:
-            Notice.objects.using(db).bulk_create(batch)
-            batch = []
-
-    letter_type = None
-    for n in OldInteraction.objects.using(db).order_by("pk").iterator(chunk_size=BATCH):
-        if n.letter_id and letter_type is None:
-            letter_type, _ = ContentType.objects.using(db).get_or_create(app_label="interaction", model="letter")
-        long = len(n.text) > max_title
-        batch.append(
-            Notice(
-                user_id=n.user_id,
-                kind=n.kind,
-                title=n.text[: max_title - 1] + "…" if long else n.text,
-                body=n.text if long else "",
-                url=n.url,
-                content_type=letter_type if n.letter_id else None,
-                object_id=n.letter_id,
-                created_at=n.created_at,
-                read_at=n.read_at,
-            )
-        )
-        if len(batch) >= BATCH:
-            Notice.objects.using(db).bulk_create(batch)
-            batch = []
-    if batch:
-        Notice.objects.using(db).bulk_create(batch)
+            if len(batch) >= BATCH:
+                Notice.objects.using(db).bulk_create(batch)
+                batch = []
+    Notice.objects.using(db).bulk_create(batch)
 
 
 class Migration(migrations.Migration):

@@ -29,6 +29,7 @@ def _name(user) -> str:
 def people_of(unit) -> tuple[object | None, dict[str, str]]:
     """The unit head (第一责任人) and the people named in the letter."""
     from govportal.accounts.models import Role, UnitResponsibility
+    from govportal.accounts.staffing import staff_of
 
     resp = (
         UnitResponsibility.objects.filter(unit=unit)
@@ -37,7 +38,7 @@ def people_of(unit) -> tuple[object | None, dict[str, str]]:
     )
     head = resp.first_responsible if resp else None
     if head is None:  # no record yet: the unit's principal leader, if it has exactly one
-        leaders = [s.user for s in unit.staff.select_related("user") if Role.PRINCIPAL_LEADER in s.roles]
+        leaders = list(staff_of(unit, [Role.PRINCIPAL_LEADER]))
         head = leaders[0] if len(leaders) == 1 else None
     people = {"第一责任人（单位主要负责人）": _name(head) or "（未明确）"}
     if resp is not None:

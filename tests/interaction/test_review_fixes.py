@@ -103,7 +103,9 @@ def test_a_deadline_into_a_year_without_holiday_data_carries_a_warning(
     workflow.dispatch(letter, people.centre, units("市教育局"))
     letter.refresh_from_db()
     assert letter.due_date.year == 2027
-    warning = "2027年无节假日数据，按周一至周五计算，请网站管理员在后台“节假日安排”中录入国务院办公厅公布的放假安排"
+    warning = (
+        "2027年无节假日数据，按周一至周五计算，请网站管理员在后台“节假日安排”中录入国务院办公厅公布的放假安排"
+    )
     assert LetterEvent.objects.filter(letter=letter, text__contains=warning).exists()
     assert Notice.objects.filter(user=people.editor, kind="dispatched", title__contains=warning).exists()
     client.force_login(people.centre)

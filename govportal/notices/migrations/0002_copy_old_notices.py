@@ -18,7 +18,9 @@ def copy(apps, schema_editor):
         if not letter_id:
             return {}
         if not letter_type:
-            letter_type.append(ContentType.objects.using(db).get_or_create(app_label="interaction", model="letter")[0])
+            letter_type.append(
+                ContentType.objects.using(db).get_or_create(app_label="interaction", model="letter")[0]
+            )
         return {"content_type": letter_type[0], "object_id": letter_id}
 
     def publishing_rows():
@@ -35,7 +37,14 @@ def copy(apps, schema_editor):
     for rows in (publishing_rows(), interaction_rows()):
         for n, fields in rows:
             batch.append(
-                Notice(user_id=n.user_id, kind=n.kind, url=n.url, created_at=n.created_at, read_at=n.read_at, **fields)
+                Notice(
+                    user_id=n.user_id,
+                    kind=n.kind,
+                    url=n.url,
+                    created_at=n.created_at,
+                    read_at=n.read_at,
+                    **fields,
+                )
             )
             if len(batch) >= BATCH:
                 Notice.objects.using(db).bulk_create(batch)

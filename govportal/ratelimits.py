@@ -90,48 +90,6 @@ class AtomicFileCache(FileBasedCache):
             self._unlock(fd)
 
 
-def _trusted_proxies() -> list:
-    raw = getattr(settings, "GOVPORTAL_TRUSTED_PROXIES", None) or os.environ.get(
-        "GOVPORTAL_TRUSTED_PROXIES", ""
-    )
-    nets = []
-    for part in str(raw).split(","):
-        part = part.strip()
-        if part:
-            try:
-                nets.append(ipaddress.ip_network(part, strict=False))
-            except ValueError:
-                continue
-    return nets
-
-
-def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or the nearest untrusted address of X-Forwarded-For behind a trusted proxy."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    proxies = _trusted_proxies()
-    if not remote or not proxies:
-        return remote
-
-    def trusted(addr: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(addr)
-        except ValueError:
-            return False
-        return any(ip in net for net in proxies)
-
-    if not trusted(remote):
-        return remote
-    chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-    for addr in reversed(chain):
-        if not trusted(addr):
-            try:
-                ipaddress.ip_address(addr)
-            except ValueError:
-                return remote
-            return addr
-    return remote
-
-
 def rates(name: str) -> list[str]:
     configured = dict(DEFAULT_LIMITS)
     configured.update(getattr(settings, "GOVPORTAL_RATE_LIMITS", {}) or {})
@@ -211,3 +169,55 @@ def retry_text(used: Usage, now=None) -> str:
         span = f"{hours} 小时" + (f" {minutes} 分钟" if minutes else "")
     moment = f"{at:%H:%M}" if seconds < 12 * 3600 else f"{at:%m月%d日 %H:%M}"
     return f"约 {span}后（{moment} 以后）"
+
+
+# --- the visitor's address -------------------------------------------------------------------------------
+
+
+def trusted_proxies() -> list:
+    """The proxies whose X-Forwarded-For is believed: ``GOVPORTAL_TRUSTED_PROXIES`` (setting or environment,
+    comma-separated addresses or networks; a bad entry is skipped). Unset: nobody."""
+    raw = getattr(settings, "GOVPORTAL_TRUSTED_PROXIES", None) or os.environ.get(
+        "GOVPORTAL_TRUSTED_PROXIES", ""
+    )
+    nets = []
+    for part in str(raw).split(","):
+        part = part.strip()
+        if part:
+            try:
+                nets.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                continue
+    return nets
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address, the platform's one: REMOTE_ADDR, or the nearest untrusted address of
+    X-Forwarded-For when REMOTE_ADDR is a trusted proxy (an untrusted client's own header is ignored). Used by
+    the rate limits, django-axes (``AXES_CLIENT_IP_CALLABLE``), the admin-network rule, the audit and access
+    logs and the stored address of letters and answers. ``None`` without a request."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = trusted_proxies()
+    if not remote or not proxies:
+        return remote
+
+    def trusted(addr: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            return False
+        return any(ip in net for net in proxies)
+
+    if not trusted(remote):
+        return remote
+    chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+    for addr in reversed(chain):
+        if not trusted(addr):
+            try:
+                ipaddress.ip_address(addr)
+            except ValueError:
+                return remote
+            return addr
+    return remote

@@ -85,6 +85,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 
 INSTALLED_APPS = [
     "govportal.accounts",
+    "govportal.notices",  # issue 14: one inbox for every app
     "govportal.assessment.annual",  # issue 17: the national annual reports
     "govportal.portal",
     "govportal.publishing",

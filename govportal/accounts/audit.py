@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from govportal.exports import new_workbook, workbook_bytes
+from govportal.ratelimits import client_ip
 from govportal.rules.profile import profile_section
 
 from .models import EventKind, SecurityEvent
@@ -22,20 +23,6 @@ logger = logging.getLogger(__name__)
 
 LAW_CITATION = "《中华人民共和国网络安全法》第二十一条"
 MIN_RETENTION_DAYS = 184  # six months, counted at their longest (网络安全法第二十一条)
-
-
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    ip = getattr(request, "axes_ip_address", None)
-    if ip:
-        return ip
-    from axes.helpers import get_client_ip_address
-
-    try:
-        return get_client_ip_address(request)
-    except Exception:
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def record(
@@ -72,7 +59,7 @@ def record(
             target_name=(getattr(target, "username", "") or "")[:150],
             locality=locality or "",
             unit_name=unit_name[:120],
-            ip=_client_ip(request),
+            ip=client_ip(request),
             detail=detail[:500],
         )
     except Exception:  # pragma: no cover - an audit failure must be seen in the log, not break a login

@@ -117,6 +117,30 @@ def people_of(locality: str):
     )
 
 
+def staff_of(units=None, roles=(), *, locality: str | None = None):
+    """The one way to list staff: the active people of ``units`` (a unit, several, or ``None`` for any) and of
+    ``locality`` who hold one of ``roles`` there (any role when empty), each once, as a queryset of users.
+
+    A role counts in the unit the person belongs to (their unit-role group, kept in step with
+    ``Staff.roles`` by ``Staff.sync_groups``)."""
+    qs = get_user_model().objects.filter(is_active=True, staff__isnull=False)
+    if isinstance(units, Unit):
+        units = [units]
+    where = {}
+    if roles:
+        where["groups__unit_role__role__in"] = [str(r) for r in roles]
+        if units is not None:
+            where["groups__unit_role__unit__in"] = list(units)
+        if locality is not None:
+            where["groups__unit_role__unit__locality"] = locality
+    else:
+        if units is not None:
+            where["staff__unit__in"] = list(units)
+        if locality is not None:
+            where["staff__unit__locality"] = locality
+    return qs.filter(**where).distinct().order_by("pk")
+
+
 # --- responsibility records -------------------------------------------------------------------------
 
 

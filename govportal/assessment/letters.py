@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govportal.accounts.models import Role, UnitResponsibility
+from govportal.accounts.staffing import staff_of
 from govportal.portal.calendar import workday_calendar
 from govportal.portal.models import ColumnPage
 
@@ -40,7 +41,7 @@ def people_of(unit) -> tuple[object | None, dict[str, str]]:
     )
     head = resp.first_responsible if resp else None
     if head is None:  # no record yet: the unit's principal leader, if it has exactly one
-        leaders = [s.user for s in unit.staff.select_related("user") if Role.PRINCIPAL_LEADER in s.roles]
+        leaders = list(staff_of(unit, [Role.PRINCIPAL_LEADER]))
         head = leaders[0] if len(leaders) == 1 else None
     people = {"第一责任人（单位主要负责人）": _name(head) or "（未明确）"}
     if resp is not None:

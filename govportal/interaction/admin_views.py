@@ -20,6 +20,8 @@ from wagtail.admin import messages
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import mark_read
 
 from . import deadlines, error_reports, transitions, workflow
 from . import disclosure as disclosure_flow
@@ -36,7 +38,6 @@ from .models import (
     Letter,
     LetterAttachment,
     LetterState,
-    Notice,
     OrderState,
     PersonalDataAccess,
     Publication,
@@ -262,11 +263,11 @@ def letter_detail(request, pk: int):
             )[:10]
         )
     preview = workflow.public_texts(letter) if acts["publish"] else {}
-    Notice.objects.filter(user=user, letter=letter, read_at__isnull=True).update(read_at=timezone.now())
+    mark_read(user=user, about=letter)
     unit = unit_of(user)
     handlers = []
     if acts["assign"] and unit:
-        handlers = deadlines.staff_users(unit=unit)
+        handlers = list(staff_of(unit))
     ltype = rules.type(letter.type)
     masked = mask_personal_data(letter.content, names=(letter.writer_name,), extra=(letter.writer_contact,))
     letter_text = masked
@@ -521,17 +522,7 @@ def faq_edit(request, pk: int | None = None):
     )
 
 
-# --- notices and the access log -------------------------------------------------------------------------------
-
-
-def notices(request):
-    qs = Notice.objects.filter(user=request.user)
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, "已全部标记为已读。")
-        return redirect("interaction_admin:notices")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("p"))
-    return render(request, "interaction/admin/notices.html", {"title": "我的提醒", "page": page})
+# --- the access log -------------------------------------------------------------------------------
 
 
 def access_log(request):
@@ -737,4 +728,4 @@ def home_redirect(request):
         return redirect("interaction_admin:centre")
     if is_unit_staff(user):
         return redirect("interaction_admin:unit")
-    return redirect(reverse("interaction_admin:notices"))
+    return redirect(reverse("notices"))

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.notices.notifications import unread_count
 
 from . import deadlines
 from .models import (
@@ -19,7 +20,6 @@ from .models import (
     ExtensionState,
     Letter,
     LetterState,
-    Notice,
     OrderState,
     WorkOrder,
 )
@@ -30,9 +30,9 @@ from .rules import letter_rules
 def due_lines(user) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     today = deadlines.today()
-    unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    unread = unread_count(user)
     if unread:
-        lines.append((reverse("interaction_admin:notices"), f"未读提醒 {unread} 条"))
+        lines.append((reverse("notices"), f"未读提醒 {unread} 条"))
     loc = centre_locality(user)
     if loc:
         centre = reverse("interaction_admin:centre")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from govportal.accounts.models import Role, Staff
-from govportal.portal.calendar import workday_calendar
+from govportal.accounts.models import Role
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
+from govportal.portal.calendar import holiday_warning, workday_calendar
 
 from .models import (
     DisclosureRequest,
@@ -23,7 +24,6 @@ from .models import (
     Letter,
     LetterEvent,
     LetterState,
-    Notice,
 )
 from .rules import disclosure_rules, error_report_rules, letter_rules
 
@@ -49,28 +49,17 @@ def workdays_used(start: date, end: date) -> int:
     return workday_calendar().workdays_between(start, end) if end > start else 0
 
 
-FALLBACK_ADVICE = "请管理员录入节假日安排"
-
-
 def fallback_warning(start: date, n: int) -> str:
-    """「2027年尚无法定节假日数据，期限按周一至周五计算，请管理员录入节假日安排」 when the period reaches a year
-    without holiday data, else ""."""
-    years = workday_calendar().add_workdays_checked(start, n).fallback_years
-    return _fallback_text(years)
-
-
-def _fallback_text(years) -> str:
-    ys = sorted(set(years))
-    if not ys:
-        return ""
-    return f"{'、'.join(str(y) for y in ys)}年尚无法定节假日数据，期限按周一至周五计算，{FALLBACK_ADVICE}"
+    """The missing-holiday warning (``holiday_warning``) when the period reaches a year without holiday data,
+    else ""."""
+    return holiday_warning(workday_calendar().add_workdays_checked(start, n).fallback_years)
 
 
 def due_date_warning(due: date | None) -> str:
     """The fallback warning for a due date that falls in a year without holiday data ("" otherwise)."""
     if not due or workday_calendar().has_data(due.year):
         return ""
-    return _fallback_text([due.year])
+    return holiday_warning([due.year])
 
 
 def letter_due_warning(letter: Letter) -> str:
@@ -103,33 +92,8 @@ def deadline_status(due: date | None, done: bool, on: date | None = None, soon: 
 # --- who is told ---------------------------------------------------------------------------------------
 
 
-def staff_users(*, locality: str | None = None, unit=None, roles=()) -> list:
-    qs = Staff.objects.select_related("user", "unit").filter(user__is_active=True)
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    if locality is not None:
-        qs = qs.filter(unit__locality=locality)
-    wanted = {str(r) for r in roles}
-    return [s.user for s in qs if not wanted or wanted & set(s.roles)]
-
-
 def centre_users(locality: str) -> list:
-    return staff_users(locality=locality, roles=[Role.HOTLINE])
-
-
-def notify(users, kind: str, text: str, *, url: str = "", letter: Letter | None = None) -> int:
-    seen, n = set(), 0
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        Notice.objects.create(user=user, kind=kind, text=text, url=url, letter=letter)
-        if user.email:
-            transaction.on_commit(
-                lambda u=user: send_mail(f"[政民互动] {text[:40]}", text, None, [u.email], fail_silently=True)
-            )
-        n += 1
-    return n
+    return list(staff_of(roles=[Role.HOTLINE], locality=locality))
 
 
 def letter_url(letter: Letter) -> str:
@@ -144,8 +108,8 @@ def unit_people(letter: Letter) -> tuple[list, list]:
     order = letter.orders.filter(is_lead=True, state="open").select_related("unit", "handler").first()
     if order is None:
         return [], []
-    handlers = [order.handler] if order.handler else staff_users(unit=order.unit, roles=[Role.EDITOR])
-    leaders = staff_users(unit=order.unit, roles=rules.reply_approver_roles)
+    handlers = [order.handler] if order.handler else list(staff_of(order.unit, [Role.EDITOR]))
+    leaders = list(staff_of(order.unit, rules.reply_approver_roles))
     return handlers, leaders
 
 
@@ -188,8 +152,8 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                 if not claim_flag(letter, "overdue_notified_on", on, escalated_at=timezone.now()):
                     continue  # another run raised it
                 handlers, leaders = unit_people(letter)
-                principals = staff_users(unit=letter.lead_unit, roles=[Role.PRINCIPAL_LEADER])
-                oversight = staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
+                principals = list(staff_of(letter.lead_unit, [Role.PRINCIPAL_LEADER]))
+                oversight = list(staff_of(roles=[Role.HOST_OFFICE], locality=letter.locality))
                 text = (
                     f"信件 {letter.query_code}「{letter.subject}」已超过办理期限（{letter.due_date:%Y年%m月%d日}），"
                     f"办理单位：{letter.lead_unit or '未定'}。已升级督办，请立即办理并答复"
@@ -200,7 +164,7 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                     "overdue",
                     text,
                     url=letter_url(letter),
-                    letter=letter,
+                    about=letter,
                 )
                 LetterEvent.objects.create(
                     letter=letter,
@@ -220,7 +184,7 @@ def check_letters(on: date | None = None) -> dict[str, int]:
                     "due_soon",
                     text,
                     url=letter_url(letter),
-                    letter=letter,
+                    about=letter,
                 )
             counts["due_soon"] += 1
     return counts
@@ -249,7 +213,7 @@ def _flag_approved(letter: Letter, left: int, on: date, rules) -> int:
                 "approved_due_soon",
                 text,
                 url=letter_url(letter),
-                letter=letter,
+                about=letter,
             )
         return 1
     return 0
@@ -261,8 +225,10 @@ def _approved_overdue(letter: Letter, rules) -> None:
         f"负责领导审核通过，但尚未发布给来信人，已超过办理期限（{letter.due_date:%Y年%m月%d日}，"
         f"{rules.cite('deadline_article')}）。请立即发布答复。"
     )
-    people = centre_users(letter.locality) + staff_users(locality=letter.locality, roles=[Role.HOST_OFFICE])
-    notify(people, "approved_overdue", text, url=letter_url(letter), letter=letter)
+    people = centre_users(letter.locality) + list(
+        staff_of(roles=[Role.HOST_OFFICE], locality=letter.locality)
+    )
+    notify(people, "approved_overdue", text, url=letter_url(letter), about=letter)
     LetterEvent.objects.create(
         letter=letter, action="approved_overdue", text="答复已审核但超期未发布，已提醒热线中心和主办单位"
     )
@@ -274,7 +240,7 @@ def error_centre_users(locality: str) -> list:
         from govportal.accounts.models import Unit
 
         unit = Unit.objects.filter(locality=locality, code=rules.forwarded_by).first()
-        return staff_users(unit=unit) if unit else []
+        return list(staff_of(unit)) if unit else []
     return centre_users(locality)
 
 
@@ -295,7 +261,7 @@ def check_error_reports(on: date | None = None) -> dict[str, int]:
             people = error_centre_users(report.locality)
         else:
             text = f"网站纠错 {report.code} 未在 {rules.handle_workdays} 个工作日内处理回复（期限 {due:%m月%d日}，{rules.cite('article')}）。"
-            people = staff_users(unit=report.unit) + error_centre_users(report.locality)
+            people = list(staff_of(report.unit)) + error_centre_users(report.locality)
         with transaction.atomic():
             if not claim_flag(report, "overdue_notified_on", on):
                 continue
@@ -314,7 +280,7 @@ def check_disclosures(on: date | None = None) -> dict[str, int]:
         rules = disclosure_rules(req.locality)
         left = remaining_workdays(req.due_date, on)
         url = reverse("interaction_admin:disclosure", args=[req.pk])
-        people = staff_users(unit=req.unit)
+        people = list(staff_of(req.unit))
         if left < 0 and req.overdue_notified_on is None:
             with transaction.atomic():
                 if not claim_flag(req, "overdue_notified_on", on):
@@ -376,7 +342,7 @@ def check_unconfirmed_disclosures(on: date | None = None) -> dict[str, int]:
         with transaction.atomic():
             if not claim_flag(req, "overdue_notified_on", on):
                 continue
-            notify(staff_users(unit=req.unit), key, text, url=url)
+            notify(list(staff_of(req.unit)), key, text, url=url)
         counts[key] += 1
     return counts
 

@@ -24,6 +24,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
+
 from . import deadlines
 from .models import ApplicantKind, DisclosureEvent, DisclosureRequest, DisclosureState
 from .permissions import can_handle_disclosure, is_disclosure_approver
@@ -132,8 +135,8 @@ def submit(
                 return again, password, False
     else:
         raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
-    deadlines.notify(
-        deadlines.staff_users(unit=req.unit),
+    notify(
+        list(staff_of(req.unit)),
         "disclosure_new",
         f"新的政府信息公开申请 {req.code}，请确认收到并办理。",
         url=admin_url(req),
@@ -268,8 +271,8 @@ def _submit_correction(req: DisclosureRequest, user, action: str, text: str = ""
         f"已收到补正内容，答复期限自 {today:%Y年%m月%d日} 起重新计算，至 {req.due_date:%Y年%m月%d日}（{rules.cite('correction_article')}）。",
         public=True,
     )
-    deadlines.notify(
-        deadlines.staff_users(unit=req.unit),
+    notify(
+        list(staff_of(req.unit)),
         "disclosure_corrected",
         f"申请 {req.code} 已补正，请办理。",
         url=admin_url(req),
@@ -347,8 +350,8 @@ def _request_extension(req: DisclosureRequest, user, action: str, workdays=None,
     if is_disclosure_approver(user, req):
         approve_extension(req, user)
     else:
-        approvers = deadlines.staff_users(unit=req.unit, roles=rules.extension_approver_roles)
-        deadlines.notify(
+        approvers = list(staff_of(req.unit, rules.extension_approver_roles))
+        notify(
             approvers,
             "disclosure_extension",
             f"申请 {req.code} 请求延长答复期限 {workdays} 个工作日，请审批（{article}）。",

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
+
 from . import deadlines
 from .models import ErrorReport
 from .rules import error_report_rules
@@ -99,7 +102,7 @@ def submit(
                 return again, False
     else:
         raise WorkflowError("系统繁忙，请稍后再提交。您填写的内容已保留。")
-    deadlines.notify(
+    notify(
         deadlines.error_centre_users(locality),
         "error_received",
         f"新的网站纠错 {report.code}：{report.get_kind_display()}，请于 {report.forward_due:%m月%d日} 前转办"
@@ -129,8 +132,8 @@ def _forward(report: ErrorReport, user, action: str, unit=None):
         "handle_due": deadlines.add_workdays(timezone.localdate(now), int(rules.handle_workdays)),
         "overdue_notified_on": None,
     }
-    deadlines.notify(
-        deadlines.staff_users(unit=unit),
+    notify(
+        list(staff_of(unit)),
         "error_forwarded",
         f"网站纠错 {report.code}（{report.get_kind_display()}，页面 {report.page_url}）请于 "
         f"{report.handle_due:%m月%d日} 前处理并回复（{rules.cite('article')}：{rules.handle_workdays}个工作日）。",

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
@@ -151,6 +152,9 @@ class Letter(models.Model):
     due_soon_notified_on = models.DateField(null=True, blank=True)
     overdue_notified_on = models.DateField(null=True, blank=True)
     escalated_at = models.DateTimeField("超期督办时间", null=True, blank=True)
+
+    # The notices about this letter (govportal.notices): read when the person opens it, deleted with it.
+    notices = GenericRelation("notices.Notice", related_query_name="letter")
 
     class Meta:
         verbose_name = "信件"
@@ -338,26 +342,6 @@ class LetterEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-
-
-class Notice(models.Model):
-    """A flag raised to a person: due soon, overdue, escalated, waiting for you."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interaction_notices"
-    )
-    kind = models.CharField(max_length=30)
-    text = models.TextField()
-    url = models.CharField(max_length=300, blank=True)
-    letter = models.ForeignKey(
-        Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
-    )
-    created_at = models.DateTimeField(default=now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
 
 
 class PersonalDataAccess(models.Model):

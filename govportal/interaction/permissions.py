@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from govportal.accounts.audit import personal_data_access
 from govportal.accounts.models import CONTENT_ROLES, Role
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.ratelimits import client_ip
 
 from .models import DisclosureRequest, ErrorReport, Letter, OrderState, PersonalDataAccess, WorkOrder
 from .rules import disclosure_rules, error_report_rules, letter_rules
@@ -213,12 +214,6 @@ def can_handle_disclosure(user, request: DisclosureRequest) -> bool:
 
 
 # --- the access log ------------------------------------------------------------------------------------
-
-
-def client_ip(request) -> str | None:
-    from .spam import client_ip as _ip
-
-    return _ip(request) if request is not None else None
 
 
 def log_access(request, user, what: str, *, letter=None, disclosure=None, error_report=None) -> None:

@@ -31,8 +31,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
-from govportal.ratelimits import client_ip  # noqa: F401  (re-exported: the forms' address)
-
 TOKEN_SALT = "govportal.interaction.form"
 TOKEN_MAX_AGE = 24 * 3600
 CN_DIGITS = "零一二三四五六七八九"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from govportal import ratelimits
+from govportal.ratelimits import client_ip
 
 from . import disclosure as disclosure_flow
 from . import error_reports
@@ -30,7 +31,6 @@ from .rules import disclosure_rules, error_report_rules, letter_rules
 from .spam import (
     TokenError,
     captcha_png,
-    client_ip,
     duplicate_of,
     flood_verdict,
     issue_token,

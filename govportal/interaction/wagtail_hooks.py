@@ -38,7 +38,6 @@ class InteractionViewSet(ViewSet):
             path("faq/", admin_views.faq_admin, name="faqs"),
             path("faq/new/", admin_views.faq_edit, name="faq_new"),
             path("faq/<int:pk>/", admin_views.faq_edit, name="faq_edit"),
-            path("notices/", admin_views.notices, name="notices"),
             path("access-log/", admin_views.access_log, name="access_log"),
             path("errors/", admin_views.error_list, name="errors"),
             path("errors/<int:pk>/", admin_views.error_detail, name="error"),
@@ -76,10 +75,6 @@ def _locality(user):
     return unit.locality if unit else None
 
 
-def _any_staff(user):
-    return is_superuser(user) or unit_of(user) is not None
-
-
 MENU = [
     (
         "热线中心工单",
@@ -114,7 +109,6 @@ MENU = [
         lambda u: is_unit_staff(u) or is_oversight(u, _locality(u)),
     ),
     ("个人信息查看记录", "interaction_admin:access_log", "view", lambda u: is_oversight(u, _locality(u))),
-    ("我的提醒", "interaction_admin:notices", "mail", _any_staff),
 ]
 
 

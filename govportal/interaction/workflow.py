@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govportal.accounts.models import Role, Unit
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
 
 from . import deadlines
 from .models import (
@@ -278,23 +280,23 @@ def _dispatch(letter: Letter, user, action: str, lead: Unit, co_units=(), handle
         event(letter, "dispatch_note", f"派单说明（内部）：{note.strip()}", user)
     if warning:
         event(letter, "calendar_warning", f"办理期限提示：{warning}。", user)
-    people = deadlines.staff_users(unit=lead, roles=[Role.EDITOR]) if handler is None else [handler]
-    deadlines.notify(
-        people + deadlines.staff_users(unit=lead, roles=rules.reply_approver_roles),
+    people = list(staff_of(lead, [Role.EDITOR])) if handler is None else [handler]
+    notify(
+        people + list(staff_of(lead, rules.reply_approver_roles)),
         "dispatched",
         f"新工单：{letter.type_name}「{letter.subject}」，请于 {letter.due_date:%Y年%m月%d日} 前答复（{rules.cite('deadline_article')}）。"
         + (f"注意：{warning}。" if warning else "")
         + (f"派单说明：{note.strip()}" if note.strip() else ""),
         url=deadlines.letter_url(letter),
-        letter=letter,
+        about=letter,
     )
     for unit in co_units:
-        deadlines.notify(
-            deadlines.staff_users(unit=unit, roles=[Role.EDITOR]),
+        notify(
+            list(staff_of(unit, [Role.EDITOR])),
             "dispatched",
             f"协办工单：{letter.type_name}「{letter.subject}」，主办单位{lead.name}，请提出协办意见。",
             url=deadlines.letter_url(letter),
-            letter=letter,
+            about=letter,
         )
     return orders
 
@@ -321,12 +323,12 @@ def _return(letter: Letter, user, action: str, reason: str = ""):
         event(letter, "redispatching", "办理单位调整中。", None, public=True)
     else:
         event(letter, "co_returned", f"协办单位{order.unit.name}退回：{reason}", user)
-    deadlines.notify(
+    notify(
         deadlines.centre_users(letter.locality),
         "returned",
         f"{order.unit.name}退回工单 {letter.query_code}「{letter.subject}」：{reason}",
         url=deadlines.letter_url(letter),
-        letter=letter,
+        about=letter,
     )
 
 
@@ -405,12 +407,12 @@ def _draft(letter: Letter, user, action: str, text=None, outcome=ReplyOutcome.RE
         reply.save(update_fields=["state", "submitted_at"])
         event(letter, "reply_submitted", "答复已起草，提交负责领导审核。", user)
         handlers, leaders = deadlines.unit_people(letter)
-        deadlines.notify(
+        notify(
             [u for u in leaders if u.pk != user.pk],
             "reply_review",
             f"请审核信件 {letter.query_code}「{letter.subject}」的答复（{_review_cite(rules)}：经负责领导审核后答复）。",
             url=deadlines.letter_url(letter),
-            letter=letter,
+            about=letter,
         )
     return reply
 
@@ -437,21 +439,21 @@ def _review(letter: Letter, user, action: str, comment: str = ""):
     if approve:
         letter.orders.filter(state=OrderState.OPEN).update(state=OrderState.DONE)
         event(letter, "reply_approved", "负责领导审核通过，答复报热线中心发布。", user)
-        deadlines.notify(
+        notify(
             deadlines.centre_users(letter.locality),
             "reply_approved",
             f"信件 {letter.query_code}「{letter.subject}」的答复已审核，请发布。",
             url=deadlines.letter_url(letter),
-            letter=letter,
+            about=letter,
         )
     else:
         event(letter, "reply_sent_back", f"负责领导退回修改：{comment}", user)
-        deadlines.notify(
+        notify(
             [reply.author],
             "reply_sent_back",
             f"信件 {letter.query_code} 的答复被退回修改：{comment}",
             url=deadlines.letter_url(letter),
-            letter=letter,
+            about=letter,
         )
     return reply
 
@@ -648,12 +650,12 @@ def _request_extension(letter: Letter, user, action: str, workdays=None, reason:
         letter=letter, unit=order.unit, requested_by=user, workdays=workdays, reason=reason
     )
     event(letter, "extension_requested", f"{order.unit.name}申请延期 {workdays} 个工作日：{reason}", user)
-    deadlines.notify(
+    notify(
         deadlines.centre_users(letter.locality),
         "extension_requested",
         f"{order.unit.name}申请信件 {letter.query_code} 延期 {workdays} 个工作日，请审批。",
         url=deadlines.letter_url(letter),
-        letter=letter,
+        about=letter,
     )
     return ext
 
@@ -700,13 +702,13 @@ def _decide_extension(letter: Letter, user, action: str, ext: Extension, note: s
         )
     else:
         event(letter, "extension_refused", f"延期申请未获批准：{ext.decision_note or '无'}", user)
-    deadlines.notify(
+    notify(
         [ext.requested_by],
         "extension_decided",
         f"信件 {letter.query_code} 的延期申请{'已批准' if approve else '未获批准'}。"
         + (f"意见：{ext.decision_note}" if ext.decision_note else ""),
         url=deadlines.letter_url(letter),
-        letter=letter,
+        about=letter,
     )
 
 
@@ -737,12 +739,12 @@ def _rate(letter: Letter, user, action: str, rating: str = "", comment: str = ""
         letter, "rated", f"来信人评价：{letter.get_rating_display()}。{letter.rating_comment}", public=False
     )
     if rating == Rating.UNSATISFIED:
-        deadlines.notify(
+        notify(
             deadlines.centre_users(letter.locality),
             "unsatisfied",
             f"来信人对信件 {letter.query_code}「{letter.subject}」的答复不满意：{letter.rating_comment or '未说明理由'}",
             url=deadlines.letter_url(letter),
-            letter=letter,
+            about=letter,
         )
 
 

@@ -1,7 +1,7 @@
 """Alerts (监测告警): one model for everything the monitor sees, and the channels that carry them.
 
 :func:`raise_alert` records an alert for a cause (``key``) and tells the people concerned through every
-channel: a notice in their back-office inbox and an e-mail (``publishing.notifications.notify``, the
+channel: a notice in their back-office inbox and an e-mail (``govportal.notices.notifications.notify``, the
 platform's notice mechanism), SMS through the configured sender, and a signed webhook. While an alert with
 the same key is open or acknowledged, raising it again only counts the repeat: repeated alerts for the
 same cause are merged, not sent again every run. :func:`resolve_stale` closes the alerts whose cause is
@@ -131,7 +131,7 @@ def raise_alert(
     )
     users = [u for u in users if u is not None and u.is_active]
     if users:
-        from govportal.publishing.notifications import notify
+        from govportal.notices.notifications import notify
 
         title = f"【{AlertSeverity(severity).label}】{subject}"
         notify(users, f"monitoring_{kind}"[:30], title, body or subject, url)

@@ -41,6 +41,7 @@ from wagtail.models import Page
 
 from govportal.accounts.models import Unit, UnitKind
 from govportal.accounts.permissions import unit_of
+from govportal.accounts.staffing import staff_of
 from govportal.portal.calendar import workday_calendar
 from govportal.portal.models import (
     ITEM_KINDS,
@@ -51,7 +52,6 @@ from govportal.portal.models import (
     SubsiteHomePage,
 )
 from govportal.publishing.interpretation import needs_interpretation
-from govportal.publishing.review import people
 from govportal.rules.frequency import Frequency, parse_frequency, period_bounds
 from govportal.rules.profile import load_profile
 from govportal.rules.workdays import Calendar, default_calendar
@@ -494,7 +494,7 @@ def _recipients(locality: str, units, to: str):
     roles = ESCALATION_ROLES.get(to, ())
     if to == "host_office":
         units = Unit.objects.filter(locality=locality, kind=UnitKind.HOST_OFFICE)
-    return list(people(units, roles))
+    return list(staff_of(units, roles))
 
 
 def remind(home: Page, today: date | None = None) -> dict[str, int]:

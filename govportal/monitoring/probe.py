@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from govportal.accounts.models import Unit
-from govportal.publishing.review import people
+from govportal.accounts.staffing import staff_of
 
 from .models import AlertSeverity, ProbeResult, ProbeTarget
 
@@ -88,7 +88,7 @@ def probe_settings(locality: str) -> dict:
 
 
 def _operators(locality: str):
-    return list(people(Unit.objects.filter(locality=locality), ("operator", "site_admin")))
+    return list(staff_of(Unit.objects.filter(locality=locality), ("operator", "site_admin")))
 
 
 def probe_all(timeout: float = OPEN_WITHIN_SECONDS, targets=None) -> list[tuple[ProbeTarget, Visit]]:

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES
-from govportal.interaction.deadlines import staff_users
-from govportal.publishing.notifications import notify
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
 
 from .models import (
     ConsultationPage,
@@ -122,7 +122,7 @@ def send_reminders(on: date | None = None) -> str:
         unit = owning_unit(page)
         if unit is None:
             continue
-        users = staff_users(unit=unit, roles=[str(r) for r in CONTENT_ROLES])
+        users = list(staff_of(unit, [str(r) for r in CONTENT_ROLES]))
         if why == "soon":
             title = f"“{page.title}”须在{page.results_due:%Y年%m月%d日}前公布结果"
         else:

@@ -11,7 +11,6 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 
 from govportal.exports import sheets_bytes
-from govportal.ratelimits import client_ip as visitor_address
 
 from .models import Audience, SurveyAnswer, SurveyPage
 from .rules import participation_rules
@@ -32,10 +31,6 @@ def address_key(ip: str | None) -> str:
     if not ip:
         return ""
     return hmac.new(settings.SECRET_KEY.encode(), f"ip:{ip}".encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request) -> str | None:
-    return visitor_address(request)
 
 
 def already_answered_here(request, survey: SurveyPage) -> bool:

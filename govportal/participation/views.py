@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govportal import ratelimits
+from govportal.ratelimits import client_ip
 
 from . import sms, submissions, surveys
 from .models import (
@@ -43,15 +44,11 @@ def _render(request, page, **extra):
     return TemplateResponse(request, page.get_template(request), context)
 
 
-def _client_ip(request):
-    return surveys.client_ip(request)
-
-
 def _limited(request, page, **extra):
     """Count this submission (an answer, a code request, a comment, a question, a sign-up) against the
     address's limits of ``participation`` in govportal.ratelimits, the one rate-limit module; the page again
     with the Chinese refusal and status 429 when a limit is passed (what was typed is kept), else None."""
-    used = ratelimits.usage(request, "participation", _client_ip(request) or "-", increment=True)
+    used = ratelimits.usage(request, "participation", client_ip(request) or "-", increment=True)
     if not used.exceeded:
         return None
     message = (
@@ -149,7 +146,7 @@ def survey_answer(request, pk):
             )
         phone_key = sms.phone_key(phone)
     try:
-        surveys.store_answer(page, answers, phone_key=phone_key, ip=_client_ip(request))
+        surveys.store_answer(page, answers, phone_key=phone_key, ip=client_ip(request))
     except surveys.AnswerRefused as exc:
         return _render(
             request,
@@ -200,7 +197,7 @@ def consultation_comment(request, pk):
             article_label=data.get("article", ""),
             name=data.get("name", ""),
             contact=data.get("contact", ""),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except submissions.Refused as exc:
         return _render(request, page, message=str(exc), form=data)
@@ -255,7 +252,7 @@ def interview_question(request, pk):
             text=data.get("text", ""),
             name=data.get("name", ""),
             contact=data.get("contact", ""),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except submissions.Refused as exc:
         return _render(request, page, message=str(exc), form=data)

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Max
 
-from govportal.rules.workdays import Calendar, package_years
+from govportal.rules.workdays import Calendar, fallback_message, package_years
 
 _cache: dict[tuple, Calendar] = {}
 
@@ -32,4 +32,15 @@ def missing_years(today: date | None = None) -> list[int]:
     return [y for y in (today.year, today.year + 1) if not cal.has_data(y)]
 
 
-__all__ = ["missing_years", "package_years", "workday_calendar"]
+HOLIDAY_ADVICE = "请网站管理员在后台“节假日安排”中录入国务院办公厅公布的放假安排"
+
+
+def holiday_warning(years) -> str:
+    """The one missing-holiday warning, wherever a deadline or the dashboard meets a year without holiday data:
+    「2027年无节假日数据，按周一至周五计算，请网站管理员在后台“节假日安排”中录入国务院办公厅公布的放假安排」
+    ("" when ``years`` is empty)."""
+    text = fallback_message(years)
+    return f"{text}，{HOLIDAY_ADVICE}" if text else ""
+
+
+__all__ = ["holiday_warning", "missing_years", "package_years", "workday_calendar"]

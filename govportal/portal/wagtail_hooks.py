@@ -14,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 
-from .calendar import missing_years
+from .calendar import holiday_warning, missing_years
 from .models import WorkdaySchedule, hide_other_units_drafts
 
 
@@ -158,17 +158,14 @@ class HolidayDataPanel(Component):
         self.years = years
 
     def render_html(self, parent_context=None):
-        years = "、".join(str(y) for y in self.years)
         return format_html(
-            '<section class="panel help-block help-warning" role="alert"><p>'
-            "{}年尚无法定节假日数据，期限暂按周一至周五计算。请在“节假日安排”中录入国务院办公厅公布的放假安排。"
-            "</p></section>",
-            years,
+            '<section class="panel help-block help-warning" role="alert"><p>{}。</p></section>',
+            holiday_warning(self.years),
         )
 
 
 @hooks.register("construct_homepage_panels")
-def holiday_warning(request, panels):
+def holiday_panel(request, panels):
     years = missing_years()
     if years:
         panels.insert(0, HolidayDataPanel(years))

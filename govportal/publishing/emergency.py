@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES, Role, Unit
+from govportal.accounts.staffing import staff_of
 from govportal.rules.profile import load_profile, profile_section
 
 from .models import Incident, IncidentWarning
@@ -145,17 +146,15 @@ def open_incidents(locality: str | None = None):
 def watchers(incident: Incident):
     """The responsible units' content people and leaders, and the host office of the locality."""
 
-    from .review import people
-
     units = list(incident.units.all())
     host = Unit.objects.filter(locality=incident.locality, role_groups__role=Role.HOST_OFFICE)
-    return set(people(units, CONTENT_ROLES)) | set(people(host, [Role.HOST_OFFICE]))
+    return set(staff_of(units, CONTENT_ROLES)) | set(staff_of(host, [Role.HOST_OFFICE]))
 
 
 def send_warnings(now=None) -> str:
     from django.urls import reverse
 
-    from .notifications import notify
+    from govportal.notices.notifications import notify
 
     now = now or timezone.now()
     sent = 0

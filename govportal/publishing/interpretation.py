@@ -143,8 +143,8 @@ def interpretation_published(interp) -> None:
 def remind(due: InterpretationDue, first: bool = False, now=None) -> bool:
     from django.urls import reverse
 
-    from .notifications import notify
-    from .review import people
+    from govportal.accounts.staffing import staff_of
+    from govportal.notices.notifications import notify
 
     now = now or timezone.now()
     doc = due.document
@@ -156,7 +156,7 @@ def remind(due: InterpretationDue, first: bool = False, now=None) -> bool:
         title = f"{'政策解读已超期' if overdue else '请补充政策解读'}：{doc.title}"
         when = f"期限 {timezone.localtime(due.due_at):%Y-%m-%d}" if due.due_at else "请及时发布"
         body = f"《{doc.title}》已发布，须发布政策解读（{due.article}），{when}。"
-    recipients = list(people([due.unit], CONTENT_ROLES)) if due.unit else []
+    recipients = list(staff_of([due.unit], CONTENT_ROLES)) if due.unit else []
     if not recipients:
         return False
     notify(recipients, "interpretation", title, body, reverse("publishing_interpretations"))

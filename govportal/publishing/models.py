@@ -208,28 +208,6 @@ class WorkflowBinding(models.Model):
         return f"{self.locality} → {self.workflow}"
 
 
-class Notice(models.Model):
-    """A message in a person's back-office inbox (also sent by e-mail when they have an address)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField("类型", max_length=30)
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=500, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    emailed = models.BooleanField("已发邮件", default=False)
-
-    class Meta:
-        verbose_name = "待办提醒"
-        verbose_name_plural = "待办提醒"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="publishing_notice_unread")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class Withdrawal(models.Model):
     """A published item taken off the public site (撤回), with the reason (象山制度第十三条)."""
 

@@ -1,4 +1,4 @@
-"""Telling people what waits for them: a notice in the back office and an e-mail (Django's mail backend).
+"""Who is told what about a review (through ``govportal.notices``: a notice in the back office and an e-mail).
 
 Reviewers are told when an item reaches their stage; the submitter when it is returned (with the
 reasons) or approved; responsible units when an emergency deadline nears or passes; a unit when a
@@ -7,46 +7,15 @@ policy document's interpretation is due.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_cancelled, task_submitted
 
-from .models import Notice, ReviewTaskState
+from govportal.notices.notifications import mark_read, notify
 
-logger = logging.getLogger(__name__)
-
-
-def absolute(url: str) -> str:
-    if url.startswith("http"):
-        return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
-
-
-def notify(users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notice]:
-    notices = []
-    seen = set()
-    for user in users:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        notice = Notice.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
-        if user.email:
-            text = body + (f"\n\n办理地址：{absolute(url)}" if url else "")
-            try:
-                send_mail(f"【政府网站】{title}", text, None, [user.email])
-                notice.emailed = True
-                notice.save(update_fields=["emailed"])
-            except Exception:  # a mail server that is down must not stop the review
-                logger.exception("通知邮件发送失败：%s → %s", title, user.email)
-        notices.append(notice)
-    return notices
+from .models import ReviewTaskState
 
 
 def review_url(state) -> str:
@@ -59,7 +28,9 @@ def item_url(page_id) -> str:
 
 @receiver(task_submitted, sender=ReviewTaskState)
 def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
-    from .review import item_info, people
+    from govportal.accounts.staffing import staff_of
+
+    from .review import item_info
 
     if instance.status != TaskState.STATUS_IN_PROGRESS:
         return
@@ -74,7 +45,7 @@ def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
     warnings = [f for f in instance.findings if f.get("severity") != "blocking"]
     if warnings:
         body += f"\n机器检查提示 {len(warnings)} 条，请审核时留意。"
-    notify(people(units, task.roles), "review", title, body, review_url(instance))
+    notify(staff_of(units, task.roles), "review", title, body, review_url(instance))
 
 
 def item_returned(sender, instance: WorkflowState, user=None, **kwargs):
@@ -111,18 +82,14 @@ def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
 def site_admins_of(page) -> list:
     """Who answers for an item nobody submitted (a feed entry): the locality's site administrators."""
     from govportal.accounts.models import Role, Unit
+    from govportal.accounts.staffing import staff_of
 
     from .publication import locality_of
-    from .review import people
 
     units = Unit.objects.filter(locality=locality_of(page))
-    return list(people(units, [Role.SITE_ADMIN]))
-
-
-def unread_count(user) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return list(staff_of(units, [Role.SITE_ADMIN]))
 
 
 @receiver(task_cancelled, sender=ReviewTaskState)
 def stage_cancelled(sender, instance, user=None, **kwargs):
-    Notice.objects.filter(url=review_url(instance), read_at__isnull=True).update(read_at=timezone.now())
+    mark_read(url=review_url(instance))

@@ -12,7 +12,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +22,7 @@ from wagtail.signals import task_submitted
 
 from govportal.accounts.models import Role, Unit
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.accounts.staffing import staff_of
 from govportal.monitoring.models import RegistryVersion
 from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
 from govportal.portal.models import PolicyDocumentPage, RepostPage
@@ -271,19 +271,6 @@ def stage_units(task: ReviewStageTask, info: ItemInfo) -> list[Unit]:
     return list(Unit.objects.filter(locality=task.locality, code=task.unit_spec))
 
 
-def people(units, roles):
-    """Active users of ``units`` holding one of ``roles``."""
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__unit_role__unit__in=list(units),
-            groups__unit_role__role__in=list(roles),
-        )
-        .distinct()
-    )
-
-
 def stage_applies(task: ReviewStageTask, info: ItemInfo) -> bool:
     wanted = {info.category}
     if info.category != "repost" and _is_repost(info.page):
@@ -311,13 +298,13 @@ def route_problems(workflow, info: ItemInfo) -> list[str]:
             problems.append(f"“{task.name}”环节的办理单位（{task.unit_spec}）不存在，请联系网站管理员。")
             continue
         if task.unit_spec == CO:
-            lacking = [u.name for u in units if not people([u], task.roles).exists()]
+            lacking = [u.name for u in units if not staff_of([u], task.roles).exists()]
             if lacking:
                 problems.append(
                     f"“{task.name}”环节：联合发布单位{'、'.join(lacking)}尚无{role_labels(task.roles)}账号，"
                     "无法会签，请联系网站管理员在“单位与人员”中设置后再提交。"
                 )
-        elif not people(units, task.roles).exists():
+        elif not staff_of(units, task.roles).exists():
             where = "、".join(u.name for u in units) if units else "本地区各单位"
             problems.append(
                 f"“{task.name}”环节没有可以办理的人员：{where}尚无{role_labels(task.roles)}账号，"
@@ -393,7 +380,7 @@ def first_review_by_author(task: ReviewStageTask, state, user) -> str:
     if user.pk not in {workflow_state.requested_by_id, getattr(page, "owner_id", None)}:
         return ""
     unit = unit_of(user)
-    editors = people([unit], [Role.EDITOR]).exclude(pk=user.pk).count() if unit else 0
+    editors = staff_of([unit], [Role.EDITOR]).exclude(pk=user.pk).count() if unit else 0
     from .routes import review_rules
 
     try:
@@ -610,11 +597,9 @@ def _close_notices(state) -> None:
     """The stage is done: the "waiting for you" notices about it are no longer news."""
     from django.urls import reverse
 
-    from .models import Notice
+    from govportal.notices.notifications import mark_read
 
-    Notice.objects.filter(url=reverse("publishing_review", args=[state.pk]), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_read(url=reverse("publishing_review", args=[state.pk]))
 
 
 def route_complete(workflow_state) -> list[str]:

@@ -19,6 +19,8 @@ from wagtail.models import Page, Site, TaskState, WorkflowState
 
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.notices.models import Notice
+from govportal.notices.notifications import read_now
 from govportal.portal.columns import home_for
 from govportal.portal.models import HomePage
 
@@ -29,7 +31,6 @@ from .models import (
     FeedSubscription,
     Incident,
     InterpretationDue,
-    Notice,
     RegisterEntry,
     ReviewDecision,
     Withdrawal,
@@ -229,8 +230,7 @@ def inbox(request):
             continue
         rows.append({"state": ts, "page": page, "task": ts.task, "waiting": timezone.now() - ts.started_at})
     notices = list(Notice.objects.filter(user=request.user)[:30])
-    unread = [n.pk for n in notices if n.read_at is None]
-    Notice.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    fresh = read_now(notices)
     mine = [
         (ws, _outcome(ws))
         for ws in WorkflowState.objects.filter(requested_by=request.user)
@@ -241,7 +241,7 @@ def inbox(request):
     return render(
         request,
         "publishing/inbox.html",
-        {"rows": rows, "notices": notices, "unread": set(unread), "mine": mine},
+        {"rows": rows, "notices": notices, "fresh": fresh, "mine": mine},
     )
 
 

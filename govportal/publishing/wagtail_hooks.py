@@ -24,11 +24,12 @@ from wagtail.models import TaskState
 
 from govportal.accounts.models import Role
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
+from govportal.notices.notifications import unread
 from govportal.search.indexing import index_page
 
 from . import views
 from .admin_views import feed_viewset, incident_viewset, webhook_viewset
-from .models import Incident, Notice, ReviewTaskState
+from .models import Incident, ReviewTaskState
 from .publication import can_withdraw, is_item
 
 REVIEW_ONLY = (
@@ -249,7 +250,7 @@ class WaitingPanel(Component):
     def render_html(self, parent_context=None):
         user = self.request.user
         states = list(TaskState.objects.reviewable_by(user).select_related("task", "workflow_state")[:8])
-        notices = list(Notice.objects.filter(user=user, read_at__isnull=True)[:5])
+        notices = list(unread(user)[:5])
         if not states and not notices:
             return ""
         rows = []

@@ -10,6 +10,7 @@ from wagtail.models import Page, Site
 
 from govportal import ratelimits
 from govportal.accounts.models import Unit
+from govportal.ratelimits import client_ip
 
 from . import analysis, registry
 from .forms import SearchForm
@@ -90,7 +91,7 @@ def _rate_limited(request, root):
 
     if not request.GET:
         return None
-    used = ratelimits.usage(request, "search", ratelimits.client_ip(request) or "-", increment=True)
+    used = ratelimits.usage(request, "search", client_ip(request) or "-", increment=True)
     if not used.exceeded:
         return None
     context = {

@@ -4,8 +4,8 @@ The rule is the loaded profile's ``[security] admin_networks`` (a list of addres
 e.g. ``["10.20.0.0/16", "192.168.1.0/24"]``; empty or absent: every network), with the article it comes
 from in ``[security] admin_networks_article``. The environment variable ``GOVPORTAL_ADMIN_NETWORKS``
 overrides the profile on one deployment (comma-separated; ``*`` for every network). The visitor's address
-is :func:`govportal.interaction.spam.client_ip` — REMOTE_ADDR, or the nearest untrusted address of
-X-Forwarded-For behind a proxy listed in ``GOVPORTAL_TRUSTED_PROXIES`` — the one helper the platform has.
+is :func:`client_ip` below — REMOTE_ADDR, or the nearest untrusted address of X-Forwarded-For behind a proxy
+listed in ``GOVPORTAL_TRUSTED_PROXIES`` — the one helper the platform has.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from django.core.management import call_command
 
 from govportal.interaction import workflow
 from govportal.interaction.deadlines import check_all
-from govportal.interaction.models import Letter, Notice
+from govportal.interaction.models import Letter
 from govportal.interaction.workflow import WorkflowError
+from govportal.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_one_extension_at_most_as_long_again_approved_by_the_centre(people, unit
     assert letter.due_date == date(2026, 11, 30) and letter.extended_workdays == 10
     with pytest.raises(WorkflowError, match="已经审批过"):
         workflow.decide_extension(ext, people.centre, False)
-    assert people.editor.interaction_notices.filter(kind="extension_decided").exists()
+    assert people.editor.notices.filter(kind="extension_decided").exists()
 
 
 def test_a_refused_extension_leaves_the_deadline(people, units, new_letter):
@@ -125,7 +126,7 @@ def test_due_soon_and_overdue_are_flagged_once_and_overdue_is_escalated(people, 
     assert letter.escalated_at is not None
     for person in (people.editor, people.leader, people.head, people.centre, people.host):
         notice = Notice.objects.get(user=person, letter=letter, kind="overdue")
-        assert "已超过办理期限（2026年11月09日）" in notice.text and "第二十条" in notice.text
+        assert "已超过办理期限（2026年11月09日）" in notice.title and "第二十条" in notice.title
     assert letter.events.filter(action="escalated").exists()
     assert check_all(date(2026, 11, 11))["overdue"] == 0
 

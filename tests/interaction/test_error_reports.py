@@ -9,9 +9,10 @@ import pytest
 
 from govportal.interaction import error_reports
 from govportal.interaction.deadlines import check_all
-from govportal.interaction.models import ErrorReport, ErrorState, Notice
+from govportal.interaction.models import ErrorReport, ErrorState
 from govportal.interaction.stats import error_report_stats
 from govportal.interaction.workflow import WorkflowError
+from govportal.notices.models import Notice
 
 from .conftest import solve_form
 
@@ -107,7 +108,7 @@ def test_late_forwarding_and_late_answers_are_flagged(client, qinzhou, people, u
     assert check_all(date(2026, 11, 3))["error_overdue"] == 0
     assert check_all(date(2026, 11, 4))["error_overdue"] == 1
     assert Notice.objects.filter(
-        user=people.centre, kind="error_overdue", text__contains="未在 1 个工作日内转办"
+        user=people.centre, kind="error_overdue", title__contains="未在 1 个工作日内转办"
     ).exists()
     clock.set(date(2026, 11, 4))
     error_reports.forward(report, people.centre, units("市教育局"))
@@ -116,7 +117,7 @@ def test_late_forwarding_and_late_answers_are_flagged(client, qinzhou, people, u
     assert check_all(date(2026, 11, 6))["error_overdue"] == 0
     assert check_all(date(2026, 11, 9))["error_overdue"] == 1
     assert Notice.objects.filter(
-        user=people.editor, kind="error_overdue", text__contains="未在 2 个工作日内处理回复"
+        user=people.editor, kind="error_overdue", title__contains="未在 2 个工作日内处理回复"
     ).exists()
     assert check_all(date(2026, 11, 10))["error_overdue"] == 0
 

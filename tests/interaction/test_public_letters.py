@@ -268,7 +268,7 @@ def test_the_writer_follows_the_letter_and_rates_the_answer(client, qinzhou, peo
     letter.refresh_from_db()
     assert letter.rating == "unsatisfied"
     # an unsatisfied writer is flagged to the centre
-    assert people.centre.interaction_notices.filter(kind="unsatisfied").exists()
+    assert people.centre.notices.filter(kind="unsatisfied").exists()
     again = client.post("/xinjian/chaxun/", {"grant": grant, "rating": "satisfied"}).content.decode()
     assert "您已经评价过" in again
 

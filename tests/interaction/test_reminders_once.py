@@ -9,7 +9,8 @@ import pytest
 
 from govportal.interaction import deadlines, workflow
 from govportal.interaction.deadlines import check_all
-from govportal.interaction.models import Letter, Notice
+from govportal.interaction.models import Letter
+from govportal.notices.models import Notice
 
 
 def _overdue_letter(people, units, new_letter, clock):

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from govportal.interaction import workflow
-from govportal.interaction.models import Faq, Notice
+from govportal.interaction.models import Faq
+from govportal.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_an_approved_reply_not_sent_out_is_flagged_to_the_centre_and_counts_late
     assert check_all(date(2026, 11, 5))["approved_waiting"] == 1
     assert check_all(date(2026, 11, 6))["approved_waiting"] == 0
     notice = Notice.objects.get(user=people.centre, kind="approved_overdue", letter=letter)
-    assert "尚未发布给来信人" in notice.text and "第二十条" in notice.text
+    assert "尚未发布给来信人" in notice.title and "第二十条" in notice.title
     assert Notice.objects.filter(user=people.host, kind="approved_overdue").exists()
     # The centre's list shows it overdue, and the dashboard counts it.
     # (signed in on that day: a back-office session ends after 30 idle minutes)
@@ -102,9 +103,11 @@ def test_a_deadline_into_a_year_without_holiday_data_carries_a_warning(
     workflow.dispatch(letter, people.centre, units("市教育局"))
     letter.refresh_from_db()
     assert letter.due_date.year == 2027
-    warning = "2027年尚无法定节假日数据，期限按周一至周五计算，请管理员录入节假日安排"
+    warning = (
+        "2027年无节假日数据，按周一至周五计算，请网站管理员在后台“节假日安排”中录入国务院办公厅公布的放假安排"
+    )
     assert LetterEvent.objects.filter(letter=letter, text__contains=warning).exists()
-    assert Notice.objects.filter(user=people.editor, kind="dispatched", text__contains=warning).exists()
+    assert Notice.objects.filter(user=people.editor, kind="dispatched", title__contains=warning).exists()
     client.force_login(people.centre)
     html = client.get("/admin/letters/centre/").content.decode()
     assert warning in html
@@ -191,7 +194,7 @@ def test_an_application_left_unconfirmed_is_flagged_and_the_real_deadline_still_
     assert check_all(date(2026, 11, 4))["disclosure_unconfirmed"] == 1
     assert check_all(date(2026, 11, 5))["disclosure_unconfirmed"] == 0  # once
     notice = Notice.objects.get(user=people.editor, kind="disclosure_unconfirmed")
-    assert req.code in notice.text and "《政府信息公开条例》第三十一条" in notice.text
+    assert req.code in notice.title and "《政府信息公开条例》第三十一条" in notice.title
     clock.set(date(2026, 11, 5))
     req.refresh_from_db()
     flow.confirm_receipt(req, people.editor)
@@ -215,7 +218,7 @@ def test_a_correction_period_that_passed_is_flagged(people, units, clock):
 
     assert check_all(add_workdays(due, 1))["disclosure_correction_overdue"] == 1
     notice = Notice.objects.get(user=people.editor, kind="disclosure_correction_overdue")
-    assert "逾期不补正" in notice.text and "第三十条" in notice.text
+    assert "逾期不补正" in notice.title and "第三十条" in notice.title
 
 
 def _detail(client, user, letter, **post):

@@ -7,12 +7,12 @@ import pytest
 from govportal.interaction.rules import letter_rules
 from govportal.interaction.spam import (
     check_answer,
-    client_ip,
     cn_number,
     issue_token,
     question_for,
     read_token,
 )
+from govportal.ratelimits import client_ip
 
 
 def test_the_captcha_question_in_words_has_the_same_answer_as_the_image():
@@ -33,7 +33,8 @@ def test_client_ip_behind_a_trusted_proxy(rf, settings):
     settings.GOVPORTAL_TRUSTED_PROXIES = "10.0.0.0/8"
     assert client_ip(request) == "203.0.113.7"
     spoofed = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert client_ip(spoofed) == "198.51.100.1"
+    assert client_ip(spoofed) == "198.51.100.1"  # an untrusted peer's own header is ignored
+    assert client_ip(None) is None
 
 
 @pytest.mark.django_db

@@ -57,7 +57,7 @@ def test_an_error_status_fails_and_a_closed_port_fails(site):
 
 def test_two_failures_in_a_row_raise_one_outage_alert_resolved_on_recovery(db, site, make_person):
     from govportal.monitoring.models import Alert, AlertState, ProbeResult, ProbeTarget
-    from govportal.publishing.models import Notice
+    from govportal.notices.models import Notice
 
     operator = make_person("市人民政府办公室电子政务中心", "operator")
     target = ProbeTarget.objects.create(locality="qinzhou", name="首页", url=site + "/gone")

@@ -57,7 +57,7 @@ def test_a_published_page_is_fingerprinted_and_an_altered_copy_is_a_critical_ale
     from govportal.monitoring.inspection import inspect
     from govportal.monitoring.models import Alert, PageFingerprint
     from govportal.monitoring.tamper import render
-    from govportal.publishing.models import Notice
+    from govportal.notices.models import Notice
 
     operator = make_person("市人民政府办公室电子政务中心", "operator")
     with django_capture_on_commit_callbacks(execute=True):

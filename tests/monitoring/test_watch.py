@@ -122,7 +122,7 @@ def test_a_visitor_without_a_unit_cannot_see_the_board(client, django_user_model
 
 
 def notices(user):
-    from govportal.publishing.models import Notice
+    from govportal.notices.models import Notice
 
     return list(Notice.objects.filter(user=user).values_list("title", flat=True))
 
@@ -162,7 +162,7 @@ def test_reminder_then_escalation_editor_leader_host_office_each_once(qinzhou, m
 
 
 def test_the_profile_article_is_cited_in_the_reminder(qinzhou, make_person, edu_column, put):
-    from govportal.publishing.models import Notice
+    from govportal.notices.models import Notice
 
     editor = make_person("市教育局", "editor")
     put(edu_column, date(2026, 11, 2))

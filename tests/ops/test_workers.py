@@ -121,8 +121,8 @@ def test_a_job_whose_worker_died_is_put_back_and_its_reminders_go_out_once(
     from rq.job import JobStatus
     from rq.registry import StartedJobRegistry
 
-    from govportal.interaction.models import Notice
     from govportal.interaction.tasks import check_deadlines
+    from govportal.notices.models import Notice
 
     letter = _overdue_letter(qinzhou, make_person, monkeypatch)
     result = check_deadlines.enqueue()

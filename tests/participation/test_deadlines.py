@@ -131,7 +131,7 @@ def test_results_cannot_be_published_before_closing(survey):
 
 
 def test_reminders_go_to_the_owning_unit_once_a_day(survey, people):
-    from govportal.publishing.models import Notice
+    from govportal.notices.models import Notice
 
     page = survey(opens=-60, closes=-40)
     on = page.results_due + timedelta(days=1)

@@ -11,10 +11,11 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from django.urls import reverse
 
+from govportal.notices.models import Notice
 from govportal.portal.models import RepostPage
 from govportal.publishing.feeds_in import FeedError, import_feed, parse
 from govportal.publishing.feeds_out import send_pending, verify
-from govportal.publishing.models import FeedEntry, FeedSubscription, Notice, WebhookDelivery, WebhookEndpoint
+from govportal.publishing.models import FeedEntry, FeedSubscription, WebhookDelivery, WebhookEndpoint
 from tests.conftest import column
 
 from .conftest import approve_all, current, submit, text

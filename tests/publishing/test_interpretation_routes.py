@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from govportal.notices.models import Notice
 from govportal.portal.models import InterpretationPage, PolicyDocumentPage
 from govportal.publishing.interpretation import send_reminders
-from govportal.publishing.models import InterpretationDue, Notice
+from govportal.publishing.models import InterpretationDue
 from govportal.publishing.routes import RouteError, review_rules, rules_from_sections
 
 from .conftest import CLEAN_BODY, approve_all, current, submit, text

@@ -10,7 +10,8 @@ from django.urls import reverse
 from wagtail.models import TaskState, WorkflowState
 
 from govportal.accounts.models import Unit
-from govportal.publishing.models import Notice, ReviewDecision
+from govportal.notices.models import Notice
+from govportal.publishing.models import ReviewDecision
 
 from .conftest import approve_all, current, review, submit, text
 
@@ -106,7 +107,9 @@ def test_approval_needs_every_checklist_item_ticked(client, people, draft):
     assert current(page).task.name == "初审初校"
 
 
-def test_rejection_returns_the_item_to_the_editor_with_reasons(client, people, draft):
+def test_rejection_returns_the_item_to_the_editor_with_reasons(
+    client, people, draft, django_capture_on_commit_callbacks
+):
     page = draft(user=people.editor)
     submit(page, people.editor)
     approve_all(client, page, people.editor)
@@ -114,7 +117,8 @@ def test_rejection_returns_the_item_to_the_editor_with_reasons(client, people, d
 
     assert review(client, people.chief, page, "reject").status_code == 200  # a reason is required
     assert current(page).status == TaskState.STATUS_IN_PROGRESS
-    review(client, people.chief, page, "reject", comment="第二段日期有误，请核实后修改。")
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves once the decision is committed
+        review(client, people.chief, page, "reject", comment="第二段日期有误，请核实后修改。")
     page.refresh_from_db()
     assert page.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert not page.live
@@ -268,11 +272,12 @@ def test_one_person_cannot_sign_two_stages(client, people, draft, make_person):
     assert page.live
 
 
-def test_reviewers_are_told_what_waits_for_them(client, people, draft):
+def test_reviewers_are_told_what_waits_for_them(client, people, draft, django_capture_on_commit_callbacks):
     page = draft()
     mail.outbox.clear()
     submit(page, people.editor)
-    approve_all(client, page, people.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(client, page, people.editor)
     notice = Notice.objects.get(user=people.chief, kind="review")
     assert page.title in notice.title and "科室审核" in notice.title
     assert notice.url == reverse("publishing_review", args=[current(page).pk])

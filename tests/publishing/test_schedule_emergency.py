@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.accounts.models import Unit
+from govportal.notices.models import Notice
 from govportal.publishing.emergency import deadlines, emergency_rules, send_warnings
-from govportal.publishing.models import Incident, JobRun, Notice, RegisterEntry
+from govportal.publishing.models import Incident, JobRun, RegisterEntry
 from govportal.publishing.schedule import JOBS, run_due, run_job
 
 from .conftest import approve_all, submit, text

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from govportal.exports import csv_bytes, csv_cell, formula_like, new_workbook, workbook_bytes
+from govportal.exports import csv_bytes, csv_cell, formula_like, new_workbook, sheets_bytes, workbook_bytes
 from govportal.portal.data_tables import parse_rows, rows_from_text
 from govportal.portal.models import DataReleasePage
 from tests.conftest import column
@@ -125,3 +127,50 @@ def test_registry_export(client, qinzhou, admin):
     client.force_login(admin)
     data = client.get(reverse("textcheck_registry_export")).content
     assert xlsx_problems(data) == [] and {DDE, HYPERLINK} <= xlsx_texts(data)
+
+
+# --- the payloads of issue 14, through each way the helper is called -------------------------------------------
+
+ISSUE_14 = ('=HYPERLINK("http://evil","x")', "＝1+1", "@SUM(A1)")
+
+
+def _sheet_from_cells(payload):
+    wb = new_workbook()
+    wb.active.append(["标题", payload])
+    wb.active["C1"] = payload  # a cell set directly, as the register and the column table do
+    return workbook_bytes(wb)
+
+
+@pytest.mark.parametrize("payload", ISSUE_14)
+@pytest.mark.parametrize(
+    "build",
+    [_sheet_from_cells, lambda p: sheets_bytes([("表", [["标题"], [p]])])],
+    ids=["workbook_bytes", "sheets_bytes"],
+)
+def test_every_xlsx_path_keeps_the_payload_as_typed_text(build, payload):
+    from openpyxl import load_workbook
+
+    data = build(payload)
+    assert xlsx_problems(data) == []
+    cells = [c for ws in load_workbook(io.BytesIO(data)).worksheets for row in ws.iter_rows() for c in row]
+    hit = [c for c in cells if c.value == payload]
+    assert hit and all(c.data_type == "s" and c.quotePrefix for c in hit)  # shown as typed, never run
+
+
+@pytest.mark.parametrize("payload", ISSUE_14)
+def test_csv_keeps_the_payload_behind_a_quote(payload):
+    data = csv_bytes([["标题"], [payload]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert csv_problems(data) == [] and rows[1] == ["'" + payload]
+
+
+def test_dead_links_export(client, qinzhou, admin):
+    from govportal.monitoring.models import LinkCheckRun, LinkSource, LinkTarget
+
+    run = LinkCheckRun.objects.create(locality="qinzhou", status="done")
+    target = LinkTarget.objects.create(run=run, url=HYPERLINK, state="dead", error=DDE, status=404)
+    LinkSource.objects.create(target=target, page=qinzhou, column=qinzhou)
+    client.force_login(admin)
+    response = client.get(reverse("monitoring_links"), {"format": "xlsx", "home": qinzhou.pk})
+    assert response.status_code == 200
+    assert xlsx_problems(response.content) == [] and {DDE, HYPERLINK} <= xlsx_texts(response.content)

@@ -3,7 +3,7 @@
 
 From ``remind_workdays`` working days before a deadline until the deadline itself, every report of the year
 just ended that is not yet published gets one reminder (a back-office notice and an e-mail through
-``govportal.publishing.notifications.notify``): a department's staff for its disclosure report, the host
+``govportal.notices.notifications.notify``): a department's staff for its disclosure report, the host
 office and site administrators for the government's report and the portal's website report, a sub-site's
 unit for its website report. Each report is reminded once (``reminded_on``).
 """
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES, Role, Unit
-from govportal.interaction.deadlines import staff_users
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
 from govportal.portal.models import HomePage
-from govportal.publishing.notifications import notify
 
 from . import figures
 from .models import DisclosureReport, WebsiteReport
@@ -28,7 +28,7 @@ OVERSIGHT = (Role.HOST_OFFICE, Role.SITE_ADMIN)
 
 
 def _people(locality: str, unit=None, roles=()):
-    return staff_users(locality=locality, unit=unit, roles=roles)
+    return list(staff_of(unit, roles, locality=locality))
 
 
 def _in_window(rules, kind: str, year: int, on: date) -> bool:

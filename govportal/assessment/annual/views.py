@@ -16,6 +16,7 @@ from govportal.accounts.permissions import unit_of
 from govportal.exports import XLSX_CONTENT_TYPE
 from govportal.interaction.permissions import is_oversight, is_superuser
 from govportal.interaction.views import site_locality
+from govportal.portal.calendar import holiday_warning
 from govportal.portal.models import HomePage
 
 from . import disclosure as dis
@@ -121,7 +122,7 @@ def index(request):
             "department_due": rules.due("department", year),
             "government_due": rules.due("government", year),
             "website_remind": website_remind,
-            "fallback": fallback,
+            "fallback": holiday_warning(fallback),
         },
     )
 

@@ -11,7 +11,7 @@ import pytest
 from govportal.assessment.annual.models import DisclosureReport
 from govportal.assessment.annual.reminders import remind
 from govportal.assessment.annual.rules import annual_rules
-from govportal.publishing.models import Notice
+from govportal.notices.models import Notice
 from govportal.publishing.schedule import job
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ that stand for a fixed list of units.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -55,6 +56,9 @@ __all__ = [
 ]
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+# More folders of profiles (os.pathsep-separated), searched after the shipped ones: the localities of a
+# provincial platform that are not shipped with the code (one folder per locality, as above).
+PROFILES_PATH_ENV = "GOVPORTAL_PROFILES_PATH"
 PROFILE_FILE = "profile.toml"
 COLUMNS_FILE = "columns.tsv"
 
@@ -643,8 +647,16 @@ def available_profiles(directory: Path | str | None = None) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / PROFILE_FILE).is_file())
 
 
+def _profile_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(PROFILES_PATH_ENV, "").split(os.pathsep) if p]
+    return [PROFILES_DIR, *extra]
+
+
 def _profile_dir(code_or_path: str | Path) -> Path:
     if isinstance(code_or_path, str) and _SLUG.match(code_or_path):
+        for base in _profile_dirs():
+            if (base / code_or_path / PROFILE_FILE).is_file():
+                return base / code_or_path
         return PROFILES_DIR / code_or_path
     p = Path(code_or_path)
     return p.parent if p.name == PROFILE_FILE else p

@@ -181,8 +181,9 @@ def insert(cursor, table: str, cols: list[str], data: list[list]) -> None:
 
     fixed = [[Jsonb(v) if isinstance(v, (dict, list)) else v for v in r] for r in data]
     names = ", ".join(f'"{c}"' for c in cols)
-    marks = ", ".join(["%s"] * len(cols))
-    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", fixed)
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for r in fixed:
+            copy.write_row(r)
 
 
 class Template:
@@ -440,6 +441,8 @@ def make_items(code: str, n: int, gen, rng: random.Random) -> int:
     c = connection.cursor()
     ids = next_ids(c, "wagtailcore_page", n)
     counts = {col.pk: col.numchild for col in leaves}
+    unit_ids = {col.pk: [u.pk for u in col.units.all()] for col in leaves}
+    title_seg: dict[str, str] = {}
     pages, extra, entries = [], [], []
     analysis = gen.analysis
     for k in range(n):
@@ -453,7 +456,7 @@ def make_items(code: str, n: int, gen, rng: random.Random) -> int:
         body_seg = " " + " ".join(s[1] for s in sentences) + " "
         days = int(2900 * (1 - rng.random() ** 1.6))
         date = NOW - dt.timedelta(days=days, minutes=rng.randint(0, 600))
-        col_units = [u.pk for u in col.units.all()]
+        col_units = unit_ids[col.pk]
         unit = col_units[0] if col_units and rng.random() < 0.8 else rng.choice(site_units)
         slug = f"t{date:%Y%m%d}_{pk}"
         path = col.path + _step(counts[col.pk])
@@ -511,7 +514,7 @@ def make_items(code: str, n: int, gen, rng: random.Random) -> int:
                 path,
                 url_path,
                 title,
-                analysis.segment(title, unigrams=True),
+                title_seg.get(title) or title_seg.setdefault(title, analysis.segment(title, unigrams=True)),
                 text,
                 body_seg,
                 f" {' '.join(facets)} ",

@@ -61,7 +61,8 @@ PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
 def installed_profiles_dir() -> Path:
     """Where profiles brought by ``govportal site-import`` are kept (a site moved from another platform, or
     a copy under a new code): ``$GOVPORTAL_PROFILES_DIR``, else ``$GOVPORTAL_HOME/profiles``. A code is
-    looked up among the shipped profiles first, then here."""
+    looked up among the shipped profiles first, then here. Also where a provincial platform keeps the profiles
+    of localities not shipped with the code (benchmarks/province_data.py writes its 1,000 there)."""
     configured = os.environ.get("GOVPORTAL_PROFILES_DIR")
     if configured:
         return Path(configured)

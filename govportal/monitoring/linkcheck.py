@@ -42,6 +42,7 @@ TIMEOUT = 10.0
 RETRIES = 1
 BATCH = 2000
 MAX_REDIRECTS = 5
+ROBOTS_TIMEOUT = 5.0  # seconds for a host's robots.txt, at least (fetched once per host and run)
 
 _HREF = re.compile(r"""<a\b[^>]*?\bhref=["']([^"'#]+)""", re.I)
 _PAGE_LINK = re.compile(r"""<a\b[^>]*?linktype=["']page["'][^>]*?\bid=["'](\d+)""", re.I)
@@ -250,6 +251,9 @@ class Checker:
         return rp is None or rp.can_fetch(USER_AGENT, url)
 
     async def _fetch_robots(self, base: str):
+        # Fetched once per host and obeyed for all its links: a busy host (or a busy checker) answering it in
+        # more than the links' timeout must not make every disallowed link be checked anyway.
+        timeout = max(self.timeout, ROBOTS_TIMEOUT)
         parts = urlsplit(base)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         ctx = ssl.create_default_context() if parts.scheme == "https" else None
@@ -258,14 +262,14 @@ class Checker:
                 asyncio.open_connection(
                     parts.hostname, port, ssl=ctx, server_hostname=parts.hostname if ctx else None
                 ),
-                self.timeout,
+                timeout,
             )
             writer.write(
                 f"GET /robots.txt HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: {USER_AGENT}\r\n"
                 f"Connection: close\r\n\r\n".encode()
             )
             await writer.drain()
-            data = await asyncio.wait_for(reader.read(512 * 1024), self.timeout)
+            data = await asyncio.wait_for(reader.read(512 * 1024), timeout)
             writer.close()
         except (TimeoutError, OSError, ValueError):
             return None

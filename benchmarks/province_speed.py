@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -45,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import search_speed  # noqa: E402  (benchmarks/ on the path above)
+
 RESULTS = ROOT / "benchmarks" / "RESULTS-province.md"
 PASSWORD = "Bench@2026pw"
 
@@ -57,19 +58,6 @@ def pct(values, p):
     f = int(k)
     c = min(f + 1, len(values) - 1)
     return values[f] + (values[c] - values[f]) * (k - f)
-
-
-def machine() -> str:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}), {kb / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}"
 
 
 def load() -> str:
@@ -527,7 +515,7 @@ def render_report(args, started, load_start, load_end, counts, res) -> str:
     L = [
         f"## {started:%Y-%m-%d %H:%M} UTC — {n_sites:,} sites, {n_items:,} items",
         "",
-        f"Machine: {machine()}; PostgreSQL {_pg_version()}. Load average (1/5/15 min) at start {load_start}, at end {load_end} "
+        f"Machine: {search_speed.machine(with_load=False)}; PostgreSQL {_pg_version()}. Load average (1/5/15 min) at start {load_start}, at end {load_end} "
         "(2 cores shared with other engineers' test runs).",
         "",
         f"Command: {cmd}",

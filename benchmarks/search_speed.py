@@ -124,7 +124,8 @@ VALIDITY = [("有效", 85), ("已修改", 5), ("已废止", 7), ("已失效", 3)
 PUNCT = "，，，，。。、；"
 
 
-def machine() -> str:
+def machine(with_load: bool = True) -> str:
+    """The machine a benchmark ran on, for its results (the other scripts import this one)."""
     cpu = platform.processor() or ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -140,7 +141,8 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}){mem}, Python {platform.python_version()}, load {load:.1f} at start"
+    text = f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}){mem}, Python {platform.python_version()}"
+    return text + (f", load {load:.1f} at start" if with_load else "")
 
 
 # --- generation ---------------------------------------------------------------------------------------------

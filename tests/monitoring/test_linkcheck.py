@@ -36,6 +36,9 @@ class _Ext(BaseHTTPRequestHandler):
             self.send_response(200)
             self.end_headers()
             if body:
+                # The body a moment after the headers, as a busy server sends it: the checker must read on
+                # (it once parsed only the first packet, found no rule and checked the disallowed link).
+                time.sleep(0.1)
                 self.wfile.write(b"User-agent: *\nDisallow: /private/\n")
             return
         if self.path.startswith("/dead"):

@@ -81,9 +81,9 @@ from govportal.rules.profile import (
     COLUMNS_FILE,
     PROFILE_FILE,
     ProfileError,
-    _profile_dir,
     installed_profiles_dir,
     load_profile,
+    profile_dir,
 )
 from govportal.security.uploads import UploadRefused, check_upload, document_kind, kind
 
@@ -461,7 +461,7 @@ def export_site(site_ref, out, *, with_staff: bool = False) -> Summary:
 
     if locality:
         try:
-            folder = _profile_dir(locality)
+            folder = profile_dir(locality)
         except Exception:
             folder = None
         for name in (PROFILE_FILE, COLUMNS_FILE):

@@ -26,20 +26,26 @@ responsible-unit resolver), :mod:`.columns_table` (the column table) and :mod:`.
 ``profile.toml``). Import from ``govportal.rules.profile`` itself: this module is the one public entry.
 """
 
-# ``X as X``: imported by the rest of the platform, though not in ``__all__`` (as before the package split).
 from .columns_table import COLUMN_FIELDS, column_rows, parse_column_rows, read_columns_tsv, write_columns_tsv
-from .loader import Profile, load_profile
-from .loader import profile_section as profile_section
-from .locate import COLUMNS_FILE as COLUMNS_FILE
-from .locate import PROFILE_FILE as PROFILE_FILE
-from .locate import PROFILES_DIR, available_profiles
-from .locate import _profile_dir as _profile_dir
-from .locate import installed_profiles_dir as installed_profiles_dir
+from .loader import Profile, load_profile, profile_section
+from .locate import (
+    COLUMNS_FILE,
+    PROFILE_FILE,
+    PROFILES_DIR,
+    available_profiles,
+    installed_profiles_dir,
+    profile_dir,
+)
 from .problems import Problem, ProfileError
 from .specs import LOCALITY_LEVELS, SUPPLY_METHODS, UNIT_KINDS, ColumnSpec, UnitSpec
 from .units import split_responsible
 
 __all__ = [
+    "COLUMNS_FILE",
+    "PROFILE_FILE",
+    "installed_profiles_dir",
+    "profile_dir",
+    "profile_section",
     "COLUMN_FIELDS",
     "LOCALITY_LEVELS",
     "PROFILES_DIR",

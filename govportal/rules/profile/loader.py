@@ -13,7 +13,7 @@ from govportal.rules import credit_code as credit_codes
 from govportal.rules.frequency import Frequency, FrequencyError, parse_frequency
 
 from .columns_table import COLUMN_FIELDS, column_rows, parse_column_rows, read_columns_tsv
-from .locate import _SLUG, COLUMNS_FILE, PROFILE_FILE, _profile_dir, available_profiles
+from .locate import _SLUG, COLUMNS_FILE, PROFILE_FILE, available_profiles, profile_dir
 from .problems import Problem, ProfileError
 from .specs import LOCALITY_LEVELS, UNIT_KINDS, ColumnSpec, UnitSpec
 from .units import _key, _unit_index
@@ -110,7 +110,7 @@ def load_profile(code_or_path: str | Path) -> Profile:
     """Load and validate a profile: a shipped code ("qinzhou") or a folder (or its profile.toml).
 
     Raises :class:`ProfileError` listing every problem of both files."""
-    folder = _profile_dir(code_or_path)
+    folder = profile_dir(code_or_path)
     toml_path = folder / PROFILE_FILE
     if not toml_path.is_file():
         known = "、".join(available_profiles()) or "无"

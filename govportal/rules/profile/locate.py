@@ -35,7 +35,7 @@ def available_profiles(directory: Path | str | None = None) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / PROFILE_FILE).is_file())
 
 
-def _profile_dir(code_or_path: str | Path) -> Path:
+def profile_dir(code_or_path: str | Path) -> Path:
     if isinstance(code_or_path, str) and _SLUG.match(code_or_path):
         shipped = PROFILES_DIR / code_or_path
         installed = installed_profiles_dir() / code_or_path

@@ -195,7 +195,7 @@ class Template:
         from wagtail.models import Page, Site
 
         from govportal.portal.columns import home_for
-        from govportal.portal.views import item_models
+        from govportal.portal.listing import item_models
 
         self.code = code
         home = home_for(code)

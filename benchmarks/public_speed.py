@@ -192,8 +192,8 @@ def bulk_items(target: int, out=print) -> float:
     from wagtail.models import Locale, Page
 
     from govportal.portal.columns import home_for, main_columns
+    from govportal.portal.listing import item_models
     from govportal.portal.models import ArticlePage
-    from govportal.portal.views import item_models
 
     started = time.perf_counter()
     have = sum(m.objects.count() for m in item_models())
@@ -343,7 +343,7 @@ def bulk_items(target: int, out=print) -> float:
     from govportal.publishing.schedule import database_statistics
 
     database_statistics()  # what the daily database_statistics job does after an import like this
-    from govportal.portal.views import forget_kinds
+    from govportal.portal.listing import forget_kinds
 
     for c in leaves:
         forget_kinds(c.path)
@@ -745,8 +745,8 @@ def visible_text(got: dict) -> str:
 
 def files_per_publish(site, news, target: int) -> dict:
     """Publish one item and withdraw it, counting what static publishing wrote, removed and left alone."""
+    from govportal.portal.listing import item_models
     from govportal.portal.models import ArticlePage
-    from govportal.portal.views import item_models
     from govportal.publishing import static_site
     from govportal.publishing.models import PublishedFile
 

@@ -25,9 +25,9 @@ from wagtail.models import Page, Site
 
 from govportal import ratelimits
 from govportal.accounts.models import Unit
+from govportal.portal.listing import public_only
 from govportal.portal.models import ITEM_KINDS, ColumnPage, PortalSettings, Validity
 from govportal.portal.models import PolicyDocumentPage as Document
-from govportal.portal.views import public_only
 from govportal.search.models import SearchEntry
 
 from . import cursors, data, tokens

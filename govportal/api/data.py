@@ -3,7 +3,7 @@
 - items: the search index's entries (``search.models.SearchEntry``), which hold exactly the live items
   outside view-restricted sections (withdrawn, expired, draft and protected items have none); a detail is
   read again from its page and refused unless it is still live and public;
-- columns: live columns outside view-restricted sections (``portal.views.public_only``);
+- columns: live columns outside view-restricted sections (``portal.listing.public_only``);
 - letters: only those made public, with the public title, text and reply (personal data already removed
   by the hotline centre) and nothing else of the letter;
 - statistics: the letter and error-report figures of the public statistics page
@@ -27,8 +27,8 @@ from wagtail.models import Page, Site
 
 from govportal.interaction.models import Letter, Publication
 from govportal.interaction.stats import error_report_stats, public_letter_stats
+from govportal.portal.listing import public_only
 from govportal.portal.models import ColumnPage, HomePage, ItemPage
-from govportal.portal.views import public_only
 from govportal.search import analysis, listing
 from govportal.search.engine import Match, engine_for
 from govportal.search.indexing import is_item_class, is_public

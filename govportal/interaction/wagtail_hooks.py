@@ -12,7 +12,12 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from govportal.accounts.permissions import unit_of
 
-from . import admin_views
+from .admin_views.access_log import access_log
+from .admin_views.disclosures import disclosure_detail, disclosure_list, disclosure_report
+from .admin_views.errors import error_detail, error_list
+from .admin_views.faqs import faq_admin, faq_edit
+from .admin_views.letters import attachment, centre_list, home_redirect, letter_detail, unit_list
+from .admin_views.statistics import statistics
 from .permissions import (
     centre_locality,
     error_centre_locality,
@@ -29,21 +34,21 @@ class InteractionViewSet(ViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("", admin_views.home_redirect, name="home"),
-            path("centre/", admin_views.centre_list, name="centre"),
-            path("unit/", admin_views.unit_list, name="unit"),
-            path("letter/<int:pk>/", admin_views.letter_detail, name="letter"),
-            path("attachment/<int:pk>/", admin_views.attachment, name="attachment"),
-            path("statistics/", admin_views.statistics, name="statistics"),
-            path("faq/", admin_views.faq_admin, name="faqs"),
-            path("faq/new/", admin_views.faq_edit, name="faq_new"),
-            path("faq/<int:pk>/", admin_views.faq_edit, name="faq_edit"),
-            path("access-log/", admin_views.access_log, name="access_log"),
-            path("errors/", admin_views.error_list, name="errors"),
-            path("errors/<int:pk>/", admin_views.error_detail, name="error"),
-            path("disclosure/", admin_views.disclosure_list, name="disclosures"),
-            path("disclosure/<int:pk>/", admin_views.disclosure_detail, name="disclosure"),
-            path("disclosure/report/", admin_views.disclosure_report, name="disclosure_report"),
+            path("", home_redirect, name="home"),
+            path("centre/", centre_list, name="centre"),
+            path("unit/", unit_list, name="unit"),
+            path("letter/<int:pk>/", letter_detail, name="letter"),
+            path("attachment/<int:pk>/", attachment, name="attachment"),
+            path("statistics/", statistics, name="statistics"),
+            path("faq/", faq_admin, name="faqs"),
+            path("faq/new/", faq_edit, name="faq_new"),
+            path("faq/<int:pk>/", faq_edit, name="faq_edit"),
+            path("access-log/", access_log, name="access_log"),
+            path("errors/", error_list, name="errors"),
+            path("errors/<int:pk>/", error_detail, name="error"),
+            path("disclosure/", disclosure_list, name="disclosures"),
+            path("disclosure/<int:pk>/", disclosure_detail, name="disclosure"),
+            path("disclosure/report/", disclosure_report, name="disclosure_report"),
         ]
 
 

@@ -13,8 +13,8 @@ class PortalConfig(AppConfig):
 
         from .columns import home_for
         from .models import ColumnPage, ItemPage
+        from .navigation import column_tree
         from .signals import connect
-        from .views import column_tree
 
         connect()
         register_site_home(home_for)  # site-wide roles' page permissions sit on their site's home page

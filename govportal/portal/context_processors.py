@@ -9,7 +9,7 @@ def portal(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"site_name": "", "nav_channels": []}
-    from .views import nav_for
+    from .navigation import nav_for
 
     return {
         "site_name": site.site_name or site.root_page.title,

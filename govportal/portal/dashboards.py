@@ -46,7 +46,7 @@ def columns_due(columns, today: date | None = None) -> list[ColumnDue]:
     update is due, most urgent first. A few queries whatever the number of columns."""
 
     from .index_numbers import home_of
-    from .views import item_models
+    from .listing import item_models
 
     today = today or timezone.localdate()
     columns = [c for c in columns if c.frequency]

@@ -1303,7 +1303,7 @@ class SpecialTopicPage(GovAddressRouteMixin, ItemPage):
         return bool(self.banner_id)
 
     def get_context(self, request, *args, **kwargs):
-        from .views import latest_rows
+        from .listing import latest_rows
 
         context = super().get_context(request, *args, **kwargs)
         context["own_items"] = latest_rows(self, 10)

@@ -38,7 +38,7 @@ def forget_item_kinds(sender, instance=None, **kwargs) -> None:
     column of its site (``views.kinds_below``) may be out of date."""
     from wagtail.models import Page
 
-    from .views import forget_kinds
+    from .listing import forget_kinds
 
     if isinstance(instance, Page) and instance.path:
         from django.db import transaction

@@ -1,10 +1,6 @@
-"""Public pages: the context each page type needs, lists of items of every kind, the disclosure catalogue,
-the site map, sitemap.xml and the feeds.
-
-Items of different kinds live in different tables; a list that mixes them (a column, the home page, a
-feed, the catalogue) takes one UNION query of (id, date) over the kinds, then fetches the page of items
-it shows. The number of queries therefore depends on the number of kinds, never on the number of items or
-columns.
+"""Public pages: the context each page type needs (the home page, a column, service guides, the disclosure
+section), the disclosure catalogue, the site map, sitemap.xml, the feeds and the favicon. The lists come
+from ``listing``, the columns and the navigation from ``navigation``.
 """
 
 from __future__ import annotations
@@ -14,23 +10,53 @@ from datetime import datetime, time
 from pathlib import Path
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape, strip_tags
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from govportal.accounts.models import Unit
 from govportal.search.analysis import document_key
-from govportal.search.listing import Sequence, items, latest, newest_columns
+from govportal.search.listing import items, newest_columns
 from govportal.search.service import entry_url
 
 from . import registry
+from .columns import main_columns
+from .index_numbers import TOPIC_CLASSES, scheme_for
+from .listing import (
+    BLOCK_ITEMS,
+    bucketed_latest,
+    indexed_latest,
+    item_models,
+    join_page,
+    latest_items,
+    latest_rows,
+    paginate_items,
+    paginate_rows,
+    public_only,
+    published,
+    published_below_sql,
+    quoter,
+    sql_rows,
+)
+from .models import (
+    SERVICE_THEMES,
+    ArticlePage,
+    Audience,
+    ColumnPage,
+    HomePage,
+    InterpretationPage,
+    ServiceGuidePage,
+    SpecialTopicPage,
+    SubsiteHomePage,
+    SupplyMethod,
+)
+from .navigation import child_columns, site_home, tree_refs
 
-ITEMS_PER_PAGE = 20
-BLOCK_ITEMS = 6
 SERVICE_THEME_ALIASES = {
     "社保": "社会保障",
     "社会保险": "社会保障",
@@ -46,84 +72,7 @@ SERVICE_THEME_ALIASES = {
 }
 
 
-# --- items of every kind ------------------------------------------------------------------------------
-
-
-def item_models() -> list:
-    """The concrete item kinds, in the order of ``models.ITEM_KINDS``."""
-    from django.apps import apps
-
-    from .models import ITEM_KINDS
-
-    return [apps.get_model(label) for label in ITEM_KINDS]
-
-
-def public_only(qs):
-    """``qs`` without the pages in a view-restricted section (password, login or groups: the restricted
-    page and everything below it), what ``PageQuerySet.public()`` does. The restricted sections are read
-    when the statement is built, in one plain statement (a restriction added in another process counts
-    at once); a site without any, the usual case, gets no condition at all. As a subquery the condition
-    cost more to build than all the rest of the home page's statements."""
-    paths = restricted_paths(qs.db)
-    if not paths:
-        return qs
-    hidden = Q()
-    for path in paths:
-        hidden |= Q(path__startswith=path)
-    return qs.exclude(hidden)
-
-
-def restricted_paths(using: str = "default") -> list[str]:
-    """Tree paths of the pages that carry a view restriction."""
-    from django.db import connections
-    from wagtail.models import PageViewRestriction
-
-    conn = connections[using]
-    qn = conn.ops.quote_name
-    restriction, page = PageViewRestriction._meta, Page._meta
-    # Driven by the (small) restriction table: written as a join, SQLite without statistics scanned every
-    # page of the tree first (22 ms at 200,000 items, on every list rendered).
-    sql = (
-        f"SELECT DISTINCT p.{qn(page.get_field('path').column)} FROM {qn(page.db_table)} p"
-        f" WHERE p.{qn(page.pk.column)} IN"
-        f" (SELECT r.{qn(restriction.get_field('page').column)} FROM {qn(restriction.db_table)} r)"
-    )
-    with conn.cursor() as c:
-        c.execute(sql)
-        return [row[0] for row in c.fetchall()]
-
-
-def _published_below(parent: Page, using: str) -> tuple[str, list]:
-    """The condition (page table as ``p``) of ``published(model).descendant_of(parent)``, for the home
-    page's few plain statements."""
-    sql, params = "p.live AND p.path LIKE %s AND p.depth > %s", [parent.path + "%", parent.depth]
-    for path in restricted_paths(using):
-        sql += " AND p.path NOT LIKE %s"
-        params.append(path + "%")
-    return sql, params
-
-
-def _rows(sql: str, params: list, using: str = "default") -> list[tuple]:
-    from django.db import connections
-
-    with connections[using].cursor() as c:
-        c.execute(sql, params)
-        return c.fetchall()
-
-
-def _join_page(model) -> str:
-    """``<model table> m JOIN <page table> p``: a page kind's own columns as ``m``, the page's as ``p``."""
-    qn = _qn()
-    return (
-        f"{qn(model._meta.db_table)} m JOIN {qn(Page._meta.db_table)} p"
-        f" ON p.{qn(Page._meta.pk.column)} = m.{qn(model._meta.pk.column)}"
-    )
-
-
-def _qn():
-    from django.db import connection
-
-    return connection.ops.quote_name
+# --- home page -----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -143,19 +92,19 @@ def _tiles(model, parent: Page, image_field: str, limit: int, request, *, accent
     """The ``limit`` newest published ``model`` pages below ``parent`` (only those with an image if
     ``needs_image``), newest first, as tiles."""
 
-    qn = _qn()
-    where, params = _published_below(parent, "default")
+    qn = quoter()
+    where, params = published_below_sql(parent, "default")
     image = "m." + qn(model._meta.get_field(image_field).column)
     if needs_image:
         where += f" AND {image} IS NOT NULL"
     sql = (
         f"SELECT p.{qn(Page._meta.pk.column)}, p.title, p.url_path, {image}"
         f"{', m.' + qn(model._meta.get_field('accent').column) if accent else ''}"
-        f" FROM {_join_page(model)} WHERE {where}"
+        f" FROM {join_page(model)} WHERE {where}"
         f" ORDER BY m.{qn(model._meta.get_field('date').column)} DESC LIMIT {int(limit)}"
     )
     paths = Site.get_site_root_paths()
-    tiles = [Tile(*row) for row in _rows(sql, params)]
+    tiles = [Tile(*row) for row in sql_rows(sql, params)]
     for t in tiles:
         t.url = entry_url(t, request, paths)
     return tiles
@@ -163,8 +112,6 @@ def _tiles(model, parent: Page, image_field: str, limit: int, request, *, accent
 
 def _with_images(*groups: list[Tile]) -> None:
     """Every tile's image, read in one statement for all of them."""
-    from wagtail.images import get_image_model
-
     ids = {t.image_id for tiles in groups for t in tiles if t.image_id}
     images = get_image_model().objects.in_bulk(ids) if ids else {}
     for tiles in groups:
@@ -172,304 +119,10 @@ def _with_images(*groups: list[Tile]) -> None:
             t.image = images.get(t.image_id)
 
 
-def published(model):
-    """The live, public pages of ``model``: what a visitor without a password may see."""
-    return public_only(model.objects.live())
-
-
-def item_ids(filter_qs=None, models=None):
-    """A queryset of (page id, date) rows over every item kind, newest first (live and public only)."""
-    parts = []
-    for model in models or item_models():
-        qs = published(model)
-        if filter_qs is not None:
-            qs = filter_qs(qs)
-            if qs is None:
-                continue
-        parts.append(qs.order_by().values_list("page_ptr_id", "date"))
-    if not parts:
-        return None
-    first, *rest = parts
-    combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("-date", "-page_ptr_id")
-
-
-def specific_items(ids: list[int]) -> list:
-    """The specific pages for ``ids``, in that order (one query, plus one per kind present)."""
-    if not ids:
-        return []
-    pages = {p.pk: p for p in Page.objects.filter(pk__in=ids).specific()}
-    return [pages[i] for i in ids if i in pages]
-
-
-def latest_items(parent: Page, limit: int = BLOCK_ITEMS, children_only: bool = False, models=None) -> list:
-    """The newest items below ``parent`` as specific pages (for feeds and anything needing every field).
-    Picked in the search app's listing (one indexed lookup whatever the size of the site), then read."""
-
-    kinds = [m._meta.model_name for m in models] if models else None
-    found = latest(parent, limit, kinds=kinds, children_only=children_only)
-    return specific_items([i.page_id for i in found])
-
-
-class ItemRow:
-    """What a list shows of an item: title, date, address, and the validity or form where the kind has one.
-    Read in the same single query that picks the items, so a list costs one query whatever the kinds."""
-
-    __slots__ = ("pk", "date", "title", "url", "validity", "form")
-
-    def __init__(self, pk, date, title, url_path, validity, form, root_path: str):
-        self.pk, self.date, self.title = pk, date, title
-        self.url = "/" + url_path[len(root_path) :] if url_path.startswith(root_path) else url_path
-        self.validity, self.form = validity or "", form or ""
-
-
-def _extra(model, name: str):
-    from django.db.models import CharField, F, Value
-
-    try:
-        model._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist: this kind has no such field
-        return Value("", output_field=CharField())
-    return F(name)
-
-
-def item_rows(filter_qs=None, models=None):
-    """Like ``item_ids`` but with what a list shows: (id, date, title, url_path, validity, form)."""
-    parts = []
-    for model in models or item_models():
-        qs = published(model)
-        if filter_qs is not None:
-            qs = filter_qs(qs)
-        parts.append(
-            qs.order_by()
-            .annotate(x_validity=_extra(model, "validity"), x_form=_extra(model, "form"))
-            .values_list("page_ptr_id", "date", "title", "url_path", "x_validity", "x_form")
-        )
-    first, *rest = parts
-    combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("-date", "-page_ptr_id")
-
-
-def _root_path(page: Page) -> str:
-    return page.url_path[: _nth_slash(page.url_path, 2) + 1]
-
-
-def _nth_slash(text: str, n: int) -> int:
-    pos = -1
-    for _ in range(n):
-        pos = text.index("/", pos + 1)
-    return pos
-
-
-def rows_of(tuples, root_path: str) -> list[ItemRow]:
-    return [ItemRow(*t, root_path=root_path) for t in tuples]
-
-
-KINDS_CACHE_SECONDS = 600
-
-
-def _kinds_key(path: str) -> str:
-    return f"portal:item-kinds:{path[: 2 * Page.steplen]}"
-
-
-def kinds_below(parent: Page) -> list | None:
-    """The item kinds that have live items below ``parent`` (None = unknown, use all kinds).
-
-    Known for the home page, channels and their columns, from one query per site that is cached and
-    dropped whenever a page of the site is published, unpublished, moved or deleted (see signals)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
-    from django.db.models.functions import Substr
-
-    site_depth = 2
-    if parent.depth > site_depth + 2:
-        return None
-    key = _kinds_key(parent.path)
-    found = cache.get(key)
-    if found is None:
-        models = item_models()
-        cts = ContentType.objects.get_for_models(*models)
-        by_ct = {cts[m].pk: m._meta.label_lower for m in models}
-        width = (site_depth + 2) * Page.steplen
-        rows = (
-            Page.objects.live()
-            .filter(
-                path__startswith=parent.path[: site_depth * Page.steplen], content_type_id__in=list(by_ct)
-            )
-            .annotate(prefix=Substr("path", 1, width))
-            .values_list("prefix", "content_type_id")
-            .distinct()
-        )
-        found = {}
-        for prefix, ct in rows:
-            found.setdefault(prefix, set()).add(by_ct[ct])
-        cache.set(key, found, KINDS_CACHE_SECONDS)
-    labels = set()
-    for prefix, kinds in found.items():
-        if prefix.startswith(parent.path) or parent.path.startswith(prefix):
-            labels |= kinds
-    return [m for m in item_models() if m._meta.label_lower in labels]
-
-
-def forget_kinds(path: str) -> None:
-    from django.core.cache import cache
-
-    cache.delete(_kinds_key(path))
-
-
-def latest_rows(
-    parent: Page, limit: int = BLOCK_ITEMS, models=None, children_only: bool = False
-) -> list[ItemRow]:
-    if parent is None:
-        return []
-    present = kinds_below(parent)
-    if present is not None:
-        models = [m for m in (models or item_models()) if m in present]
-        if not models:
-            return []
-    if children_only:
-        qs = item_rows(lambda q: q.child_of(parent), models)
-    else:
-        qs = item_rows(lambda q: q.descendant_of(parent), models)
-    return rows_of(qs[:limit], _root_path(parent))
-
-
-def paginate_items(request, filter_qs, models=None, per_page: int = ITEMS_PER_PAGE):
-    qs = item_ids(filter_qs, models)
-    if qs is None:
-        qs = []
-    page_obj = Paginator(qs, per_page).get_page(request.GET.get("page"))
-    page_obj.items = specific_items([pk for pk, _ in page_obj.object_list])
-    return page_obj
-
-
-def paginate_rows(request, parent: Page, per_page: int = ITEMS_PER_PAGE):
-    """A column's own items, one page of rows: a count and a page of keys in the search app's listing,
-    then the rows shown (the same cost at any site size)."""
-
-    page_obj = Paginator(Sequence(parent, children_only=True, request=request), per_page).get_page(
-        request.GET.get("page")
-    )
-    page_obj.items = list(page_obj.object_list)
-    return page_obj
-
-
-# --- navigation ----------------------------------------------------------------------------------------
-
-
-def _children_columns(page: Page):
-    from .models import ColumnPage
-
-    return ColumnPage.objects.child_of(page).live().in_menu().order_by("path")
-
-
-def channels_for(site_root: Page):
-    """The top navigation: the home page's columns shown in menus."""
-    return _children_columns(site_root)
-
-
-def column_tree(site_root: Page, levels: int = 3) -> list[tuple[ColumnRef, int]]:
-    """The site's columns shown in menus, ``levels`` deep, in tree order, each with its level (1 = channel);
-    sub-sites left out, and a column only when its parents are shown too (one query)."""
-    refs = tree_refs(site_root, levels)
-    out, shown = [], set()
-    for ref in refs:
-        if ref.kind != "column" or not ref.show_in_menus:
-            continue
-        level = (ref.depth - site_root.depth) if site_root.depth > 1 else ref.depth - 1
-        if level > 1 and ref.path[: -Page.steplen] not in shown:
-            continue
-        shown.add(ref.path)
-        out.append((ref, level))
-    return out
-
-
-class ColumnRef:
-    """What a link to a column needs (title, address, place in the tree), read with ``values_list``: a
-    page of the site's navigation costs no model instances."""
-
-    __slots__ = ("pk", "title", "path", "depth", "url", "show_in_menus", "kind")
-
-    def __init__(self, pk, title, path, depth, url_path, show_in_menus, kind, root_path):
-        self.pk, self.title, self.path, self.depth, self.show_in_menus, self.kind = (
-            pk,
-            title,
-            path,
-            depth,
-            show_in_menus,
-            kind,
-        )
-        self.url = "/" + url_path[len(root_path) :] if url_path.startswith(root_path) else url_path
-
-    def __str__(self) -> str:
-        return self.title
-
-
-def tree_refs(root: Page, levels: int) -> list[ColumnRef]:
-    """The live pages ``levels`` deep below ``root`` that are columns or the sub-site index, in tree order."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import ColumnPage, SubsiteIndexPage
-
-    cts = ContentType.objects.get_for_models(ColumnPage, SubsiteIndexPage)
-    kinds = {cts[ColumnPage].pk: "column", cts[SubsiteIndexPage].pk: "subsites"}
-    qn = _qn()
-    sql = (  # one plain statement: on the home page, building it through the ORM cost more than running it
-        f"SELECT {qn(Page._meta.pk.column)}, title, path, depth, url_path, show_in_menus, content_type_id"
-        f" FROM {qn(Page._meta.db_table)} WHERE live AND path LIKE %s AND depth > %s AND depth <= %s"
-        f" AND content_type_id IN (%s, %s) ORDER BY path"
-    )
-    rows = _rows(sql, [root.path + "%", root.depth, root.depth + levels, *kinds])
-    root_path = _root_path(root) if root.depth > 1 else root.url_path
-    return [ColumnRef(pk, t, p, d, u, m, kinds[ct], root_path) for pk, t, p, d, u, m, ct in rows]
-
-
-def nav_for(site_root: Page) -> list[ColumnRef]:
-    return [c for c in tree_refs(site_root, 1) if c.kind == "column" and c.show_in_menus]
-
-
-def _home_of(page: Page):
-    from .models import HomePage
-
-    if isinstance(page, HomePage):
-        return page
-    return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
-
-
-def _find_column(home: Page, *words: str, depth: int | None = None):
-    """The first live column below ``home`` (sub-sites excluded) whose title contains one of ``words``."""
-    from .columns import main_columns
-
-    query = Q()
-    for word in words:
-        query |= Q(title__contains=word)
-    qs = main_columns(home).live().filter(query)
-    if depth is not None:
-        qs = qs.filter(depth=depth)
-    return qs.first()
-
-
-# --- home page -----------------------------------------------------------------------------------------
-
-
-def indexed_latest(parent: Page, limit: int, kind: str | None = None, request=None) -> list:
-    """The newest items below ``parent`` from the search app's listing (one lookup whatever the kinds,
-    columns or items; see ``govportal.search.listing``). Each has ``url``, ``title``, ``date``, ``validity``."""
-
-    if parent is None:
-        return []
-    present = kinds_below(parent)  # cached: a column with no items costs no lookup at all
-    if present is not None and not any(kind in (None, m._meta.model_name) for m in present):
-        return []
-    return latest(parent, limit, kinds=[kind] if kind else None, request=request)
-
-
 def home_context(home: Page, request=None) -> dict:
     """Everything the home page shows, in a fixed number of queries whatever the number of columns or
     items: the columns are read once and searched in memory; each list is one lookup in the search app's
     listing of published items."""
-    from .models import ArticlePage, SpecialTopicPage
-
     refs = tree_refs(home, 3)
     prefix = next((r.path for r in refs if r.kind == "subsites"), "~")
     columns = [c for c in refs if c.kind == "column" and not c.path.startswith(prefix)]
@@ -543,56 +196,16 @@ def home_context(home: Page, request=None) -> dict:
     }
 
 
-HOME_SCAN = 300
-
-
-def bucketed_latest(groups: list, by_pk: dict, request=None, scan: int = HOME_SCAN) -> list[dict]:
-    """For each group ``(parent, targets, per)``: the newest ``per`` items of each target column, sorted
-    out of one scan of the newest ``scan`` items below ``parent`` (so the number of queries does not depend
-    on the number of columns); then the items shown are read in one statement for all groups. A target that
-    gets nothing from a full scan is looked up on its own."""
-
-    chosen: list[dict[str, list[int]]] = []
-    alone: list[set[str]] = []
-    for parent, targets, per in groups:
-        out: dict[str, list[int]] = {t.path: [] for t in targets}
-        scanned = newest_columns(parent, scan) if parent is not None and targets else []
-        for key, column_id in scanned:
-            ref = by_pk.get(column_id)
-            if ref is None:
-                continue
-            for t in targets:
-                if ref.path.startswith(t.path):
-                    if len(out[t.path]) < per:
-                        out[t.path].append(key)
-                    break
-        chosen.append(out)
-        alone.append({t.path for t in targets if not out[t.path]} if len(scanned) >= scan else set())
-    listed = {
-        i.sort_key: i for i in items([k for out in chosen for keys in out.values() for k in keys], request)
-    }
-    results = []
-    for (_parent, targets, per), out, lonely in zip(groups, chosen, alone, strict=True):
-        result = {path: [listed[k] for k in keys if k in listed] for path, keys in out.items()}
-        for t in targets:
-            if t.path in lonely:
-                result[t.path] = indexed_latest(t, per, request=request)
-        results.append(result)
-    return results
-
-
 def _with_forms(items: list) -> list:
     """Interpretations listed with their form (图表图解, 视频解读, …): one statement for the few shown."""
-    from .models import InterpretationPage
-
     forms = {}
     if items:
-        qn, meta = _qn(), InterpretationPage._meta
+        qn, meta = quoter(), InterpretationPage._meta
         sql = (
             f"SELECT {qn(meta.pk.column)}, {qn(meta.get_field('form').column)} FROM {qn(meta.db_table)}"
             f" WHERE {qn(meta.pk.column)} IN ({', '.join(['%s'] * len(items))})"
         )
-        forms = dict(_rows(sql, [i.pk for i in items]))
+        forms = dict(sql_rows(sql, [i.pk for i in items]))
     for item in items:
         item.form = forms.get(item.pk, "")
     return items
@@ -600,21 +213,17 @@ def _with_forms(items: list) -> list:
 
 def _service_themes(home: Page, limit: int = 8) -> list[str]:
     """The themes of the published service guides below ``home``, in order (政务服务 tiles)."""
-    from .models import ServiceGuidePage
-
-    where, params = _published_below(home, "default")
-    theme = "m." + _qn()(ServiceGuidePage._meta.get_field("theme").column)
-    sql = f"SELECT DISTINCT {theme} FROM {_join_page(ServiceGuidePage)} WHERE {where} ORDER BY {theme} LIMIT {limit}"
-    return [row[0] for row in _rows(sql, params)]
+    where, params = published_below_sql(home, "default")
+    theme = "m." + quoter()(ServiceGuidePage._meta.get_field("theme").column)
+    sql = f"SELECT DISTINCT {theme} FROM {join_page(ServiceGuidePage)} WHERE {where} ORDER BY {theme} LIMIT {limit}"
+    return [row[0] for row in sql_rows(sql, params)]
 
 
 # --- columns -------------------------------------------------------------------------------------------
 
 
 def column_context(column: Page, request) -> dict:
-    from .models import ServiceGuidePage
-
-    subcolumns = list(_children_columns(column))
+    subcolumns = list(child_columns(column))
     page_obj = paginate_rows(request, column)
     context = {
         "subcolumns": subcolumns,
@@ -622,13 +231,11 @@ def column_context(column: Page, request) -> dict:
         "ancestors": column.get_ancestors().filter(depth__gt=2).specific(),
         "column_layout": "list",
     }
-    home = _home_of(column)
+    home = site_home(column)
     if subcolumns and not page_obj.items:
         context["sections"] = subcolumn_sections(column, subcolumns, request=request)
     guides = published(ServiceGuidePage)
     theme = SERVICE_THEME_ALIASES.get(column.title, column.title)
-    from .models import SERVICE_THEMES
-
     if guides.descendant_of(column).exists():
         context.update(service_context(request, guides.descendant_of(column)))
     elif (
@@ -666,12 +273,10 @@ def subcolumn_sections(
         found = [listed[k] for k in buckets[c.path] if k in listed]
         if not found and len(scanned) >= scan:
             found = latest_rows(c, per_column)
-        from .models import SupplyMethod
-
         link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
         if not found and link in registry.link_column_items:
             # A mailbox column (市长信箱): its public letters, not an empty box.
-            home = _home_of(column)
+            home = site_home(column)
             found = registry.link_column_items[link](getattr(home, "locality", "") or "", per_column)
         sections.append({"column": c, "items": found, "link": link})
     return sections
@@ -679,8 +284,6 @@ def subcolumn_sections(
 
 def service_context(request, guides) -> dict:
     """A list of service guides, filterable by audience, theme and matter type, grouped by theme."""
-    from .models import Audience
-
     audience = request.GET.get("audience", "")
     theme = request.GET.get("theme", "")
     all_themes = list(guides.order_by("theme").values_list("theme", flat=True).distinct())
@@ -706,8 +309,6 @@ def service_context(request, guides) -> dict:
 
 
 def is_disclosure_channel(column: Page, home) -> bool:
-    from .index_numbers import scheme_for
-
     return column.title in scheme_for(home.locality).channels
 
 
@@ -720,8 +321,6 @@ DISCLOSURE_PARTS = [
 
 
 def disclosure_context(channel: Page, home) -> dict:
-    from .columns import main_columns
-
     descendants = main_columns(home).live().descendant_of(channel)
     parts = []
     for key, label, words in DISCLOSURE_PARTS:
@@ -761,8 +360,6 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, data, units, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        from .index_numbers import TOPIC_CLASSES
-
         self.fields["unit"].choices = [("", "全部机构")] + [(u.pk, u.name) for u in units]
         self.fields["topic"].choices = [("", "全部主题")] + [(n, n) for _, n in TOPIC_CLASSES]
         self.fields["kind"].choices = [("", "全部类别")] + [
@@ -835,7 +432,7 @@ def catalogue_context(request, home) -> dict:
 def catalogue(request):
     """政府信息公开目录 (条例第十二条: 索引、名称、内容概述、生成日期), filterable by each field."""
     site = Site.find_for_request(request)
-    home = _home_of(site.root_page.specific) if site else None
+    home = site_home(site.root_page.specific) if site else None
     if home is None:
         raise Http404
     context = catalogue_context(request, home)
@@ -852,8 +449,6 @@ def site_map(request):
     channels = []
     subsites = []
     if root is not None:
-        from .models import ColumnPage, SubsiteHomePage
-
         columns = list(ColumnPage.objects.descendant_of(root).live().in_menu().order_by("path"))
         current = None
         for c in columns:
@@ -879,8 +474,6 @@ def _site_pages(request):
     if site is None:
         raise Http404
     root = site.root_page
-    from .models import ColumnPage, SupplyMethod
-
     link_columns = ColumnPage.objects.filter(supply_method=SupplyMethod.LINK).values("pk")
     qs = (
         Page.objects.live()
@@ -898,8 +491,6 @@ def _absolute(request, root, url_path: str) -> str:
 
 
 def sitemap_xml(request, section: int | None = None):
-    from django.utils.html import escape
-
     site, root, qs = _site_pages(request)
     total = qs.count()
     if section is None and total > SITEMAP_LIMIT:
@@ -916,9 +507,11 @@ def sitemap_xml(request, section: int | None = None):
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     ]
-    for url_path, published in qs[start : start + SITEMAP_LIMIT].iterator(chunk_size=2000):
+    for url_path, published_at in qs[start : start + SITEMAP_LIMIT].iterator(chunk_size=2000):
         lastmod = (
-            f"<lastmod>{timezone.localtime(published).date().isoformat()}</lastmod>" if published else ""
+            f"<lastmod>{timezone.localtime(published_at).date().isoformat()}</lastmod>"
+            if published_at
+            else ""
         )
         out.append(f"<url><loc>{escape(_absolute(request, root, url_path))}</loc>{lastmod}</url>")
     out.append("</urlset>")
@@ -930,10 +523,6 @@ FEED_ITEMS = 20
 
 def column_feed(request, column_id: int, kind: str = "rss"):
     """RSS 2.0 / Atom feed of a column's latest items (descendants included)."""
-    from django.utils.html import strip_tags
-
-    from .models import ColumnPage, HomePage, SubsiteHomePage
-
     site = Site.find_for_request(request)
     column = public_only(Page.objects.live()).filter(pk=column_id).specific().first()
     if (

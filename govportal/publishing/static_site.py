@@ -56,8 +56,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from govportal.portal.listing import forget_kinds
 from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
-from govportal.portal.views import forget_kinds
 from govportal.security.headers import security_headers
 
 logger = logging.getLogger(__name__)
@@ -595,7 +595,7 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
         return Outcome()
     started = timezone.now()
     try:
-        # The map of item kinds per column (``portal.views.kinds_below``) is cached per process and was
+        # The map of item kinds per column (``portal.listing.kinds_below``) is cached per process and was
         # dropped by the process that published, not by this one.
 
         forget_kinds(page.path)

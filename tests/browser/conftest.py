@@ -40,7 +40,7 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 URLS_SCRIPT = """
 import json
-from govportal.portal.views import item_models
+from govportal.portal.listing import item_models
 from govportal.portal.models import ColumnPage, SubsiteHomePage, PolicyDocumentPage
 out = {m.__name__: m.objects.live().filter(depth__gt=3).order_by("-date").first().url for m in item_models()}
 repealed = PolicyDocumentPage.objects.live().filter(validity="已废止").first()

@@ -166,7 +166,7 @@ def test_subsite_pages_share_the_style(client, qinzhou):
 
 def test_demo_content_covers_every_kind_and_is_idempotent(qinzhou):
     from govportal.portal.demo_content import add_demo_items
-    from govportal.portal.views import item_models
+    from govportal.portal.listing import item_models
 
     created = add_demo_items(qinzhou)
     assert created > 30

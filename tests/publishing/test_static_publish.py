@@ -420,7 +420,7 @@ COLUMN_MAX_QUERIES = {"sqlite": 25, "postgresql": 32}
 
 
 def _fill(home):
-    from govportal.portal.views import channels_for
+    from govportal.portal.navigation import channels_for
 
     for channel in channels_for(home):
         target = ColumnPage.objects.child_of(channel).live().order_by("path").first() or channel

@@ -172,7 +172,7 @@ def test_the_synchronous_path_writes_column_list_count_and_feed_at_once(publish_
 
 
 def test_later_list_pages_come_from_the_listing_in_date_order(publish_dir, news, client):
-    from govportal.portal.views import ITEMS_PER_PAGE
+    from govportal.portal.listing import ITEMS_PER_PAGE
 
     own = total(client.get(url_of(news)).content.decode())
     for n in range(ITEMS_PER_PAGE + 3):

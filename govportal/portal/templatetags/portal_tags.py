@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
-from govportal.portal.views import latest_rows
+from govportal.portal.listing import latest_rows
 
 register = template.Library()
 

@@ -6,10 +6,8 @@ instances.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from wagtail.models import Page
 
-from .columns import main_columns
 from .listing import quoter, root_url_path, sql_rows
 from .models import ColumnPage, HomePage, SubsiteIndexPage
 
@@ -85,14 +83,3 @@ def site_home(page: Page):
     if isinstance(page, HomePage):
         return page
     return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
-
-
-def _find_column(home: Page, *words: str, depth: int | None = None):
-    """The first live column below ``home`` (sub-sites excluded) whose title contains one of ``words``."""
-    query = Q()
-    for word in words:
-        query |= Q(title__contains=word)
-    qs = main_columns(home).live().filter(query)
-    if depth is not None:
-        qs = qs.filter(depth=depth)
-    return qs.first()

@@ -5,7 +5,7 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -13,6 +13,7 @@ from govportal.accounts.demo import mark_demo_accounts
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
 from govportal.portal.columns import apply_profile, create_subsite, home_for
 from govportal.portal.demo_content import add_demo_items
+from govportal.portal.demo_data import DemoDataError
 from govportal.portal.signals import bulk_load
 from govportal.rules.profile import load_profile
 
@@ -71,7 +72,10 @@ class Command(BaseCommand):
             home = home_for(DEMO_PROFILE)
             for unit in {a[2] for a in accounts if a[2].kind != UnitKind.HOST_OFFICE}:
                 create_subsite(unit)
-            created = add_demo_items(home)
+            try:
+                created = add_demo_items(home)
+            except DemoDataError as exc:  # a data file beside the profile: say which, write nothing
+                raise CommandError(str(exc)) from exc
         self.stdout.write(f"演示数据已就绪：{report.summary()}；新增演示信息 {created} 条。")
         for app in apps.get_app_configs():
             # Each app may prepare its own demo data: govportal/<app>/demo.py with prepare(home) -> str.

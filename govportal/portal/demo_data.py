@@ -297,3 +297,12 @@ STREAMS = {  # key in the data file → the page's field(s)
     "table": _table,
     "data_file": _data_file,
 }
+
+
+def read_demo_file(code: str, name: str) -> dict:
+    """One data file of a locality's demo folder (``{}`` when it has none), for the apps' own demo data."""
+    path = demo_dir(code) / name
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise DemoDataError(f"演示数据 {name} 格式有误：{exc}") from exc

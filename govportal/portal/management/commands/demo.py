@@ -61,7 +61,10 @@ class Command(BaseCommand):
         # Pages are written to the publish directory once at the end (the publish_rebuilds job), not once
         # per demo item.
         with bulk_load():
-            self._prepare(port)
+            try:
+                self._prepare(port)
+            except DemoDataError as exc:  # a demo data file beside the profile: its message names it
+                raise CommandError(str(exc)) from exc
         if not no_serve:
             call_command("serve", port=port, host=host, debug=debug)
 
@@ -72,10 +75,7 @@ class Command(BaseCommand):
             home = home_for(DEMO_PROFILE)
             for unit in {a[2] for a in accounts if a[2].kind != UnitKind.HOST_OFFICE}:
                 create_subsite(unit)
-            try:
-                created = add_demo_items(home)
-            except DemoDataError as exc:  # a data file beside the profile: say which, write nothing
-                raise CommandError(str(exc)) from exc
+            created = add_demo_items(home)
         self.stdout.write(f"演示数据已就绪：{report.summary()}；新增演示信息 {created} 条。")
         for app in apps.get_app_configs():
             # Each app may prepare its own demo data: govportal/<app>/demo.py with prepare(home) -> str.

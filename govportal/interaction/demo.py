@@ -1,5 +1,6 @@
 """Demo data for the interaction app: letters in every state and of every type (one overdue), FAQs, error
-reports and disclosure requests. Idempotent: does nothing if the demo letters exist."""
+reports and disclosure requests. Idempotent: does nothing if the demo letters exist. The texts are data
+(``profiles/<code>/demo/letters.toml``); the scenario each letter goes through is here."""
 
 from __future__ import annotations
 

@@ -61,7 +61,9 @@ PICTURES = {"image", "photo", "banner"}
 POLICY_REFS = {"policy", "related_policies", "changed_by"}
 CHOICES = {"genre": Genre, "validity": Validity, "matter_type": MatterType, "audience": Audience}
 SHAPES = ("hills", "portrait", "hall", "banner")
-_AGO = re.compile(r"^(\d+(?:\.\d+)?)天(?:(\d+)小时)?前$")
+_RELATIVE = re.compile(r"^((?:\d+(?:\.\d+)?(?:天|小时|分钟))+)([前后])$")
+_STEP = re.compile(r"(\d+(?:\.\d+)?)(天|小时|分钟)")
+_UNITS = {"天": "days", "小时": "hours", "分钟": "minutes"}
 
 
 class DemoDataError(ValueError):
@@ -79,6 +81,14 @@ class Make:
 def demo_dir(code: str) -> Path:
     shipped = PROFILES_DIR / code / "demo"
     return shipped if shipped.is_dir() else installed_profiles_dir() / code / "demo"
+
+
+def relative(text) -> timedelta | None:
+    """ "30天前", "3小时后", "19天22小时前" as a signed time from now; None when it is not so written."""
+    if not isinstance(text, str) or (m := _RELATIVE.match(text)) is None:
+        return None
+    delta = sum((timedelta(**{_UNITS[u]: float(n)}) for n, u in _STEP.findall(m[1])), timedelta())
+    return -delta if m[2] == "前" else delta
 
 
 def body(*paragraphs: str) -> str:
@@ -118,10 +128,9 @@ class _Entry:
             return timezone.make_aware(value) if timezone.is_naive(value) else value
         if isinstance(value, date):
             return value
-        if (m := _AGO.match(str(value))) is None:
+        if (delta := relative(value)) is None:
             self.fail(f"日期「{key} = {value}」无法识别，应写成 2026-01-31 或 “30天前”")
-        ago = timedelta(days=float(m[1]), hours=int(m[2] or 0))
-        return timezone.now() - ago if key == "held_at" else date.today() - ago
+        return timezone.now() + delta if key == "held_at" else date.today() + delta
 
 
 class DemoData:

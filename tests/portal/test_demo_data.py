@@ -90,3 +90,16 @@ def test_a_bad_date_and_an_unknown_document_number_are_named(qinzhou, folder):
         match=r"press.toml \[\[conference\]\] 第2条.*文号「钦教规〔2099〕9号」不在 policies.toml 中",
     ):
         DemoData(qinzhou)
+
+
+def test_relative_times_read_as_the_data_files_write_them():
+    from datetime import timedelta
+
+    from govportal.portal.demo_data import relative
+
+    assert relative("30天前") == timedelta(days=-30)
+    assert relative("11天2小时前") == -timedelta(days=11, hours=2)
+    assert relative("3小时后") == timedelta(hours=3)
+    assert relative("0.5天前") == timedelta(hours=-12)
+    assert relative("19天22小时前") == timedelta(days=-20, hours=2)
+    assert relative("昨天") is None and relative("30天") is None and relative(5) is None

@@ -140,7 +140,7 @@ def _tiny_pdf() -> bytes:
 
 def test_the_demo_quarter_scored_by_hand_under_xiangshan_rules(qinzhou):
     """The demo content of 钦州 (as ``govportal demo`` makes it), each item online on its 发布日期, scored for
-    2026 Q4 with 象山's 第十六条 points: counted by hand from ``portal/demo_content.py``."""
+    2026 Q4 with 象山's 第十六条 points: counted by hand from ``profiles/qinzhou/demo/*.toml``."""
     from wagtail.models import Page
 
     from govportal.assessment import facts, scoring
@@ -162,7 +162,7 @@ def test_the_demo_quarter_scored_by_hand_under_xiangshan_rules(qinzhou):
     ):
         scoring.compute("qinzhou", Period("quarter", 2026, 4), today=TODAY)
         s = scoring.standing("qinzhou", Period("quarter", 2026, 4))
-    # By hand, from portal/demo_content.py (days before 2026-12-02 → 2026 Q4 from 1 October; the unit is the
+    # By hand, from profiles/qinzhou/demo/*.toml (days before 2026-12-02 → 2026 Q4 from 1 October; the unit is the
     # item's own or, for the demo's program-made items, its column's only responsible unit):
     hand = {
         # 办事指南 (services), text: 1 point each

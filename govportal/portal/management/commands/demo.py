@@ -5,7 +5,7 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -13,6 +13,7 @@ from govportal.accounts.demo import mark_demo_accounts
 from govportal.accounts.models import Role, Staff, Unit, UnitKind
 from govportal.portal.columns import apply_profile, create_subsite, home_for
 from govportal.portal.demo_content import add_demo_items
+from govportal.portal.demo_data import DemoDataError
 from govportal.portal.signals import bulk_load
 from govportal.rules.profile import load_profile
 
@@ -60,7 +61,10 @@ class Command(BaseCommand):
         # Pages are written to the publish directory once at the end (the publish_rebuilds job), not once
         # per demo item.
         with bulk_load():
-            self._prepare(port)
+            try:
+                self._prepare(port)
+            except DemoDataError as exc:  # a demo data file beside the profile: its message names it
+                raise CommandError(str(exc)) from exc
         if not no_serve:
             call_command("serve", port=port, host=host, debug=debug)
 

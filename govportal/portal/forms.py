@@ -8,6 +8,7 @@ from govportal.rules.profile import load_profile
 from govportal.textcheck.titles import title_problem
 
 from .citations import cite_for
+from .slugs import gov_slug
 
 
 class PinyinSlugPageForm(WagtailAdminPageForm):
@@ -82,8 +83,6 @@ class PinyinSlugPageForm(WagtailAdminPageForm):
         if self._gov_address():
             if self.instance.pk and self.instance.slug:
                 return self.instance.slug
-            from .models import gov_slug
-
             return gov_slug(parent, self.instance)
         if slug and parent is not None and not Page._slug_is_available(slug, parent, self.instance):
             # Never an error about the address: the next free one is taken (e.g. "jyj-2").
@@ -164,11 +163,9 @@ class ServiceGuideForm(PinyinSlugPageForm):
         cleaned = super().clean()
         if not _publishing(self):
             return cleaned
-        from .models import ServiceGuidePage
-
         missing = []
         cited = cite_for(self._parent(), "service_guide_elements")
-        for name, label in ServiceGuidePage.REQUIRED_ELEMENTS:
+        for name, label in type(self.instance).REQUIRED_ELEMENTS:
             if name in self.fields and not _has_content(cleaned.get(name)):
                 missing.append(label)
                 self.add_error(name, f"发布办事指南须填写「{label}」{cited}。")

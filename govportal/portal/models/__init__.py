@@ -7,7 +7,7 @@ update frequency, responsible units and supply method.
 One module per concept; import from here (``govportal.portal.models``). Inside the package a module
 imports only those above it in this list:
 
-- ``addresses``: readable slugs and items' gov-style addresses (``PinyinSlugMixin``, ``gov_slug``);
+- ``addresses``: readable slugs and the routes of items' gov-style addresses (``PinyinSlugMixin``, ``GovAddressRouteMixin``; the slugs themselves in ``portal.slugs``);
 - ``permissions``: who changes columns and items (``ColumnPermissionTester``, ``ItemPermissionTester``);
 - ``items``: ``ItemPage``, the kinds columns accept (``ITEM_KINDS``), ``ArticlePage``;
 - ``columns``: ``ColumnPage`` and its supply methods;
@@ -22,7 +22,7 @@ imports only those above it in this list:
 from __future__ import annotations
 
 from ..index_numbers import IndexNumberSerial
-from .addresses import GOV_SLUG, GovAddressRouteMixin, PinyinSlugMixin, gov_slug
+from .addresses import GovAddressRouteMixin, PinyinSlugMixin
 from .columns import ColumnPage, SupplyMethod
 from .data import ChartType, DataReleasePage
 from .items import (
@@ -55,7 +55,6 @@ from .site import HomePage, PortalSettings, SubsiteHomePage, SubsiteIndexPage, W
 
 __all__ = [
     "DATE_RULES",
-    "GOV_SLUG",
     "ITEM_KINDS",
     "SERVICE_THEMES",
     "ArticlePage",
@@ -91,7 +90,6 @@ __all__ = [
     "WorkdaySchedule",
     "belongs_to_other_unit",
     "dates_rule",
-    "gov_slug",
     "hide_other_units_drafts",
     "item_owner_unit_id",
 ]

@@ -19,7 +19,8 @@ from govportal.rules.profile import load_profile
 
 from .. import blocks as portal_blocks
 from ..index_numbers import TOPIC_CLASSES, assign_index_number
-from .addresses import GOV_SLUG, PinyinSlugMixin
+from ..slugs import GOV_SLUG
+from .addresses import PinyinSlugMixin
 from .permissions import ItemPermissionTester
 
 ITEM_KINDS = [

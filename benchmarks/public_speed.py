@@ -21,7 +21,9 @@ Method
    rounds; the figure is the median of the rounds and the ratio of the medians. wrk shares the two CPUs.
    Beside it, two figures that other work on the machine hardly moves: the CPU time nginx's workers spend
    per request (from /proc, over the same wrk runs) and the system calls they make per request (strace -c
-   over 2 s of wrk, where strace is installed: ``apt-get install -y strace``).
+   over 2 s of wrk, where strace is installed: ``apt-get install -y strace``), and the instructions they
+   execute in user space per request (valgrind's callgrind on a one-worker copy of each server, where
+   valgrind is installed): counts, the same whatever else the machine does.
 3. Publish-to-visible: this process publishes an item in 政务要闻 (Wagtail publish, as the review's last
    approval does) while threads poll the item URL, the column and the home page through the front every
    10 ms; the delay runs from the start of the publish call to the first response showing the item (and
@@ -148,6 +150,77 @@ def syscalls_per_request(url: str, pids: list[int], host: str = "localhost") -> 
                 counts[cols[-1]] = int(cols[3]) / requests
     # Calls made for fewer than one request in 20 (epoll_wait batching, accept of the 4 connections) are noise.
     return {k: round(v, 2) for k, v in sorted(counts.items()) if v >= 0.05 and k != "epoll_wait"}
+
+
+def _keepalive_gets(port: int, path: str, n: int, host: str) -> None:
+    """``n`` GETs of ``path`` as wrk sends them, 500 per keep-alive connection (nginx's keepalive_requests is
+    1,000), each answer read to its end."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    while n > 0:
+        batch, n = min(n, 500), n - min(n, 500)
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+            buf = b""
+            for _ in range(batch):
+                s.sendall(request)
+                while True:
+                    end = buf.find(b"\r\n\r\n")
+                    if end >= 0:
+                        head = buf[:end].decode("latin-1")
+                        assert head.startswith("HTTP/1.1 200"), head
+                        size = int(re.search(r"content-length: (\d+)", head, re.I).group(1))
+                        if len(buf) >= end + 4 + size:
+                            buf = buf[end + 4 + size :]
+                            break
+                    data = s.recv(65536)
+                    assert data, "connection closed"
+                    buf += data
+
+
+def instructions_per_request(
+    binary: str, conf: Path, port: int, path: str, host: str = "localhost"
+) -> float | None:
+    """Instructions nginx executes in user space per request: valgrind's callgrind on one nginx process
+    (``conf`` with one worker, run without a master), 200 and then 1,200 requests over keep-alive
+    connections, the difference of the two totals ÷ 1,000 (start-up and shut-down cancel out). A count, the
+    same whatever else the machine does; the system calls (``syscalls_per_request``) are the rest of the
+    work. None where valgrind is missing (``apt-get install -y valgrind``)."""
+    if not shutil.which("valgrind"):
+        return None
+    totals = []
+    for n in (200, 1200):
+        with tempfile.NamedTemporaryFile("r", suffix=".callgrind") as out:
+            proc = subprocess.Popen(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out.name}", binary]
+                + ["-p", str(conf.parent), "-c", str(conf), "-g", "daemon off; master_process off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_port(port)
+                _keepalive_gets(port, path, n, host)
+            finally:
+                # Under valgrind a signal can wait for the next event: send it again and knock until it ends.
+                for _ in range(30):
+                    proc.send_signal(signal.SIGTERM)
+                    try:
+                        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    except OSError:
+                        pass
+                    try:
+                        proc.wait(2)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
+                else:
+                    proc.kill()
+                    proc.wait()
+            found = re.search(
+                r"^(?:summary|totals):\s+(\d+)", Path(out.name).read_text(errors="replace"), re.M
+            )
+            if not found:
+                return None
+            totals.append(int(found.group(1)))
+    return (totals[1] - totals[0]) / 1000
 
 
 def wait_port(port: int, seconds: float = 60.0) -> None:
@@ -438,7 +511,9 @@ def main():
             "item": static_site.site_url(item)[1],
         }
 
-        app_port, front_port, plain_port, serve_port = (args.port_base + i for i in (1, 2, 3, 4))
+        app_port, front_port, plain_port, serve_port, vg_front_port, vg_plain_port = (
+            args.port_base + i for i in (1, 2, 3, 4, 5, 6)
+        )
         gunicorn = subprocess.Popen(
             [
                 PY,
@@ -486,6 +561,21 @@ def main():
             s2, _, b2 = get(plain_port, f"/{name.replace(' ', '-')}.html")
             assert s1 == 200 and h1.get("X-Published") == "file" and b1 == b2, (name, s1, h1)
 
+        # The same two servers with one worker and no master, for the instruction counts (run under valgrind).
+        vg_front = nginx.render(
+            home_dir / "front-vg",
+            app=f"127.0.0.1:{app_port}",
+            server_names=nginx.site_names(),
+            test=True,
+            port=vg_front_port,
+            workers=1,
+        )
+        (home_dir / "plain-vg" / "tmp").mkdir(parents=True)
+        vg_plain = home_dir / "plain-vg" / "nginx.conf"
+        vg_plain.write_text(
+            PLAIN_CONF.format(workers=1, user="", prefix=vg_plain.parent, port=vg_plain_port, root=plain_root)
+        )
+
         say("== throughput (wrk)")
         results: dict = {}
         workers = {"plain": nginx_workers(plain.pid), "front": nginx_workers(front.process.pid)}
@@ -508,10 +598,17 @@ def main():
                 syscalls_per_request(plain_url, workers["plain"]),
                 syscalls_per_request(front_url, workers["front"]),
             )
-            results[name] = (len(get(front_port, url)[2]), p, f, pc, fc, calls)
+            instr = (
+                instructions_per_request(
+                    nginx.NGINX, vg_plain, vg_plain_port, f"/{name.replace(' ', '-')}.html"
+                ),
+                instructions_per_request(nginx.NGINX, vg_front, vg_front_port, url),
+            )
+            results[name] = (len(get(front_port, url)[2]), p, f, pc, fc, calls, instr)
             say(
                 f"  {name}: plain {p:,.0f} req/s, shipped front {f:,.0f} req/s ({f / p:.0%}); nginx CPU per request "
-                f"{pc:.1f} / {fc:.1f} µs ({pc / fc:.0%}); system calls per request {calls[0]} / {calls[1]}"
+                f"{pc:.1f} / {fc:.1f} µs ({pc / fc:.0%}); system calls per request {calls[0]} / {calls[1]}; "
+                f"user-space instructions per request {instr[0]} / {instr[1]}"
             )
 
         say("== files per publish and publish to visible vs site size")
@@ -586,29 +683,31 @@ def main():
             f"{args.duration} s × {args.rounds} rounds per page and server, alternating order; both nginx with 2 workers).",
             "",
             "| page | bytes | plain nginx req/s | shipped front req/s | ratio | nginx CPU µs per request, plain / "
-            "front | plain ÷ front | system calls per request, plain / front |",
-            "|---|---:|---:|---:|---:|---:|---:|---|",
+            "front | plain ÷ front | system calls per request, plain / front | user-space instructions per "
+            "request, plain / front |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|",
         ]
-        for name, (size, p, f, pc, fc, calls) in results.items():
+        for name, (size, p, f, pc, fc, calls, instr) in results.items():
             same = "same" if calls[0] is not None and calls[0] == calls[1] else ""
             lines.append(
                 f"| {name} | {size:,} | {p:,.0f} | {f:,.0f} | **{f / p:.0%}** | {pc:.1f} / {fc:.1f} | **{pc / fc:.0%}** "
                 f"| {same or (sum(calls[0].values()) if calls[0] else '–')} / "
-                f"{'same' if same else (sum(calls[1].values()) if calls[1] else '–')} |"
+                f"{'same' if same else (sum(calls[1].values()) if calls[1] else '–')} "
+                f"| {f'{instr[0]:,.0f} / {instr[1]:,.0f}' if None not in instr else '–'} |"
             )
         lines += [
             "",
             "System calls per request, each server: "
             + "; ".join(
                 f"{name} plain {calls[0]}, front {calls[1]}"
-                for name, (*_, calls) in results.items()
+                for name, (*_, calls, _instr) in results.items()
                 if calls[0]
             )
             + ".",
             "",
             "Reading: requests per second move with whatever else the machine does; the nginx CPU time per "
-            "request and the system calls per request hardly do (the CPU ratio tracks the req/s ratio on a quiet "
-            "machine).",
+            "request less so (the CPU ratio tracks the req/s ratio on a quiet machine), the system calls and the "
+            "user-space instructions per request (valgrind callgrind, one worker) not at all.",
         ]
         lines += [
             "",

@@ -19,7 +19,7 @@ from govportal.security.headers import nginx_include
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy" / "nginx"
 NGINX = os.environ.get("GOVPORTAL_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
-INCLUDED = ("govportal-http.conf", "govportal-server.conf", "govportal-proxy.conf")
+INCLUDED = ("govportal-main.conf", "govportal-http.conf", "govportal-server.conf", "govportal-proxy.conf")
 
 
 def fill(text: str, values: dict[str, str]) -> str:

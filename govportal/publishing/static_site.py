@@ -49,6 +49,7 @@ import re
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +140,11 @@ def _sites() -> list:
 
 
 def forget_sites() -> None:
+    """Forget the sites this process knows, and what it rendered for them: a site deleted and another made
+    can get the same id (SQLite reuses the highest), and its pages must not count as already rendered."""
     global _site_memo
     _site_memo = (0.0, [])
+    _render_began.clear()
 
 
 def known_hosts() -> dict[str, object]:
@@ -319,9 +323,23 @@ def publish_url(site, url: str, page_id: int | None = None) -> Outcome:
 
 
 def _same_on_disk(path: Path, digest: str) -> bool:
+    """The file holds what was written, and so does the ``.gz`` beside it (what nginx's gzip_static sends to
+    every browser that takes gzip): there for a page of ``GZIP_MIN`` bytes or more, absent below."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+        body = path.read_bytes()
     except OSError:
+        return False
+    if hashlib.sha256(body).hexdigest() != digest:
+        return False
+    try:
+        packed = path.with_name(path.name + ".gz").read_bytes()
+    except FileNotFoundError:
+        return len(body) < GZIP_MIN
+    except OSError:
+        return False
+    try:
+        return len(body) >= GZIP_MIN and gzip.decompress(packed) == body
+    except (OSError, EOFError, zlib.error):  # not gzip, or cut short
         return False
 
 
@@ -771,7 +789,7 @@ def check_site(site) -> list[Problem]:
             problems.append(Problem(url, "missing", "文件不存在"))
             continue
         if not _same_on_disk(path, record.sha256):
-            problems.append(Problem(url, "altered", "文件内容与发布时不同（可能被篡改）"))
+            problems.append(Problem(url, "altered", "文件或其压缩副本（.gz）内容与发布时不同（可能被篡改）"))
             continue
         when = published_at.get(page_id) if page_id else None
         if when is not None and when > record.written_at:

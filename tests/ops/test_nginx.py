@@ -229,7 +229,9 @@ def test_with_one_of_two_app_nodes_down_every_request_reaches_the_other(tmp_path
 
 
 def test_the_production_sample_with_tls_and_http2_is_valid(tmp_path):
-    """``nginx -t`` on the sample (TLS, HTTP/2, default servers refusing unknown hosts)."""
+    """``nginx -t`` on the sample (TLS, HTTP/2, default servers refusing unknown hosts), its main-context part
+    (govportal-main.conf: PCRE JIT for the regular expressions every request runs) included outside http as
+    Debian's nginx.conf includes modules-enabled/, and the same part in the front the tests and benchmark run."""
     out = tmp_path / "conf"
     main = nginx.render(out, app="127.0.0.1:8001", server_names=["www.qinzhou.gov.cn"])
     text = main.read_text()
@@ -249,14 +251,19 @@ def test_the_production_sample_with_tls_and_http2_is_valid(tmp_path):
     wrapper = tmp_path / "nginx.conf"
     (tmp_path / "tmp").mkdir()
     wrapper.write_text(
-        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\ninclude {out / 'govportal-main.conf'};\n"
+        "events {}\n"
         f"http {{ include /etc/nginx/mime.types; client_body_temp_path {tmp_path}/tmp; proxy_temp_path {tmp_path}/tmp;"
         f" include {main}; }}\n"
     )
     check = subprocess.run(
-        [nginx.NGINX, "-t", "-p", str(tmp_path), "-c", str(wrapper)], capture_output=True, text=True
+        [nginx.NGINX, "-T", "-p", str(tmp_path), "-c", str(wrapper)], capture_output=True, text=True
     )
     assert check.returncode == 0, check.stderr
+    assert "\npcre_jit on;" in check.stdout
+    test_main = nginx.render(tmp_path / "t", app="127.0.0.1:8001", server_names=["localhost"], test=True)
+    outside_http = test_main.read_text().split("http {")[0]
+    assert f"include {tmp_path / 't'}/govportal-main.conf;" in outside_http
 
 
 # --- the real app behind the shipped nginx -----------------------------------------------------------------

@@ -344,6 +344,32 @@ def test_check_lists_missing_altered_and_stale_files(publish_dir, small_site):
     assert f"过期\txiaozhan.test{rel(other)}" in text
 
 
+def test_a_tampered_or_missing_gz_is_found_by_the_check_and_written_again(publish_dir, small_site):
+    """nginx sends the .gz beside a page to every browser that takes gzip: the check compares it with what
+    was written as it does the page, and the next rebuild writes it again instead of leaving it alone."""
+    import gzip
+
+    static_site.forget_sites()
+    static_site.rebuild_site(small_site)
+    page = publish_dir / "xiaozhan.test" / "gzdt" / "index.html"
+    packed = page.with_name("index.html.gz")
+    assert len(page.read_bytes()) >= static_site.GZIP_MIN
+    assert gzip.decompress(packed.read_bytes()) == page.read_bytes()
+    assert static_site.check_site(small_site) == []
+    for harm in ("tampered", "cut short", "missing"):
+        if harm == "tampered":
+            packed.write_bytes(gzip.compress("<h1>被篡改的页面</h1>".encode()))
+        elif harm == "cut short":
+            packed.write_bytes(packed.read_bytes()[:40])
+        else:
+            packed.unlink()
+        assert [(p.url, p.kind) for p in static_site.check_site(small_site)] == [("/gzdt/", "altered")], harm
+        out = static_site.rebuild_site(small_site)
+        assert "/gzdt/" in out.written and "/gzdt/" not in out.unchanged, harm
+        assert gzip.decompress(packed.read_bytes()) == page.read_bytes(), harm
+        assert static_site.check_site(small_site) == [], harm
+
+
 def test_a_footer_change_rebuilds_its_site_in_the_background(publish_dir, committed, small_site):
     from govportal.portal.models import PortalSettings
     from govportal.publishing.schedule import run_job

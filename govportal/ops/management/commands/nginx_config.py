@@ -37,5 +37,6 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"已写入 {main}；在 nginx.conf 的 http 段中 include 它，然后 nginx -t && nginx -s reload。"
+            f"已写入 {main}；在 nginx.conf 的 http 段中 include 它，在最外层（http 段之外）include "
+            f"{folder / 'govportal-main.conf'}（Debian：链接到 /etc/nginx/modules-enabled/），然后 nginx -t && nginx -s reload。"
         )

@@ -37,3 +37,25 @@ def register_mailbox_name(name_of: Callable[[str], str]) -> None:
 def register_letter_panels(panels: LetterPanels) -> None:
     global letters
     letters = panels
+
+
+# --- what a page type's public page shows ---------------------------------------------------------------
+# Built with the lists and the navigation (portal.views, participation.views), which import the page models:
+# each app registers its builders in its AppConfig.ready(); the page's get_context (``RegisteredContext``)
+# looks its own up, so the models never import the views.
+
+page_contexts: dict[str, Callable[..., dict]] = {}
+
+
+def register_page_context(model: type, build: Callable[..., dict]) -> None:
+    """``build(page, request) -> dict`` is added to the context of every page of ``model``."""
+    page_contexts[model._meta.label] = build
+
+
+class RegisteredContext:
+    """Page mixin: the context of the page's public view is what its app registered for the page type."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_contexts[type(self)._meta.label](self, request))
+        return context

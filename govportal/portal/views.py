@@ -252,6 +252,11 @@ def column_context(column: Page, request) -> dict:
     return context
 
 
+def topic_context(topic: Page, request) -> dict:
+    """A special topic (专题) lists its own newest items."""
+    return {"own_items": latest_rows(topic, 10)}
+
+
 def subcolumn_sections(
     column: Page, subcolumns: list, per_column: int = 5, scan: int = 3000, request=None
 ) -> list[dict]:

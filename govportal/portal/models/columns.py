@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from govportal.rules.frequency import FrequencyError, parse_frequency
 
+from ..registry import RegisteredContext
 from .addresses import GovAddressRouteMixin, PinyinSlugMixin
 from .items import ITEM_KINDS
 from .permissions import ColumnPermissionTester
@@ -26,7 +27,7 @@ class SupplyMethod(models.TextChoices):
     REVIEWED = "审核发布", "审核发布"
 
 
-class ColumnPage(GovAddressRouteMixin, PinyinSlugMixin, Page):
+class ColumnPage(RegisteredContext, GovAddressRouteMixin, PinyinSlugMixin, Page):
     content_description = models.TextField("具体内容", blank=True)
     frequency_text = models.CharField("更新频率", max_length=60, blank=True)
     frequency = models.JSONField("更新频率（结构化）", null=True, blank=True, editable=False)
@@ -80,13 +81,6 @@ class ColumnPage(GovAddressRouteMixin, PinyinSlugMixin, Page):
         except FrequencyError as exc:
             raise ValidationError({"frequency_text": str(exc)}) from exc
         self.frequency = parsed.to_dict() if self.frequency_text else None
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views import column_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(column_context(self, request))
-        return context
 
     def serve(self, request, *args, **kwargs):
         from django.shortcuts import redirect

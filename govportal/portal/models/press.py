@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from .. import blocks as portal_blocks
 from ..citations import cite_for
+from ..registry import RegisteredContext
 from .addresses import GovAddressRouteMixin
 from .items import ITEM_KINDS, InfoCategory, ItemPage
 from .policy import PolicyDocumentPage
@@ -75,7 +76,7 @@ class PressConferencePage(ItemPage):
         return [ln.strip() for ln in self.participants.splitlines() if ln.strip()]
 
 
-class SpecialTopicPage(GovAddressRouteMixin, ItemPage):
+class SpecialTopicPage(RegisteredContext, GovAddressRouteMixin, ItemPage):
     """专题专栏 with its own layout: a banner, an introduction and sections of items, text and links. Items
     may be published inside the topic itself."""
 
@@ -114,13 +115,6 @@ class SpecialTopicPage(GovAddressRouteMixin, ItemPage):
 
     def _has_photos(self) -> bool:
         return bool(self.banner_id)
-
-    def get_context(self, request, *args, **kwargs):
-        from ..listing import latest_rows
-
-        context = super().get_context(request, *args, **kwargs)
-        context["own_items"] = latest_rows(self, 10)
-        return context
 
 
 class RepostPage(ItemPage):

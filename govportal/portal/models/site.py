@@ -11,12 +11,13 @@ from wagtail.models import Page
 
 from govportal.rules.workdays import ScheduleError, parse_schedule_text
 
+from ..registry import RegisteredContext
 from .addresses import GovAddressRouteMixin
 from .items import ITEM_KINDS
 from .permissions import ColumnPermissionTester
 
 
-class HomePage(Page):
+class HomePage(RegisteredContext, Page):
     locality = models.CharField(
         "地区配置", max_length=40, blank=True, help_text="加载的政策配置代码，如 qinzhou"
     )
@@ -28,13 +29,6 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "网站首页"
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views import home_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(self, request))
-        return context
 
 
 class SubsiteIndexPage(Page):
@@ -51,7 +45,7 @@ class SubsiteIndexPage(Page):
         return context
 
 
-class SubsiteHomePage(GovAddressRouteMixin, Page):
+class SubsiteHomePage(RegisteredContext, GovAddressRouteMixin, Page):
     unit = models.OneToOneField(
         "accounts.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="subsite"
     )
@@ -67,13 +61,6 @@ class SubsiteHomePage(GovAddressRouteMixin, Page):
 
     def permissions_for_user(self, user):
         return ColumnPermissionTester(user, self)
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views import column_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(column_context(self, request))
-        return context
 
 
 @register_setting(icon="site")

@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
-        from .audit import guard_wagtail_exports
+        from .staffing import guard_wagtail_exports
 
         guard_wagtail_exports()

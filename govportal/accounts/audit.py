@@ -9,20 +9,18 @@ back office deletes or edits an event (SecurityEvent refuses it).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.utils import timezone
 
 from govportal.exports import new_workbook, workbook_bytes
 from govportal.ratelimits import client_ip
-from govportal.rules.profile import profile_section
 
-from .models import EventKind, SecurityEvent
+from .models import EventKind, SecurityEvent, retention_cutoff
+from .policy import locality_of
 
 logger = logging.getLogger(__name__)
 
 LAW_CITATION = "《中华人民共和国网络安全法》第二十一条"
-MIN_RETENTION_DAYS = 184  # six months, counted at their longest (网络安全法第二十一条)
 
 
 def record(
@@ -41,8 +39,6 @@ def record(
         if user is None and request is not None:
             u = getattr(request, "user", None)
             user = u if getattr(u, "is_authenticated", False) else None
-        from .policy import locality_of
-
         who = target if target is not None else user
         unit_name = ""
         staff = getattr(who, "staff", None) if getattr(who, "pk", None) else None
@@ -83,57 +79,7 @@ def record_export(request, what: str, rows: int, *, user=None) -> None:
     record(EventKind.PERSONAL_DATA, request=request, user=user, detail=f"导出：{what}，共 {rows} 行")
 
 
-def guard_wagtail_exports() -> None:
-    """Wagtail's own report exports (site history, workflows, locked and ageing pages: staff names) and form
-    submissions go through ``SpreadsheetExportMixin.as_spreadsheet``: there they are refused to roles the
-    profile does not allow and logged like ours. Called once from ``AccountsConfig.ready``."""
-    from django.core.exceptions import PermissionDenied
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
-    original = SpreadsheetExportMixin.as_spreadsheet
-    if getattr(original, "_govportal_guarded", False):
-        return
-
-    def personal(view) -> bool:
-        from wagtail.admin.views.reports.base import ReportView
-
-        module = type(view).__module__
-        return isinstance(view, ReportView) or module.startswith("wagtail.contrib.forms")
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        if not personal(self):
-            return original(self, queryset, spreadsheet_format)
-        from .policy import locality_of
-        from .staffing import can_export_personal_data, export_refusal
-
-        request = self.request
-        locality = locality_of(request.user)
-        if not can_export_personal_data(request.user, locality):
-            raise PermissionDenied(export_refusal(locality))
-        rows = len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
-        title = str(getattr(self, "page_title", "") or type(self).__name__)
-        record_export(request, f"{title}（{str(spreadsheet_format).upper()}）", rows)
-        return original(self, queryset, spreadsheet_format)
-
-    as_spreadsheet._govportal_guarded = True
-    SpreadsheetExportMixin.as_spreadsheet = as_spreadsheet
-
-
 # --- retention ---------------------------------------------------------------------------------------
-
-
-def retention_days(locality: str = "") -> int:
-    wanted = 0
-    if locality:
-        try:
-            wanted = int(profile_section(locality, "audit").get("retention_days") or 0)
-        except (TypeError, ValueError):
-            wanted = 0
-    return max(MIN_RETENTION_DAYS, wanted)
-
-
-def retention_cutoff(locality: str = ""):
-    return timezone.now() - timedelta(days=retention_days(locality))
 
 
 def purge_expired() -> str:

@@ -1,10 +1,11 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .models import Role
+from .staffing import training_missing
+
 
 def _role_choices():
-    from .models import Role
-
     return Role.choices
 
 
@@ -20,8 +21,6 @@ class StaffForm(WagtailAdminModelForm):
         cleaned = super().clean()
         user, unit, roles = cleaned.get("user"), cleaned.get("unit"), cleaned.get("roles") or []
         if user is not None and unit is not None:
-            from .staffing import training_missing
-
             missing = training_missing(user, unit, roles)
             if missing:
                 self.add_error("roles", missing)

@@ -7,14 +7,17 @@ Django ``Group`` (``UnitRoleGroup``), and a person's groups are kept in step wit
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.timezone import localdate, now
 from wagtail.admin.panels import FieldPanel
 
-from .forms import StaffForm
+from govportal.rules.profile import profile_section
 
 
 class UnitKind(models.TextChoices):
@@ -78,10 +81,9 @@ class Unit(models.Model):
         group, _ = Group.objects.get_or_create(
             name=f"{self.name}·{Role(role).label}［{self.locality}/{self.code}］"
         )
-        link = UnitRoleGroup.objects.create(group=group, unit=self, role=role)
-        from .permissions import configure_group
-
-        configure_group(link)
+        UnitRoleGroup.objects.create(
+            group=group, unit=self, role=role
+        )  # permissions.configure_group on post_save
         return group
 
 
@@ -113,7 +115,6 @@ class Staff(models.Model):
         FieldPanel("title"),
         FieldPanel("phone"),
     ]
-    base_form_class = StaffForm
 
     class Meta:
         verbose_name = "单位人员"
@@ -387,11 +388,28 @@ class EventKind(models.TextChoices):
     ASSESSMENT_REVISED = "assessment_revised", "考核结果更正（新版本）"
 
 
+# --- retention (网络安全法第二十一条：留存相关的网络日志不少于六个月) ------------------------------------------
+
+MIN_RETENTION_DAYS = 184  # six months, counted at their longest (网络安全法第二十一条)
+
+
+def retention_days(locality: str = "") -> int:
+    wanted = 0
+    if locality:
+        try:
+            wanted = int(profile_section(locality, "audit").get("retention_days") or 0)
+        except (TypeError, ValueError):
+            wanted = 0
+    return max(MIN_RETENTION_DAYS, wanted)
+
+
+def retention_cutoff(locality: str = ""):
+    return timezone.now() - timedelta(days=retention_days(locality))
+
+
 class SecurityEventQuerySet(models.QuerySet):
     def delete(self):
         """Only the retention job deletes, and only events older than the legal minimum."""
-        from .audit import retention_cutoff
-
         if self.filter(at__gte=retention_cutoff()).exists():
             raise ValidationError(
                 "安全审计日志至少保存六个月（网络安全法第二十一条），未到期的记录不能删除。"

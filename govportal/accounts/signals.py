@@ -14,9 +14,19 @@ from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
 from .middleware import current_request
-from .models import EventKind, Role, Staff
+from .models import EventKind, Role, Staff, UnitRoleGroup
+from .permissions import configure_group
 
 User = get_user_model()
+
+
+@receiver(post_save, sender=UnitRoleGroup)
+def unit_role_group_created(
+    sender, instance: UnitRoleGroup, created: bool, raw: bool = False, **kwargs
+) -> None:
+    """A new unit-role group (``Unit.group_for``) gets the permissions its role needs."""
+    if created and not raw:
+        configure_group(instance)
 
 
 @receiver(pre_save, sender=Staff)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from govportal.rules.profile import profile_section
 
-from .audit import record
+from .audit import record, record_export
 from .models import (
     AccountSecurity,
     AdminChange,
@@ -106,6 +106,38 @@ def export_refusal(locality: str) -> str:
         f"导出含个人信息的数据仅限{role_names(sorted(allowed, key=list(Role.values).index))}办理"
         f"（{article}：合理确定个人信息处理的操作权限），您的账号不能导出。可在页面上查看，或请上述人员导出。"
     )
+
+
+def guard_wagtail_exports() -> None:
+    """Wagtail's own report exports (site history, workflows, locked and ageing pages: staff names) and form
+    submissions go through ``SpreadsheetExportMixin.as_spreadsheet``: there they are refused to roles the
+    profile does not allow and logged like ours. Called once from ``AccountsConfig.ready``."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    original = SpreadsheetExportMixin.as_spreadsheet
+    if getattr(original, "_govportal_guarded", False):
+        return
+
+    def personal(view) -> bool:
+        from wagtail.admin.views.reports.base import ReportView
+
+        module = type(view).__module__
+        return isinstance(view, ReportView) or module.startswith("wagtail.contrib.forms")
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if not personal(self):
+            return original(self, queryset, spreadsheet_format)
+        request = self.request
+        locality = locality_of(request.user)
+        if not can_export_personal_data(request.user, locality):
+            raise PermissionDenied(export_refusal(locality))
+        rows = len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
+        title = str(getattr(self, "page_title", "") or type(self).__name__)
+        record_export(request, f"{title}（{str(spreadsheet_format).upper()}）", rows)
+        return original(self, queryset, spreadsheet_format)
+
+    as_spreadsheet._govportal_guarded = True
+    SpreadsheetExportMixin.as_spreadsheet = as_spreadsheet
 
 
 def people_of(locality: str):

@@ -32,7 +32,7 @@ from .admin_forms import (
     TokenForm,
     TrainingForm,
 )
-from .audit import record, retention_days
+from .audit import record
 from .models import (
     AdminChange,
     EventKind,
@@ -40,6 +40,7 @@ from .models import (
     SecurityEvent,
     TrainingRecord,
     Unit,
+    retention_days,
 )
 from .policy import locality_of, rules_for
 

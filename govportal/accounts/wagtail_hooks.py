@@ -2,11 +2,13 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import staffing, views
+from .forms import StaffForm
 from .models import Staff, Unit
 from .policy import locality_of
 
@@ -24,6 +26,7 @@ class StaffViewSet(SnippetViewSet):
     model = Staff
     icon = "user"
     menu_label = "单位人员"
+    edit_handler = ObjectList(Staff.panels, base_form_class=StaffForm)
     list_display = ["user", "unit", "title"]
     list_filter = ["unit__locality"]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from govportal.rules.assessment import Period
+from govportal.rules.assessment import Period, compute_kind
 
 from . import facts as facts_mod
 from .letters import generate
 from .models import Assessment, ResponsibilityLetter
-from .scoring import compute, compute_kind
+from .scoring import compute
 
 
 def prepare(home) -> str:

@@ -18,14 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from govportal.accounts import audit
-from govportal.accounts.models import EventKind, Role
+from govportal.accounts.models import EventKind
 from govportal.accounts.permissions import roles_of
 from govportal.documents import official_docx, official_pdf
-from govportal.rules.assessment import Period, Rules
+from govportal.rules.assessment import Period, Rules, compute_kind, periods_within
 
 from . import facts as facts_mod
+from . import outputs
+from .freeze import covering_issue, who_may_issue
 from .models import Assessment, AssessmentState, Issue, IssueState
-from .scoring import compute_kind, periods_within
+from .scoring import standing
 
 
 class IssueRefused(Exception):
@@ -41,25 +43,10 @@ def issuable_kinds(rules: Rules) -> list[str]:
     return out
 
 
-def role_names(rules: Rules) -> str:
-    names = []
-    for code in rules.issue_roles:
-        try:
-            names.append(Role(code).label)
-        except ValueError:
-            names.append(code)
-    return "、".join(names)
-
-
 def can_issue(user, rules: Rules) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(user.is_superuser) or bool(roles_of(user) & set(rules.issue_roles))
-
-
-def who_may_issue(rules: Rules) -> str:
-    """依据《…》第十六条，考核结果由主办单位印发。"""
-    return f"依据{rules.cite(rules.issue_article)}，考核结果由{role_names(rules)}印发"
 
 
 def live_issue(locality: str, period: Period) -> Issue | None:
@@ -70,32 +57,6 @@ def live_issue(locality: str, period: Period) -> Issue | None:
         number=period.number,
         state=IssueState.ISSUED,
     ).first()
-
-
-def covering_issue(assessment: Assessment) -> Issue | None:
-    """The standing Issue that freezes ``assessment`` (its own period's, or a longer period's around it)."""
-    rules = facts_mod.rules_for(assessment.locality)
-    for issue in Issue.objects.filter(
-        locality=assessment.locality, year=assessment.year, state=IssueState.ISSUED
-    ).order_by("issued_at"):
-        if assessment.period in periods_within(issue.period, compute_kind(rules)):
-            return issue
-    return None
-
-
-def frozen_message(assessment: Assessment) -> str:
-    """Why an issued period's scores cannot change, naming the rule and what to do instead."""
-    rules = facts_mod.rules_for(assessment.locality)
-    issue = covering_issue(assessment)
-    when = f"于{timezone.localtime(issue.issued_at):%Y年%m月%d日}" if issue else ""
-    what = ""
-    if issue is not None:  # a longer period's issue names that period (酉阳's August: the third quarter's)
-        inside = "" if issue.period == assessment.period else f"{issue.period.label}，"
-        what = f"（{inside}{issue.document_number}）"
-    return (
-        f"{assessment.period.label}的考核结果已{when}印发{what}，不能再计算或调整。"
-        f"{who_may_issue(rules)}；印发后如需更改，须由{role_names(rules)}撤回并印发更正版本。"
-    )
 
 
 def _freeze_state(assessments, state: str, issue: Issue | None) -> None:
@@ -115,9 +76,6 @@ def _freeze_state(assessments, state: str, issue: Issue | None) -> None:
 @transaction.atomic
 def issue(locality: str, period: Period, *, user, document_number: str = "", request=None) -> Issue:
     """印发 ``period``'s results: freeze the computed periods inside it and keep the ranking notice."""
-    from . import outputs
-    from .scoring import standing
-
     rules = facts_mod.rules_for(locality)
     if not can_issue(user, rules):
         raise IssueRefused(f"{who_may_issue(rules)}，你的账号不能印发。")

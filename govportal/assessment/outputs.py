@@ -11,11 +11,11 @@ from django.utils import timezone
 from govportal import documents as docs
 from govportal.accounts.models import Unit
 from govportal.exports import sheets_bytes
-from govportal.rules.assessment import MEDIA_LABELS, Period
+from govportal.rules.assessment import MEDIA_LABELS, Period, compute_kind, periods_within
 
 from . import facts as facts_mod
 from .models import LineKind
-from .scoring import Standing, compute_kind, periods_within, standing
+from .scoring import Standing, standing
 
 SOURCE_LABELS = {
     "page": "信息",

@@ -15,26 +15,11 @@ from django.utils import timezone
 
 from govportal.accounts import audit
 from govportal.accounts.models import EventKind
-from govportal.rules.assessment import Line, Period, Rules, Total, score, totals
+from govportal.rules.assessment import Line, Period, Rules, Total, compute_kind, periods_within, score, totals
 
 from . import facts as facts_mod
+from .freeze import frozen_message
 from .models import Adjustment, Assessment, Issue, IssueState, LineKind, RefType, ScoreLine
-
-
-def compute_kind(rules: Rules) -> str:
-    return rules.ledger_period or rules.notice_period
-
-
-def periods_within(period: Period, kind: str) -> list[Period]:
-    """The periods of ``kind`` inside ``period`` (a quarter's months, a year's quarters, or itself)."""
-    order = {"month": 0, "quarter": 1, "year": 2}
-    if order[kind] > order[period.kind]:
-        return []
-    if kind == period.kind:
-        return [period]
-    if kind == "month":
-        return period.months()
-    return [Period("quarter", period.year, q) for q in range(1, 5)]
 
 
 def _rule_for_adjustment(rules: Rules, adj: Adjustment):
@@ -156,8 +141,6 @@ def adjust(
         raise ValueError("调整分数须写明理由。")
     assessment.refresh_from_db(fields=["state"])
     if assessment.state == "issued":
-        from .issuing import frozen_message
-
         raise AssessmentFrozen(frozen_message(assessment))
     adj = Adjustment.objects.create(
         assessment=assessment,

@@ -18,16 +18,16 @@ from govportal.accounts.models import Unit
 from govportal.accounts.permissions import unit_of
 from govportal.exports import XLSX_CONTENT_TYPE
 from govportal.monitoring.models import TextScanFinding
-from govportal.rules.assessment import PERIODS, AssessmentRuleError, Period
+from govportal.rules.assessment import PERIODS, AssessmentRuleError, Period, compute_kind, periods_within
 from govportal.security.uploads import UploadRefused, check_upload
 from govportal.security.uploads import kind as upload_kind
 
 from . import facts as facts_mod
-from . import issuing, outputs
+from . import freeze, issuing, outputs
 from . import letters as letters_mod
 from . import permissions as perms
 from .models import Assessment, Issue, LetterState, LineKind, RefType, ResponsibilityLetter, ScoreLine
-from .scoring import AssessmentFrozen, adjust, compute, compute_kind, periods_within, standing
+from .scoring import AssessmentFrozen, adjust, compute, standing
 
 PERIOD_NAMES = {"month": "月度", "quarter": "季度", "year": "年度"}
 
@@ -135,7 +135,7 @@ def compute_view(request):
         raise Http404("考核周期不正确") from None
     a = compute(locality, period, user=request.user)
     if a.state == "issued":
-        messages.warning(request, issuing.frozen_message(a))
+        messages.warning(request, freeze.frozen_message(a))
     else:
         messages.success(request, f"已计算{period.label}的考核分数（{a.lines.count()}条计分明细）。")
     return redirect(reverse("assessment_admin:period", args=[period.kind, period.year, period.number]))
@@ -177,7 +177,7 @@ def period_view(request, kind, year, number):
             "criticism": bool(s.rules.criticism),
             "issuable": period.kind in issuing.issuable_kinds(s.rules),
             "can_issue": issuing.can_issue(request.user, s.rules),
-            "who_may_issue": issuing.who_may_issue(s.rules),
+            "who_may_issue": freeze.who_may_issue(s.rules),
             "proposed_number": outputs.document_number(s.rules, period),
             "versions": Issue.objects.filter(
                 locality=locality, period_kind=kind, year=year, number=number
@@ -198,7 +198,7 @@ def _issuer_entry(request, kind, year, number, refusal: str):
     period = _period(kind, year, number)
     rules = facts_mod.rules_for(locality)
     if not issuing.can_issue(request.user, rules):
-        return locality, period, perms.refuse_with(request, issuing.who_may_issue(rules) + refusal)
+        return locality, period, perms.refuse_with(request, freeze.who_may_issue(rules) + refusal)
     return locality, period, None
 
 
@@ -296,7 +296,7 @@ def _unit_context(request, locality, period, unit, form=None):
         "criticism": outputs.criticism_cases(s, unit),
         "criticism_texts": s.rules.criticism,
         "kind_labels": dict(LineKind.choices),
-        "frozen_message": next((issuing.frozen_message(a) for a in s.assessments if a.state == "issued"), ""),
+        "frozen_message": next((freeze.frozen_message(a) for a in s.assessments if a.state == "issued"), ""),
     }
 
 

@@ -55,13 +55,6 @@ def fallback_warning(start: date, n: int) -> str:
     return holiday_warning(workday_calendar().add_workdays_checked(start, n).fallback_years)
 
 
-def due_date_warning(due: date | None) -> str:
-    """The fallback warning for a due date that falls in a year without holiday data ("" otherwise)."""
-    if not due or workday_calendar().has_data(due.year):
-        return ""
-    return holiday_warning([due.year])
-
-
 def letter_due_warning(letter: Letter) -> str:
     """The fallback warning for a letter's current deadline ("" when every year it touches has data)."""
     if not letter.clock_start:

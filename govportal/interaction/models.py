@@ -18,6 +18,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
+from govportal.portal.calendar import holiday_warning, workday_calendar
+
 
 def now():
     """The current time (a function of this module, so that tests can move the clock)."""
@@ -188,9 +190,10 @@ class Letter(models.Model):
     @property
     def due_warning(self) -> str:
         """The warning shown when the due date falls in a year without holiday data ("" otherwise)."""
-        from .deadlines import due_date_warning
-
-        return due_date_warning(self.due_date) if not self.deadline_done else ""
+        due = self.due_date
+        if self.deadline_done or not due or workday_calendar().has_data(due.year):
+            return ""
+        return holiday_warning([due.year])
 
     def unit_answered(self) -> bool:
         return self.answered_at is not None

@@ -11,10 +11,11 @@ class MonitoringConfig(AppConfig):
         from django.db.models.signals import post_save
         from wagtail.documents import get_document_model
 
-        from .registries import connect_signals
+        from . import registries, textcheck
         from .tasks import enqueue_extraction
 
-        connect_signals()
+        registries.connect_signals()
+        textcheck.connect_signals()
         post_save.connect(
             enqueue_extraction, sender=get_document_model(), dispatch_uid="monitoring_extract_text"
         )

@@ -51,10 +51,11 @@ from govportal.portal.models import (
     PolicyDocumentPage,
     SubsiteHomePage,
 )
-from govportal.publishing.interpretation import needs_interpretation
 from govportal.rules.frequency import Frequency, parse_frequency, period_bounds
 from govportal.rules.profile import load_profile
 from govportal.rules.workdays import Calendar, default_calendar
+
+from . import registry
 
 FRESH, DUE_SOON, OVERDUE, EMPTY, UNCHECKED = "fresh", "due_soon", "overdue", "empty", "unchecked"
 STATE_LABELS = {
@@ -218,7 +219,7 @@ def _pending_events(home: Page, columns_by_path: dict[str, Page]) -> dict[str, l
             if "解读" in c.title and not any(q != p and q.startswith(p) for q in columns_by_path)
         ]
         for doc in docs:
-            if not needs_interpretation(doc, locality):
+            if not registry.needs_interpretation(doc, locality):
                 continue
             for p in interp_columns:
                 out[p].append(

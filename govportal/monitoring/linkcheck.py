@@ -2,7 +2,7 @@
 
 Internal links (Wagtail's ``<a linktype="page" id="N">``, documents, and paths on the site itself) are
 resolved against the database: a link to a page that is no longer live is dead, and when the page was
-withdrawn (``publishing.Withdrawal``) it is named as such — “链接指向已撤回的信息《…》”.
+withdrawn (publishing's ``Withdrawal``, through ``registry.last_withdrawal``) it is named as such — “链接指向已撤回的信息《…》”.
 
 External links are checked over HTTP by an asyncio checker built on the standard library
 (``asyncio.open_connection``): it needs only the status line and headers of a HEAD (GET when HEAD is
@@ -31,8 +31,8 @@ from urllib.parse import urljoin, urlsplit
 from django.utils import timezone
 
 from govportal.portal.models import HomePage
-from govportal.publishing.models import Withdrawal
 
+from . import registry
 from .models import LinkCheckRun, LinkSource, LinkState, LinkTarget, ScanStatus
 
 USER_AGENT = "GovPortal-LinkCheck/1.0"
@@ -164,7 +164,7 @@ def check_internal(target: LinkTarget, home) -> tuple[str, str]:
                 return LinkState.DEAD, "站内页面不存在（404）"
     if page.live:
         return LinkState.OK, ""
-    w = Withdrawal.objects.filter(page_id=page.pk).order_by("-created_at").first()
+    w = registry.last_withdrawal(page.pk)
     if w is not None:
         return (
             LinkState.DEAD,

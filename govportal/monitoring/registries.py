@@ -333,7 +333,4 @@ def connect_signals() -> None:
 
 
 def _on_profile_applied(sender=None, **kwargs) -> None:
-    from .textcheck import link_policy
-
-    link_policy.cache_clear()
     RegistryVersion.bump()

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from govportal.accounts.models import Staff
 from govportal.portal.columns import home_for, main_columns, with_paths
@@ -531,10 +532,19 @@ def latest_run(locality: str) -> TextScanRun | None:
     return TextScanRun.objects.filter(locality=locality, status=ScanStatus.DONE).order_by("-pk").first()
 
 
+@task()
+def scan_site_task(run_id: int) -> str:
+    """Run a queued scan of a site's published text (错敏信息排查) in the task worker."""
+    run = TextScanRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return f"扫描 #{run_id} 已被删除"
+    if run.status != ScanStatus.QUEUED:
+        return f"扫描 #{run_id} 的状态是“{run.get_status_display()}”，不再执行"
+    return scan_site(run=run).message
+
+
 def start_scan(locality: str, user=None, include_documents: bool = True) -> TextScanRun:
     """Queue a scan for the task worker (the back office's “立即扫描”)."""
-    from .tasks import scan_site_task
-
     running = TextScanRun.objects.filter(
         locality=locality, status__in=[ScanStatus.QUEUED, ScanStatus.RUNNING]
     ).first()

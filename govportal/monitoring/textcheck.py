@@ -18,11 +18,14 @@ from functools import lru_cache
 from typing import Any
 
 from govportal.portal.models import HomePage
+from govportal.portal.signals import profile_applied
 from govportal.rules.profile import load_profile
 from govportal.textcheck import Checker, Finding
 from govportal.textcheck.checker import _words
 from govportal.textcheck.lexicon import data_file, load_typo_context, load_typos
 from govportal.textcheck.typos import HomophoneDetector
+
+from .registries import ensure_seeded
 
 # --- the checker of a locality ---------------------------------------------------------------------------
 
@@ -127,8 +130,6 @@ def checker(locality: str | None = None, *, forbid_non_gov: bool | None = None) 
         cached = _cache.get(key)
         if cached and cached[0] == version:
             return cached[1]
-    from .registries import ensure_seeded
-
     if ensure_seeded():
         version = RegistryVersion.current()  # seeding bumped it
     data = registry_data(locality)  # read after the version: a change in between only causes a rebuild
@@ -136,6 +137,15 @@ def checker(locality: str | None = None, *, forbid_non_gov: bool | None = None) 
     with _lock:
         _cache[key] = (version, built)
     return built
+
+
+def _on_profile_applied(sender=None, **kwargs) -> None:
+    """A profile was loaded: its ``[textcheck]`` link policy is read again (``registries`` bumps the version)."""
+    link_policy.cache_clear()
+
+
+def connect_signals() -> None:
+    profile_applied.connect(_on_profile_applied, dispatch_uid="textcheck-link-policy-profile-applied")
 
 
 def clear_cache() -> None:

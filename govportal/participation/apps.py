@@ -8,4 +8,10 @@ class ParticipationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, views  # noqa: F401  (signals: @receiver functions)
+        from .models import ConsultationPage, InterviewPage, SurveyPage, VisitPage, register_page_context
+
+        register_page_context(SurveyPage, views.survey_context)
+        register_page_context(ConsultationPage, views.consultation_context)
+        register_page_context(InterviewPage, views.interview_context)
+        register_page_context(VisitPage, views.visit_context)

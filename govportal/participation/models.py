@@ -10,6 +10,7 @@ sign-ups) is data, not pages: plain models below, moderated in the back office b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -27,6 +28,14 @@ from govportal.portal import blocks as portal_blocks
 from govportal.portal.models import HomePage, ItemPage
 
 from .blocks import QUESTION_BLOCKS, DraftArticleBlock
+
+# What each page type's public page shows is built in views.py (which imports these models): registered by
+# ``ParticipationConfig.ready()`` (``register_page_context``), looked up by the pages' ``get_context``.
+page_contexts: dict[str, Callable[..., dict]] = {}
+
+
+def register_page_context(model: type, build: Callable[..., dict]) -> None:
+    page_contexts[model._meta.label] = build
 
 
 def page_locality(page) -> str:
@@ -142,10 +151,8 @@ class SurveyPage(ItemPage):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from .views import survey_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(survey_context(self, request))
+        context.update(page_contexts[type(self)._meta.label](self, request))
         return context
 
 
@@ -275,10 +282,8 @@ class ConsultationPage(ItemPage):
         return self.results_published_at is None and on > self.results_due
 
     def get_context(self, request, *args, **kwargs):
-        from .views import consultation_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(consultation_context(self, request))
+        context.update(page_contexts[type(self)._meta.label](self, request))
         return context
 
 
@@ -405,10 +410,8 @@ class InterviewPage(ItemPage):
         return _rules(self).interview_answer_due(timezone.localdate(self.ends_at))
 
     def get_context(self, request, *args, **kwargs):
-        from .views import interview_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(interview_context(self, request))
+        context.update(page_contexts[type(self)._meta.label](self, request))
         return context
 
 
@@ -543,10 +546,8 @@ class VisitPage(ItemPage):
         return self.signup_opens <= now < self.signup_closes
 
     def get_context(self, request, *args, **kwargs):
-        from .views import visit_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(visit_context(self, request))
+        context.update(page_contexts[type(self)._meta.label](self, request))
         return context
 
 

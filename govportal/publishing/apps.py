@@ -12,8 +12,26 @@ class PublishingConfig(AppConfig):
         from wagtail.models import WorkflowState
         from wagtail.signals import workflow_approved, workflow_rejected
 
-        from . import emergency, feeds_out, interpretation, notifications, publication, register, workflow  # noqa: F401  (notifications, publication, workflow: @receiver functions)
+        from govportal.monitoring import registry as monitoring_registry
+
+        from . import (  # noqa: F401  (notifications, publication, workflow: @receiver functions)
+            emergency,
+            feeds_out,
+            interpretation,
+            models,
+            notifications,
+            publication,
+            register,
+            review,
+            workflow,
+        )
         from .signals import item_published, item_unpublished
+
+        # The review tasks (models) run the review's logic, registered here (the models stay below review.py).
+        models.register_review_logic(review)
+        # What monitoring (a sibling that publishing imports, never the reverse) reads from publishing.
+        monitoring_registry.register_interpretation_rule(interpretation.needs_interpretation)
+        monitoring_registry.register_withdrawals(publication.last_withdrawal)
 
         # What an item's publication sets off, in this order (publication.py sends; docs/architecture.md).
         item_published.connect(register.on_item_published, dispatch_uid="publishing_register")

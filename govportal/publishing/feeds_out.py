@@ -19,9 +19,11 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django_tasks import task
 from wagtail.models import Page
 
 from govportal.monitoring.textcheck import item_text
@@ -152,12 +154,14 @@ def queue_event(page, event: str) -> list[WebhookDelivery]:
         if ep.unit_id is None or ep.unit_id == unit_id
     ]
     if deliveries:
-        from django.db import transaction
-
-        from .tasks import send_webhooks_task
-
         transaction.on_commit(lambda: _enqueue(send_webhooks_task))
     return deliveries
+
+
+@task()
+def send_webhooks_task() -> dict:
+    """Send the webhook deliveries that are due (queued right after a publication)."""
+    return send_pending()
 
 
 def _enqueue(task) -> None:

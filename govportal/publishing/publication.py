@@ -34,6 +34,11 @@ def locality_of(page) -> str:
     return home.locality if home else ""
 
 
+def last_withdrawal(page_id: int) -> Withdrawal | None:
+    """The latest withdrawal of a page (registered for monitoring's link check)."""
+    return Withdrawal.objects.filter(page_id=page_id).order_by("-created_at").first()
+
+
 def withdraw_roles(page) -> tuple[str, ...]:
     try:
         return review_rules(locality_of(page)).withdraw_roles

@@ -15,6 +15,7 @@ from wagtail.models import Page, WorkflowState
 from govportal.exports import new_workbook, workbook_bytes
 from govportal.portal.models import HomePage
 
+from .categories import review_category
 from .models import RegisterEntry, ReviewDecision
 from .routes import review_rules
 
@@ -77,8 +78,6 @@ def chain_text(chain: list[dict]) -> str:
 def belongs(page, locality: str) -> bool:
     if not hasattr(page, "info_category"):
         return False
-    from .review import review_category
-
     category = review_category(page, locality)
     try:
         return category in review_rules(locality).register_categories

@@ -25,9 +25,10 @@ from govportal.accounts.permissions import roles_of, unit_of
 from govportal.accounts.staffing import staff_of
 from govportal.monitoring.models import RegistryVersion
 from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
-from govportal.portal.models import PolicyDocumentPage, RepostPage
 from govportal.textcheck.findings import KIND_LABELS
 
+from . import publication
+from .categories import is_repost, review_category
 from .models import CoSignTask, MachineCheckTask, ReviewDecision, ReviewStageTask, ReviewTaskState
 from .routes import ANY, CO, OWN
 
@@ -89,13 +90,11 @@ def item_info(workflow_state) -> ItemInfo:
         unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
         unit = unit_of(workflow_state.requested_by)
-    from .publication import locality_of
-
     chosen = getattr(page, "info_category", "") or "unit"
-    locality = locality_of(base)
+    locality = publication.locality_of(base)
     category = review_category(page, locality)
     refused = []
-    if chosen == "repost" and not _is_repost(page):
+    if chosen == "repost" and not is_repost(page):
         refused.append(repost_refusal(page, locality))
     co_units: list[Unit] = []
     if hasattr(page, "co_units"):
@@ -109,73 +108,6 @@ def item_info(workflow_state) -> ItemInfo:
         chosen_category=chosen,
         refused=refused,
     )
-
-
-# --- the category an item is reviewed in ------------------------------------------------------------
-
-
-def _is_repost(page) -> bool:
-    return isinstance(page, RepostPage)
-
-
-def item_kinds(page) -> set[str]:
-    """The kinds of information ``page`` is, in the words of the regulations' route tables (政府文件,
-    政策解读, 政府公告 …): its page type, a policy document's genre, and the titles of its columns."""
-
-    kinds = {getattr(page, "kind_label", "")}
-    if isinstance(page, PolicyDocumentPage):
-        kinds |= {"政府文件", "政策文件"}
-        if getattr(page, "genre", "") in ("公告", "通告"):
-            kinds.add("政府公告")
-    if getattr(page, "path", None) and getattr(page, "depth", 0) > 3:
-        from wagtail.models import Page
-
-        kinds |= set(
-            Page.objects.filter(
-                path__in=[page.path[:n] for n in range(3 * Page.steplen, len(page.path), Page.steplen)]
-            ).values_list("title", flat=True)
-        )
-    kinds.discard("")
-    return kinds
-
-
-def least_category(page, locality: str) -> str:
-    """The least strict category ``page`` may be reviewed in, whatever its editor chose: a repost is a
-    repost; a policy document, or an item of a kind the profile's route table sends through the
-    government's route (000 Art. 28 (1): 政府公告、政府文件、领导讲话 …; 001 Art. 8 (1)), is at least
-    ``government``; of a kind it names as major or sensitive (000 Art. 28 (2)), ``major``."""
-
-    from .routes import STRICTNESS, review_rules
-
-    least = "repost" if _is_repost(page) else "unit"
-    if isinstance(page, PolicyDocumentPage):
-        least = "government"
-    try:
-        table = review_rules(locality).kind_categories if locality else {}
-    except Exception:
-        table = {}
-    for kind in item_kinds(page) if table else ():
-        category = table.get(kind)
-        if category and STRICTNESS[category] > STRICTNESS[least]:
-            least = category
-    return least
-
-
-def review_category(page, locality: str) -> str:
-    """The stricter of the item's least category and the one its editor chose. ``repost`` chosen for an
-    item that is not a repost counts as ``unit`` (and the submission is refused, see ``repost_refusal``);
-    ``unit`` on a repost is the repost route (as the repost form does)."""
-    from .routes import STRICTNESS
-
-    chosen = getattr(page, "info_category", "") or "unit"
-    if chosen not in STRICTNESS:
-        chosen = "unit"
-    if chosen == "repost" and not _is_repost(page):
-        chosen = "unit"
-    if chosen == "unit" and _is_repost(page):
-        chosen = "repost"
-    least = least_category(page, locality)
-    return chosen if STRICTNESS[chosen] > STRICTNESS[least] else least
 
 
 def repost_refusal(page, locality: str) -> str:
@@ -273,7 +205,7 @@ def stage_units(task: ReviewStageTask, info: ItemInfo) -> list[Unit]:
 
 def stage_applies(task: ReviewStageTask, info: ItemInfo) -> bool:
     wanted = {info.category}
-    if info.category != "repost" and _is_repost(info.page):
+    if info.category != "repost" and is_repost(info.page):
         wanted.add("repost")  # a repost reviewed more strictly still gets its repost check (001 Art. 8 (3))
     if not wanted & set(task.categories):
         return False

@@ -16,7 +16,7 @@ from govportal.rules.profile import load_profile, profile_section  # noqa: F401 
 
 CATEGORIES = ("unit", "government", "major", "repost")
 # How strict a category's route is: an item goes through the stricter of its least category (from its
-# page type and kind, see ``review.least_category``) and the one its editor chose.
+# page type and kind, see ``categories.least_category``) and the one its editor chose.
 STRICTNESS = {"repost": 0, "unit": 1, "government": 2, "major": 3}
 OWN, CO, ANY = "own", "co", "*"
 DEFAULT_WITHDRAW_ROLES = ("section_chief", "deputy_leader", "principal_leader")

@@ -17,10 +17,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 from govportal.accounts.policy import default_locality
 from govportal.rules.profile import load_profile
 
+from .feeds_out import send_pending
 from .models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -199,6 +201,12 @@ def run_job(name: str) -> str:
     return run.message
 
 
+@task()
+def run_job_task(name: str) -> str:
+    """Run one periodic job of ``JOBS`` by name (enqueued by ``govportal jobs --enqueue``)."""
+    return run_job(name)
+
+
 def claim(j: Job, now) -> bool:
     """Mark ``j`` started if it is due; False when it is not due or another scheduler took it."""
     run, _ = JobRun.objects.get_or_create(name=j.name)
@@ -217,8 +225,6 @@ def run_due(now=None, enqueue: bool = False) -> list[tuple[str, str]]:
         if not claim(j, now):
             continue
         if enqueue:
-            from .tasks import run_job_task
-
             run_job_task.enqueue(j.name)
             done.append((j.name, "已交后台任务执行"))
         else:
@@ -240,8 +246,6 @@ def publish_scheduled() -> str:
 
 
 def send_webhooks() -> str:
-    from .feeds_out import send_pending
-
     counts = send_pending()
     return f"成功 {counts['sent']}，待重试 {counts['retry']}，失败 {counts['failed']}"
 

@@ -56,6 +56,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django_tasks import task
 
 from govportal.portal.listing import forget_kinds
 from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
@@ -577,7 +578,7 @@ CHANGES = {
 
 def later(name: str, page_id: int, *args) -> None:
     """After the commit, re-render what ``CHANGES[name]`` of page ``page_id`` affects: in the job worker
-    (``publishing.tasks.static_publish_task``, queue ``publish``; the editor's request only enqueues) or,
+    (``static_publish_task``, queue ``publish``; the editor's request only enqueues) or,
     with ``STATIC_PUBLISHING_SYNC`` or if the task cannot be queued, here."""
     if not enabled() or in_bulk_load():
         return
@@ -586,8 +587,6 @@ def later(name: str, page_id: int, *args) -> None:
         try:
             if in_worker():
                 try:
-                    from .tasks import static_publish_task
-
                     progress_pending(page_id)
                     static_publish_task.enqueue(name, page_id, list(args))
                     return
@@ -643,6 +642,13 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
         finished_at=timezone.now(),
     )
     return out
+
+
+@task(queue_name="publish")
+def static_publish_task(name: str, page_id: int, args: list) -> dict:
+    """Static publishing of one change (``later``): re-render and write the pages it affects."""
+    out = run_change(name, page_id, args)
+    return {"written": len(out.written), "removed": len(out.removed), "unchanged": len(out.unchanged)}
 
 
 def progress_pending(page_id: int) -> None:

@@ -1,30 +1,15 @@
-"""Background tasks of the publishing app (Django Tasks API; run by the task worker)."""
+"""Background tasks of the publishing app (Django Tasks API; run by the task worker).
+
+Each task is defined next to the code it runs and enqueues; this module lists them, importing downwards only:
+``schedule.run_job_task`` (one periodic job of ``schedule.JOBS``, enqueued by ``govportal jobs --enqueue``),
+``feeds_out.send_webhooks_task`` (the webhook deliveries due, queued right after a publication) and
+``static_site.static_publish_task`` (queue ``publish``: one change of ``static_site.later``).
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from .feeds_out import send_webhooks_task
+from .schedule import run_job_task
+from .static_site import static_publish_task
 
-
-@task()
-def run_job_task(name: str) -> str:
-    """Run one periodic job of ``schedule.JOBS`` by name (enqueued by ``govportal jobs --enqueue``)."""
-    from .schedule import run_job
-
-    return run_job(name)
-
-
-@task()
-def send_webhooks_task() -> dict:
-    """Send the webhook deliveries that are due (queued right after a publication)."""
-    from .feeds_out import send_pending
-
-    return send_pending()
-
-
-@task(queue_name="publish")
-def static_publish_task(name: str, page_id: int, args: list) -> dict:
-    """Static publishing of one change (``static_site.later``): re-render and write the pages it affects."""
-    from .static_site import run_change
-
-    out = run_change(name, page_id, args)
-    return {"written": len(out.written), "removed": len(out.removed), "unchanged": len(out.unchanged)}
+__all__ = ["run_job_task", "send_webhooks_task", "static_publish_task"]

@@ -25,6 +25,7 @@ from govportal.portal.columns import home_for
 from govportal.portal.models import HomePage
 
 from . import register as register_logic
+from .categories import review_category
 from .emergency import deadlines, emergency_rules
 from .forms import WithdrawForm
 from .models import (
@@ -45,7 +46,6 @@ from .review import (
     findings_for,
     item_info,
     may_act,
-    review_category,
     role_labels,
 )
 

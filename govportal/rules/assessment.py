@@ -259,6 +259,24 @@ class Period:
         return Period(self.kind, self.year, self.number - 1)
 
 
+def compute_kind(rules: Rules) -> str:
+    """The period scores are computed for: the monthly ledger's month if the profile keeps one, else the
+    notice period."""
+    return rules.ledger_period or rules.notice_period
+
+
+def periods_within(period: Period, kind: str) -> list[Period]:
+    """The periods of ``kind`` inside ``period`` (a quarter's months, a year's quarters, or itself)."""
+    order = {"month": 0, "quarter": 1, "year": 2}
+    if order[kind] > order[period.kind]:
+        return []
+    if kind == period.kind:
+        return [period]
+    if kind == "month":
+        return period.months()
+    return [Period("quarter", period.year, q) for q in range(1, 5)]
+
+
 # --- facts and lines ----------------------------------------------------------------------------------------
 
 

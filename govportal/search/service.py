@@ -25,6 +25,7 @@ from govportal.accounts.models import Unit
 from . import analysis
 from .engine import RANK_LIMIT, Match, engine_for
 from .models import SORT_KEY_SCALE, SearchEntry
+from .suggest import Suggestion, suggestions
 
 PER_PAGE = 10
 COUNT_CAP = 1_000  # counts stop here (shown as 超过 1000 条): counting every match is what costs most
@@ -103,13 +104,6 @@ class Hit:
     column_title: str = ""
     unit_name: str = ""
     kind_label: str = ""
-
-
-@dataclass
-class Suggestion:
-    text: str
-    count: int
-    reason: str
 
 
 @dataclass
@@ -255,8 +249,6 @@ def search(
     if decorate:
         decorate_hits(results, request=request, using=using)
     if suggest and results.total == 0:
-        from .suggest import suggestions
-
         results.suggestions = suggestions(query, filters, eng)
         if filters.narrowing and not query.empty:
             results.unfiltered_total = eng.count(

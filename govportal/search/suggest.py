@@ -12,12 +12,23 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from dataclasses import dataclass
 
 from . import analysis
 from .engine import Engine, Match
 
 MAX_CHECKS = 6
 MIN_WORD_FREQ = 3
+
+
+@dataclass
+class Suggestion:
+    """One “您是不是要找” line: the query to try, what it finds, and why it is suggested."""
+
+    text: str
+    count: int
+    reason: str
+
 
 _lock = threading.Lock()
 _homophones: dict[str, list[str]] | None = None
@@ -83,9 +94,7 @@ def _count(text: str, filters, eng: Engine) -> int:
     return eng.count(Match(groups=q.groups(), facets=filters.facets(), key_range=filters.key_range()), 1000)
 
 
-def suggestions(query: analysis.Query, filters, eng: Engine) -> list:
-    from .service import Suggestion
-
+def suggestions(query: analysis.Query, filters, eng: Engine) -> list[Suggestion]:
     if query.empty:
         return []
     out: list[Suggestion] = []

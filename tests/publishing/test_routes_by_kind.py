@@ -11,8 +11,9 @@ from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 
 from govportal.portal.models import ArticlePage, PolicyDocumentPage
+from govportal.publishing.categories import least_category
 from govportal.publishing.models import FeedSubscription, Incident, RegisterEntry
-from govportal.publishing.review import least_category, repost_refusal
+from govportal.publishing.review import repost_refusal
 from tests.conftest import column
 
 from .conftest import CLEAN_BODY, approve_all, current, submit, text

@@ -10,7 +10,6 @@ sign-ups) is data, not pages: plain models below, moderated in the back office b
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -26,16 +25,9 @@ from wagtail.search import index
 from govportal.monitoring.textcheck import locality_of
 from govportal.portal import blocks as portal_blocks
 from govportal.portal.models import HomePage, ItemPage
+from govportal.portal.registry import RegisteredContext
 
 from .blocks import QUESTION_BLOCKS, DraftArticleBlock
-
-# What each page type's public page shows is built in views.py (which imports these models): registered by
-# ``ParticipationConfig.ready()`` (``register_page_context``), looked up by the pages' ``get_context``.
-page_contexts: dict[str, Callable[..., dict]] = {}
-
-
-def register_page_context(model: type, build: Callable[..., dict]) -> None:
-    page_contexts[model._meta.label] = build
 
 
 def page_locality(page) -> str:
@@ -66,7 +58,7 @@ class Audience(models.TextChoices):
     PHONE = "phone", "手机验证码验证（每个手机号一次）"
 
 
-class SurveyPage(ItemPage):
+class SurveyPage(RegisteredContext, ItemPage):
     """调查征集: a questionnaire with an opening and closing time; results published within the profile's
     period after closing (000 Art. 22)."""
 
@@ -150,11 +142,6 @@ class SurveyPage(ItemPage):
             patch_cache_control(response, private=True)
         return response
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(page_contexts[type(self)._meta.label](self, request))
-        return context
-
 
 class SurveyAnswer(models.Model):
     survey = models.ForeignKey(SurveyPage, on_delete=models.CASCADE, related_name="answers")
@@ -178,7 +165,7 @@ class SurveyAnswer(models.Model):
 # --- consultations on drafts -------------------------------------------------------------------------
 
 
-class ConsultationPage(ItemPage):
+class ConsultationPage(RegisteredContext, ItemPage):
     """意见征集 on a draft decision: the draft by articles, its explanation and basis, open at least the
     profile's minimum; comments by article, moderated; a feedback report published with the decision."""
 
@@ -281,11 +268,6 @@ class ConsultationPage(ItemPage):
         on = on or timezone.localdate()
         return self.results_published_at is None and on > self.results_due
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(page_contexts[type(self)._meta.label](self, request))
-        return context
-
 
 class Decision(models.TextChoices):
     ADOPTED = "adopted", "采纳"
@@ -340,7 +322,7 @@ class ConsultationComment(models.Model):
 # --- online interviews -------------------------------------------------------------------------------
 
 
-class InterviewPage(ItemPage):
+class InterviewPage(RegisteredContext, ItemPage):
     """在线访谈 (000 Art. 23): announced in advance with topic and guests; questions collected before and
     during; a live text and photo stream; afterwards the transcript, reviewed like any item."""
 
@@ -408,11 +390,6 @@ class InterviewPage(ItemPage):
     @property
     def answers_due(self) -> date:
         return _rules(self).interview_answer_due(timezone.localdate(self.ends_at))
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(page_contexts[type(self)._meta.label](self, request))
-        return context
 
 
 class QuestionState(models.TextChoices):
@@ -490,7 +467,7 @@ class LiveEntry(models.Model):
 # --- citizens' visits ---------------------------------------------------------------------------------
 
 
-class VisitPage(ItemPage):
+class VisitPage(RegisteredContext, ItemPage):
     """公民代表走进区政府 (004 Art. 8): sign-up, selection, the event record, matters followed up."""
 
     intro = RichTextField("活动介绍")
@@ -544,11 +521,6 @@ class VisitPage(ItemPage):
     def signup_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.signup_opens <= now < self.signup_closes
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(page_contexts[type(self)._meta.label](self, request))
-        return context
 
 
 class SignupState(models.TextChoices):

@@ -1,14 +1,11 @@
-"""Fixtures for the interaction tests: the people of the 钦州 demo roles, a movable clock, letters."""
+"""Fixtures for the interaction tests: the people of the 钦州 demo roles and letters (the movable clock and
+``units`` are tests/conftest.py's)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -24,26 +21,6 @@ def _fresh_rules(settings, tmp_path):
     cache.clear()
     yield
     clear_cache()
-
-
-class Clock:
-    """Moves ``django.utils.timezone.now`` (and so ``localdate``) to a given Shanghai date and time."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-        self.current = None
-
-    def set(self, day: date, hour: int = 10) -> datetime:
-        from django.utils import timezone
-
-        self.current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
-        self.monkeypatch.setattr(timezone, "now", lambda: self.current)
-        return self.current
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture
@@ -63,16 +40,6 @@ def people(make_person, qinzhou):
         site_admin = make_person("市人民政府办公室电子政务中心", "site_admin")
 
     return People
-
-
-@pytest.fixture
-def units(qinzhou):
-    from govportal.accounts.models import Unit
-
-    def unit(name):
-        return Unit.objects.get(locality="qinzhou", name=name)
-
-    return unit
 
 
 @pytest.fixture

@@ -151,7 +151,7 @@ def test_a_unit_sees_the_dead_links_on_its_own_pages_only(
 ):
     from django.urls import reverse
 
-    from .conftest import unit_column
+    from tests.factories import unit_column
 
     gone = publish(edu, "已删除的页面", "<p>x</p>")
     gone_id = gone.pk

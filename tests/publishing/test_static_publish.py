@@ -15,7 +15,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 from govportal.portal.models import ArticlePage, ColumnPage, HomePage
 from govportal.publishing import static_site
 from govportal.publishing.models import PublishedFile, SiteBuild
-from tests.conftest import column
+from tests.factories import column
+from tests.factories import item as publish  # a live ArticlePage: publish(column, title)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,6 @@ def site(qinzhou):
 @pytest.fixture
 def news(qinzhou):
     return column(qinzhou, "动态信息", "政务要闻")
-
-
-def publish(parent, title, body="<p>正文</p>"):
-    page = ArticlePage(title=title, body=body)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return ArticlePage.objects.get(pk=page.pk)
 
 
 def rel(page) -> str:

@@ -17,7 +17,8 @@ from wagtail.models import Site
 from govportal.portal.models import ArticlePage
 from govportal.publishing import static_site
 from govportal.publishing.models import PublishedFile, StaticPublish
-from tests.conftest import column
+from tests.factories import column
+from tests.factories import item as publish  # a live ArticlePage: publish(column, title)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,6 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def news(qinzhou):
     return column(qinzhou, "动态信息", "政务要闻")
-
-
-def publish(parent, title):
-    page = ArticlePage(title=title, body="<p>正文</p>")
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return ArticlePage.objects.get(pk=page.pk)
 
 
 def url_of(page) -> str:

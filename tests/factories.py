@@ -8,6 +8,7 @@ tests/conftest.py loads once per session (its units and columns), instead of the
 - ``item(column, title, body, kind=ArticlePage, unit=..., date=..., publish=True)``: an item in the column,
   published directly (the review is ``tests/publishing/conftest.py``'s ``publish_reviewed``).
 - ``letter(unit, **fields)``: a stored letter (as the hotline keeps it), for tests that need one in a state.
+- ``disclosure_request(token, **fields)``: a disclosure request to 市教育局, as the public form submits it.
 
 Plain functions: fixtures in the conftest files wrap them where a test wants them by name.
 """
@@ -116,3 +117,26 @@ def letter(lead_unit=None, **fields):
     if lead_unit is not None:
         fields["lead_unit"] = lead_unit
     return Letter.objects.create(**fields)
+
+
+def disclosure_request(token: str = "d", kind: str = "person", **fields):
+    """A request for disclosure (依申请公开) to 市教育局 by 刘芳 (a citizen unless ``kind`` says otherwise), as
+    the public form submits it; ``token`` is the form's nonce (one request per token)."""
+    from govportal.interaction import disclosure
+
+    values = dict(
+        unit=unit("市教育局"),
+        applicant_kind=kind,
+        name="刘芳",
+        id_number="450702199001011234",
+        phone="13877700001",
+        email="",
+        address="钦州市钦南区文峰路1号",
+        contact_person="" if kind == "person" else "陈律师",
+        description="2025年市本级义务教育阶段学校招生计划。",
+        form_wanted="纸质",
+        delivery="邮寄",
+    )
+    values.update(fields)
+    request, _password, _created = disclosure.submit(locality=LOCALITY, token_nonce=token, **values)
+    return request

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -35,6 +38,17 @@ def publish(qinzhou):
         )
 
     return make
+
+
+@contextmanager
+def http_server(handler):
+    """Serve ``handler`` on a free local port in a thread; yields the server's base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 def make_document(title: str, filename: str, data: bytes):

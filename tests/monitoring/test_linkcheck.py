@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from govportal.monitoring.linkcheck import check_pending, collect, dead_links
 from govportal.monitoring.models import LinkCheckRun, LinkState, LinkTarget
+
+from .conftest import http_server
 
 
 class _Ext(BaseHTTPRequestHandler):
@@ -63,10 +65,8 @@ class _Ext(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def ext():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ext)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with http_server(_Ext) as url:
+        yield url
 
 
 def test_external_links_dead_redirect_slow_and_robots(qinzhou, edu, publish, ext):

@@ -4,6 +4,8 @@ that act as a user would (submit, open the review page, tick the checklist, appr
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -55,6 +57,36 @@ def draft(edu_column):
         return factories.item(column or edu_column, title, body, publish=False, user=user, **fields)
 
     return make
+
+
+def policy_draft(column, title, number, genre="通知", **fields):
+    """A policy document of 钦州市教育局 (written 2 March 2026) in ``column``, not yet submitted."""
+    from govportal.portal.models import PolicyDocumentPage
+
+    fields.setdefault("issuing_organ", "钦州市教育局")
+    fields.setdefault("date_written", date(2026, 3, 2))
+    return factories.item(
+        column,
+        title,
+        CLEAN_BODY,
+        kind=PolicyDocumentPage,
+        publish=False,
+        document_number=number,
+        genre=genre,
+        **fields,
+    )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a block as a transaction that commits (the test's own transaction never does)."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
 
 
 def submit(page, user):

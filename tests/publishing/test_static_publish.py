@@ -6,7 +6,6 @@ lists missing, stale and altered files. (Replaces the tests of the former whole-
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,18 +27,6 @@ def publish_dir(settings, tmp_path):
     static_site.forget_sites()
     yield settings.PUBLISH_ROOT
     static_site.forget_sites()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a block as a transaction that commits (the test's own transaction never does)."""
-
-    @contextmanager
-    def block():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ tests/conftest.py loads once per session (its units and columns), instead of the
 - ``item(column, title, body, kind=ArticlePage, unit=..., date=..., publish=True)``: an item in the column,
   published directly (the review is ``tests/publishing/conftest.py``'s ``publish_reviewed``).
 - ``letter(unit, **fields)``: a stored letter (as the hotline keeps it), for tests that need one in a state.
+- ``submitted_letter(type, subject, content, **fields)``: a letter as the public form stores it (by 李明).
 - ``disclosure_request(token, **fields)``: a disclosure request to 市教育局, as the public form submits it.
 
 Plain functions: fixtures in the conftest files wrap them where a test wants them by name.
@@ -117,6 +118,31 @@ def letter(lead_unit=None, **fields):
     if lead_unit is not None:
         fields["lead_unit"] = lead_unit
     return Letter.objects.create(**fields)
+
+
+def submitted_letter(
+    type: str = "complaint",
+    subject: str = "学校周边道路拥堵",
+    content: str = "每天上下学时学校门口道路拥堵，希望有关部门疏导交通。",
+    *,
+    token: str = "",
+    **fields,
+):
+    """A letter to 钦州 as the public form stores it (``submit_letter``), written by 李明 who agrees to its
+    publication unless ``fields`` say otherwise; ``token`` is the form's nonce (made up unless given)."""
+    from govportal.interaction.workflow import submit_letter
+
+    fields.setdefault("writer_name", "李明")
+    fields.setdefault("writer_contact", "13877700000")
+    fields.setdefault("consent_publish", True)
+    return submit_letter(
+        locality=LOCALITY,
+        token_nonce=token or f"t{next(_serial)}",
+        type=type,
+        subject=subject,
+        content=content,
+        **fields,
+    ).letter
 
 
 def disclosure_request(token: str = "d", kind: str = "person", **fields):

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests import factories
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rules(settings, tmp_path):
@@ -45,30 +47,7 @@ def people(make_person, qinzhou):
 @pytest.fixture
 def new_letter(qinzhou):
     """new_letter("complaint", subject=..., content=...) -> a stored letter (as the public form stores it)."""
-    from govportal.interaction.workflow import submit_letter
-
-    counter = iter(range(100_000))
-
-    def make(
-        type="complaint",
-        subject="学校周边道路拥堵",
-        content="每天上下学时学校门口道路拥堵，希望有关部门疏导交通。",
-        **kw,
-    ):
-        kw.setdefault("writer_name", "李明")
-        kw.setdefault("writer_contact", "13877700000")
-        kw.setdefault("consent_publish", True)
-        sub = submit_letter(
-            locality="qinzhou",
-            token_nonce=f"t{next(counter)}",
-            type=type,
-            subject=subject,
-            content=content,
-            **kw,
-        )
-        return sub.letter
-
-    return make
+    return factories.submitted_letter
 
 
 def solve_form(html: str) -> tuple[str, str]:

@@ -78,6 +78,18 @@ def policy_draft(column, title, number, genre="通知", **fields):
 
 
 @pytest.fixture
+def publish_dir(settings, tmp_path):
+    """Static publishing on, into a temporary folder (the sites' table forgotten before and after)."""
+    from govportal.publishing import static_site
+
+    settings.STATIC_PUBLISHING = True
+    settings.PUBLISH_ROOT = tmp_path / "publish"
+    static_site.forget_sites()
+    yield settings.PUBLISH_ROOT
+    static_site.forget_sites()
+
+
+@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run a block as a transaction that commits (the test's own transaction never does)."""
 

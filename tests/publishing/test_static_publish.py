@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publish_dir(settings, tmp_path):
-    settings.STATIC_PUBLISHING = True
-    settings.PUBLISH_ROOT = tmp_path / "publish"
-    static_site.forget_sites()
-    yield settings.PUBLISH_ROOT
-    static_site.forget_sites()
-
-
-@pytest.fixture
 def site(qinzhou):
     return Site.objects.get(root_page=qinzhou)
 

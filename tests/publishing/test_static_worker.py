@@ -23,12 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publish_dir(settings, tmp_path):
-    settings.STATIC_PUBLISHING = True
-    settings.PUBLISH_ROOT = tmp_path / "publish"
-    static_site.forget_sites()
-    yield settings.PUBLISH_ROOT / "localhost"
-    static_site.forget_sites()
+def publish_dir(publish_dir):
+    """The folder of the site at localhost."""
+    return publish_dir / "localhost"
 
 
 @pytest.fixture

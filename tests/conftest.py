@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+
+from tests import factories
+from tests.factories import column  # noqa: F401 - ``from tests.conftest import column`` in many modules
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="session")
@@ -48,29 +56,39 @@ def qinzhou(db):
 @pytest.fixture
 def make_person(db):
     """make_person("市教育局", "editor") -> a logged-in-able user of that unit with those roles."""
-    from django.contrib.auth import get_user_model
-
-    from govportal.accounts.models import Staff, Unit
-
-    counter = iter(range(10_000))
-
-    def make(unit_name: str, *roles: str, locality: str = "qinzhou"):
-        unit = Unit.objects.get(locality=locality, name=unit_name)
-        user = get_user_model().objects.create_user(f"u{next(counter)}", password="Test@2026pw")
-        Staff.objects.create(user=user, unit=unit, roles=list(roles))
-        return user
-
-    return make
+    return factories.person
 
 
-def column(home, *path: str):
-    """The column at ``path`` (titles) below ``home``."""
-    from govportal.portal.columns import main_columns, with_paths
+@pytest.fixture
+def units(qinzhou):
+    """units("市教育局") -> that unit of 钦州."""
+    return factories.unit
 
-    for p, page in with_paths(home, main_columns(home)):
-        if p == path:
-            return page
-    raise LookupError("/".join(path))
+
+@pytest.fixture
+def edu(db):
+    """市教育局, the unit most tests act as."""
+    return factories.unit("市教育局")
+
+
+class Clock:
+    """Moves ``django.utils.timezone.now`` (and so ``localdate``) to a given Shanghai date and time."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.current = None
+
+    def set(self, day: date, hour: int = 10) -> datetime:
+        from django.utils import timezone
+
+        self.current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
+        self.monkeypatch.setattr(timezone, "now", lambda: self.current)
+        return self.current
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

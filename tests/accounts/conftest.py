@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "Test@2026pw"
+from tests import factories
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -18,16 +19,10 @@ def youyang_unit(db):
 
 @pytest.fixture
 def youyang_person(youyang_unit):
-    from django.contrib.auth import get_user_model
-
-    from govportal.accounts.models import Staff
-
-    counter = iter(range(10_000))
+    """youyang_person("editor") -> a user of that unit with those roles."""
 
     def make(*roles: str):
-        user = get_user_model().objects.create_user(f"yy{next(counter)}", password=PASSWORD)
-        Staff.objects.create(user=user, unit=youyang_unit, roles=list(roles))
-        return user
+        return factories.person(youyang_unit, *roles)
 
     return make
 

@@ -11,7 +11,8 @@ from wagtail.models import PageViewRestriction
 
 from govportal.api.models import ApiConsumer
 from govportal.portal.models import ArticlePage, PolicyDocumentPage
-from tests.conftest import column
+from tests import factories
+from tests.factories import column
 from tests.portal.kinds import publish
 
 pytestmark = pytest.mark.django_db
@@ -229,19 +230,15 @@ def test_policy_documents_with_number_validity_and_fields(call, token, qinzhou, 
 
 
 def test_only_published_letters_with_their_public_text(call, token, qinzhou, main_site):
-    from govportal.interaction.models import Letter, Publication
+    from govportal.interaction.models import Publication
 
     def letter(n, publication, **kw):
-        return Letter.objects.create(
-            locality="qinzhou",
-            type="consultation",
-            type_name="咨询",
+        return factories.letter(
             subject=f"原标题{n}",
             content="我是张晓红，电话13877712345",
             writer_name="张晓红",
             writer_contact="13877712345",
             query_code=f"Q{n}",
-            password_hash="x",
             publication=publication,
             **kw,
         )

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests import factories
+
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 Q3 = datetime.datetime(2026, 8, 10, 10, 0, tzinfo=TZ)  # a day in 2026 Q3
 
@@ -32,13 +34,11 @@ def unit():
 
 @pytest.fixture
 def column():
-    from govportal.portal.demo_content import _column
-    from govportal.portal.models import HomePage
+    """column("政务公开", "通知公告") -> that column of 象山 (or of ``locality``)."""
+    from govportal.portal.columns import home_for
 
     def get(*path, locality="xiangshan"):
-        col = _column(HomePage.objects.get(locality=locality), *path)
-        assert col is not None, path
-        return col
+        return factories.column(home_for(locality), *path)
 
     return get
 
@@ -97,24 +97,15 @@ def finding():
 
 @pytest.fixture
 def letter():
-    from govportal.interaction.models import Letter
-
-    counter = iter(range(1, 10_000))
+    """letter(unit, due, concluded=None) -> a 咨询 of 象山 led by ``unit``, received 200 days ago."""
 
     def make(unit, due, concluded=None, locality="xiangshan"):
-        n = next(counter)
-        return Letter.objects.create(
+        return factories.letter(
+            unit,
             locality=locality,
-            type="consultation",
-            type_name="咨询",
-            subject="测试来信",
-            content="内容",
-            query_code=f"T{n:08d}",
-            password_hash="x",
             state="concluded" if concluded else "dispatched",
             due_date=due,
             concluded_at=concluded,
-            lead_unit=unit,
             received_at=timezone.now() - datetime.timedelta(days=200),
         )
 
@@ -123,18 +114,8 @@ def letter():
 
 @pytest.fixture
 def person(db):
-    from django.contrib.auth import get_user_model
-
-    from govportal.accounts.models import Staff
-
-    counter = iter(range(10_000))
-
-    def make(unit, *roles):
-        user = get_user_model().objects.create_user(f"as{next(counter)}", password="Test@2026pw")
-        Staff.objects.create(user=user, unit=unit, roles=list(roles))
-        return user
-
-    return make
+    """person(unit, *roles) -> a user of that unit (a Unit of any locality)."""
+    return factories.person
 
 
 @pytest.fixture

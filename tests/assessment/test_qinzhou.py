@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -17,13 +16,6 @@ from govportal.rules.assessment import Period
 YEAR = Period("year", 2026)
 TODAY = datetime.date(2026, 12, 2)
 TZ = datetime.timezone(datetime.timedelta(hours=8))
-
-
-@pytest.fixture
-def edu(db):
-    from govportal.accounts.models import Unit
-
-    return Unit.objects.get(locality="qinzhou", name="市教育局")
 
 
 def test_a_late_letter_brings_a_notice_of_criticism_citing_article_33(

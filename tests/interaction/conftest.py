@@ -1,14 +1,13 @@
-"""Fixtures for the interaction tests: the people of the 钦州 demo roles, a movable clock, letters."""
+"""Fixtures for the interaction tests: the people of the 钦州 demo roles and letters (the movable clock and
+``units`` are tests/conftest.py's)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -24,26 +23,6 @@ def _fresh_rules(settings, tmp_path):
     cache.clear()
     yield
     clear_cache()
-
-
-class Clock:
-    """Moves ``django.utils.timezone.now`` (and so ``localdate``) to a given Shanghai date and time."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-        self.current = None
-
-    def set(self, day: date, hour: int = 10) -> datetime:
-        from django.utils import timezone
-
-        self.current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
-        self.monkeypatch.setattr(timezone, "now", lambda: self.current)
-        return self.current
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 @pytest.fixture
@@ -66,42 +45,9 @@ def people(make_person, qinzhou):
 
 
 @pytest.fixture
-def units(qinzhou):
-    from govportal.accounts.models import Unit
-
-    def unit(name):
-        return Unit.objects.get(locality="qinzhou", name=name)
-
-    return unit
-
-
-@pytest.fixture
 def new_letter(qinzhou):
     """new_letter("complaint", subject=..., content=...) -> a stored letter (as the public form stores it)."""
-    from govportal.interaction.workflow import submit_letter
-
-    counter = iter(range(100_000))
-
-    def make(
-        type="complaint",
-        subject="学校周边道路拥堵",
-        content="每天上下学时学校门口道路拥堵，希望有关部门疏导交通。",
-        **kw,
-    ):
-        kw.setdefault("writer_name", "李明")
-        kw.setdefault("writer_contact", "13877700000")
-        kw.setdefault("consent_publish", True)
-        sub = submit_letter(
-            locality="qinzhou",
-            token_nonce=f"t{next(counter)}",
-            type=type,
-            subject=subject,
-            content=content,
-            **kw,
-        )
-        return sub.letter
-
-    return make
+    return factories.submitted_letter
 
 
 def solve_form(html: str) -> tuple[str, str]:

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from govportal.interaction import disclosure, error_reports, workflow
-from govportal.interaction.models import ApplicantKind, ErrorKind, ErrorReport
+from govportal.interaction.models import ErrorKind, ErrorReport
 from govportal.interaction.transitions import WorkflowError, allowed, check
+from tests.factories import disclosure_request
 
 NOT_STEPS = {"show_contact", "show_identity"}
 
@@ -73,21 +74,7 @@ def test_disclosure_buttons_are_the_table(client, people, units, qinzhou):
     from govportal.interaction.transitions import DISCLOSURES
 
     names = [t.name for t in DISCLOSURES.transitions]
-    req, _, _ = disclosure.submit(
-        locality="qinzhou",
-        token_nonce="gk-buttons",
-        unit=units("市教育局"),
-        applicant_kind=ApplicantKind.PERSON,
-        name="刘芳",
-        id_number="450702199001011234",
-        phone="13877700001",
-        email="",
-        address="钦州市钦南区文峰路1号",
-        contact_person="",
-        description="2025年市本级义务教育阶段学校招生计划。",
-        form_wanted="纸质",
-        delivery="邮寄",
-    )
+    req = disclosure_request("gk-buttons")
     url = f"/admin/letters/disclosure/{req.pk}/"
     # 待确认收到: 确认收到, 补正, 当场答复 — not 答复, which the regulation gives only after receipt
     assert _buttons(client, people.editor, url) == {"confirm", "correction", "answer_spot"}

@@ -12,29 +12,11 @@ import pytest
 from govportal.interaction import disclosure as flow
 from govportal.interaction.models import ApplicantKind, DisclosureRequest, DisclosureState, PersonalDataAccess
 from govportal.interaction.workflow import WorkflowError
+from tests.factories import disclosure_request
 
 from .conftest import solve_form
 
 pytestmark = pytest.mark.django_db
-
-
-def apply(units, token="d", kind=ApplicantKind.PERSON, **extra):
-    fields = dict(
-        unit=units("市教育局"),
-        applicant_kind=kind,
-        name="刘芳",
-        id_number="450702199001011234",
-        phone="13877700001",
-        email="",
-        address="钦州市钦南区文峰路1号",
-        contact_person="" if kind == ApplicantKind.PERSON else "陈律师",
-        description="2025年市本级义务教育阶段学校招生计划。",
-        form_wanted="纸质",
-        delivery="邮寄",
-    )
-    fields.update(extra)
-    req, password, created = flow.submit(locality="qinzhou", token_nonce=token, **fields)
-    return req
 
 
 def test_the_public_form_takes_a_citizen_or_an_organisation(client, qinzhou, units):
@@ -71,7 +53,7 @@ def test_the_public_form_takes_a_citizen_or_an_organisation(client, qinzhou, uni
 
 def test_twenty_working_days_from_the_confirmed_receipt(people, units, clock):
     clock.set(date(2026, 9, 28))
-    req = apply(units)
+    req = disclosure_request()
     clock.set(date(2026, 9, 29))
     flow.confirm_receipt(req, people.editor)
     req.refresh_from_db()
@@ -84,7 +66,7 @@ def test_twenty_working_days_from_the_confirmed_receipt(people, units, clock):
 
 def test_correction_stops_the_clock_and_the_corrected_application_restarts_it(client, people, units, clock):
     clock.set(date(2026, 11, 2))
-    req = apply(units, description="有关文件。")
+    req = disclosure_request(description="有关文件。")
     flow.confirm_receipt(req, people.editor)
     clock.set(date(2026, 11, 4))
     flow.request_correction(req, people.editor, "请写明所需文件的名称、文号或者发文时间。")
@@ -117,7 +99,7 @@ def test_correction_stops_the_clock_and_the_corrected_application_restarts_it(cl
 
 def test_late_correction_notices_are_recorded(people, units, clock):
     clock.set(date(2026, 11, 2))
-    req = apply(units)
+    req = disclosure_request()
     flow.confirm_receipt(req, people.editor)
     clock.set(date(2026, 11, 12))  # 8 working days after receipt: later than Art. 30's 7
     flow.request_correction(req, people.editor, "请写明所需信息的名称或文号。")
@@ -126,7 +108,7 @@ def test_late_correction_notices_are_recorded(people, units, clock):
 
 def test_no_correction_in_time_closes_as_other_processing(people, units, clock):
     clock.set(date(2026, 11, 2))
-    req = apply(units)
+    req = disclosure_request()
     flow.confirm_receipt(req, people.editor)
     flow.request_correction(req, people.editor, "请写明所需信息的名称或文号。")
     with pytest.raises(WorkflowError, match="尚未届满"):
@@ -138,7 +120,7 @@ def test_no_correction_in_time_closes_as_other_processing(people, units, clock):
 
 def test_third_party_consultation_pauses_the_clock(people, units, clock):
     clock.set(date(2026, 11, 2))
-    req = apply(units)
+    req = disclosure_request()
     flow.confirm_receipt(req, people.editor)
     req.refresh_from_db()
     assert req.due_date == date(2026, 11, 30)
@@ -159,7 +141,7 @@ def test_one_extension_of_at_most_twenty_days_approved_by_the_head_and_told_to_t
     from govportal.interaction.spam import password_for
 
     clock.set(date(2026, 11, 2))
-    req = apply(units)
+    req = disclosure_request()
     flow.confirm_receipt(req, people.editor)
     with pytest.raises(WorkflowError, match="最长不得超过20个工作日（《政府信息公开条例》第三十三条）"):
         flow.request_extension(req, people.editor, 21, "涉及多年档案检索。")
@@ -181,7 +163,7 @@ def test_one_extension_of_at_most_twenty_days_approved_by_the_head_and_told_to_t
 
 
 def test_a_head_asking_approves_at_once(people, units):
-    req = apply(units)
+    req = disclosure_request()
     flow.confirm_receipt(req, people.editor)
     flow.request_extension(req, people.leader, 10, "涉及多年档案检索")
     req.refresh_from_db()
@@ -189,7 +171,7 @@ def test_a_head_asking_approves_at_once(people, units):
 
 
 def test_on_the_spot_answer(people, units):
-    req = apply(units)
+    req = disclosure_request()
     flow.answer(
         req, people.editor, "granted", "该信息已主动公开，可在政府信息公开专栏查阅。", on_the_spot=True
     )
@@ -198,7 +180,7 @@ def test_on_the_spot_answer(people, units):
 
 
 def test_applicant_identity_is_shown_on_request_and_logged(client, people, units):
-    req = apply(units)
+    req = disclosure_request()
     client.force_login(people.editor)
     html = client.get(f"/admin/letters/disclosure/{req.pk}/").content.decode()
     assert "450702199001011234" not in html
@@ -212,22 +194,26 @@ def test_applicant_identity_is_shown_on_request_and_logged(client, people, units
 def test_the_annual_report_table(people, units, clock, client):
     # 2025: one request received in December, still open at the year end
     clock.set(date(2025, 12, 29))
-    carried = apply(units, token="c1")
+    carried = disclosure_request(token="c1")
     flow.confirm_receipt(carried, people.editor)
     # 2026: new requests of several kinds and outcomes
     clock.set(date(2026, 3, 2))
     flow.answer(carried, people.editor, "partial", "部分信息涉及第三方，已区分处理。")
-    a = apply(units, token="a1")
+    a = disclosure_request(token="a1")
     flow.confirm_receipt(a, people.editor)
     flow.answer(a, people.editor, "granted", "现提供所申请的信息。")
-    b = apply(units, token="b1", kind=ApplicantKind.BUSINESS, name="某公司", id_number="91450700MA00000000")
+    b = disclosure_request(
+        token="b1", kind=ApplicantKind.BUSINESS, name="某公司", id_number="91450700MA00000000"
+    )
     flow.confirm_receipt(b, people.editor)
     flow.answer(b, people.editor, "withheld_third_party", "涉及商业秘密，第三方不同意公开。")
-    c = apply(units, token="c2", kind=ApplicantKind.LEGAL, name="某律所", id_number="31450000MD0000000X")
+    c = disclosure_request(
+        token="c2", kind=ApplicantKind.LEGAL, name="某律所", id_number="31450000MD0000000X"
+    )
     flow.confirm_receipt(c, people.editor)
     flow.answer(c, people.editor, "unable_not_held", "本机关不掌握该信息。")
     clock.set(date(2026, 12, 28))
-    open_one = apply(units, token="o1")
+    open_one = disclosure_request(token="o1")
     flow.confirm_receipt(open_one, people.editor)
 
     table = flow.annual_report("qinzhou", 2026)

@@ -11,16 +11,22 @@ import pytest
 from govportal.interaction import workflow
 from govportal.interaction.models import Faq
 from govportal.notices.models import Notice
+from tests.factories import column, disclosure_request, item
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_demo_service_guide_shows_the_matching_faqs(client, qinzhou, units):
-    from govportal.portal.demo_content import add_demo_items
+def test_a_service_guide_shows_the_matching_faqs(client, qinzhou, units):
     from govportal.portal.models import ServiceGuidePage
 
-    add_demo_items(qinzhou)
-    # The demo's FAQ, as `govportal demo` compiles it from an answered letter.
+    guide = item(
+        column(qinzhou, "政务服务", "办事指南"),
+        "义务教育阶段新生入学登记",
+        kind=ServiceGuidePage,
+        theme="教育",
+        unit=units("市教育局"),
+    )
+    # The FAQ `govportal demo` compiles from an answered letter.
     Faq(
         locality="qinzhou",
         question="义务教育入学划片范围和报名时间在哪里查询？",
@@ -32,7 +38,6 @@ def test_a_demo_service_guide_shows_the_matching_faqs(client, qinzhou, units):
         locality="qinzhou", question="不公开的入学问题", answer="内部", topic="义务教育入学", is_public=False
     ).save()
     Faq(locality="youyang", question="酉阳义务教育入学怎么报名？", answer="另一个地区。").save()
-    guide = ServiceGuidePage.objects.live().get(title="义务教育阶段新生入学登记")
     html = client.get(guide.url).content.decode()
     assert "常见问题" in html
     assert "义务教育入学划片范围和报名时间在哪里查询？" in html
@@ -162,34 +167,12 @@ def test_an_extension_approved_after_the_overdue_flag_lets_the_letter_be_flagged
     assert check_all(date(2026, 11, 17))["overdue"] == 1
 
 
-def _disclosure(units, token="rv"):
-    from govportal.interaction import disclosure as flow
-    from govportal.interaction.models import ApplicantKind
-
-    req, _password, _created = flow.submit(
-        locality="qinzhou",
-        token_nonce=token,
-        unit=units("市教育局"),
-        applicant_kind=ApplicantKind.PERSON,
-        name="刘芳",
-        id_number="450702199001011234",
-        phone="13877700001",
-        email="",
-        address="钦州市钦南区文峰路1号",
-        contact_person="",
-        description="2025年市本级义务教育阶段学校招生计划。",
-        form_wanted="纸质",
-        delivery="邮寄",
-    )
-    return req
-
-
 def test_an_application_left_unconfirmed_is_flagged_and_the_real_deadline_still_counts(people, units, clock):
     from govportal.interaction import disclosure as flow
     from govportal.interaction.deadlines import check_all
 
     clock.set(date(2026, 11, 2))  # Monday
-    req = _disclosure(units)
+    req = disclosure_request("rv")
     assert check_all(date(2026, 11, 3))["disclosure_unconfirmed"] == 0  # within 1 working day
     assert check_all(date(2026, 11, 4))["disclosure_unconfirmed"] == 1
     assert check_all(date(2026, 11, 5))["disclosure_unconfirmed"] == 0  # once
@@ -209,7 +192,7 @@ def test_a_correction_period_that_passed_is_flagged(people, units, clock):
     from govportal.interaction.deadlines import check_all
 
     clock.set(date(2026, 11, 2))
-    req = _disclosure(units, "rv2")
+    req = disclosure_request("rv2")
     flow.request_correction(req, people.editor, "请说明所需信息的文号或年份。")
     req.refresh_from_db()
     due = req.correction_due

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 
 import pytest
+
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -19,43 +24,31 @@ def fresh_checker_cache():
 
 
 @pytest.fixture
-def edu(db):
-    from govportal.accounts.models import Unit
-
-    return Unit.objects.get(locality="qinzhou", name="市教育局")
-
-
-@pytest.fixture
 def finance(db):
-    from govportal.accounts.models import Unit
-
-    return Unit.objects.get(locality="qinzhou", name="市财政局")
-
-
-def unit_column(home, unit):
-    """A column the responsibility table gives to ``unit`` alone (so other units cannot edit its items)."""
-    from django.db.models import Count
-
-    from govportal.portal.columns import main_columns
-
-    ids = main_columns(home).filter(units=unit).values_list("pk", flat=True)
-    qs = main_columns(home).filter(pk__in=list(ids)).annotate(n=Count("units")).filter(n=1)
-    return qs.order_by("path").first() or main_columns(home).filter(units=unit).order_by("path").first()
+    return factories.unit("市财政局")
 
 
 @pytest.fixture
 def publish(qinzhou):
     """publish(unit, title, body_html, **fields) -> a live ArticlePage in a column of that unit."""
-    from govportal.portal.models import ArticlePage
 
     def make(unit, title, body, column=None, **fields):
-        page = ArticlePage(title=title, body=body, unit=unit, **fields)
-        (column or unit_column(qinzhou, unit)).add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        return page
+        return factories.item(
+            column or factories.unit_column(qinzhou, unit), title, body, unit=unit, **fields
+        )
 
     return make
+
+
+@contextmanager
+def http_server(handler):
+    """Serve ``handler`` on a free local port in a thread; yields the server's base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
 
 
 def make_document(title: str, filename: str, data: bytes):

@@ -94,7 +94,7 @@ def test_only_people_who_may_edit_the_item_can_check_it(client, make_person, dra
 
 
 def test_checking_a_page_not_created_yet(client, make_person, qinzhou, edu):
-    from tests.monitoring.conftest import unit_column
+    from tests.factories import unit_column
 
     column = unit_column(qinzhou, edu)
     url = reverse("textcheck_check_new", args=["portal", "articlepage", column.pk])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from govportal.monitoring import freshness as fr
 from govportal.monitoring.inspection import ensure_groups, inspect
 from govportal.monitoring.models import ColumnGroup
+from tests import factories
 
 AT = date(2026, 12, 1)
 
@@ -189,18 +190,11 @@ def test_empty_columns_are_named(qinzhou):
 # --- interaction ---------------------------------------------------------------------------------------
 
 
-def letter(received: date, answered: date | None, n=[0]):  # noqa: B006 - a counter
-    from govportal.interaction.models import Letter, LetterState
+def letter(received: date, answered: date | None):
+    from govportal.interaction.models import LetterState
 
-    n[0] += 1
-    return Letter.objects.create(
-        locality="qinzhou",
-        type="consultation",
-        type_name="咨询",
-        subject=f"咨询第{n[0]}件",
+    return factories.letter(
         content="请问如何办理？",
-        query_code=f"T{n[0]:06d}",
-        password_hash="x",
         received_at=aware(received),
         state=LetterState.CONCLUDED if answered else LetterState.DISPATCHED,
         concluded_at=aware(answered) if answered else None,

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from govportal.monitoring.linkcheck import check_pending, collect, dead_links
 from govportal.monitoring.models import LinkCheckRun, LinkState, LinkTarget
+
+from .conftest import http_server
 
 
 class _Ext(BaseHTTPRequestHandler):
@@ -63,10 +65,8 @@ class _Ext(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def ext():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ext)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with http_server(_Ext) as url:
+        yield url
 
 
 def test_external_links_dead_redirect_slow_and_robots(qinzhou, edu, publish, ext):
@@ -151,7 +151,7 @@ def test_a_unit_sees_the_dead_links_on_its_own_pages_only(
 ):
     from django.urls import reverse
 
-    from .conftest import unit_column
+    from tests.factories import unit_column
 
     gone = publish(edu, "已删除的页面", "<p>x</p>")
     gone_id = gone.pk

@@ -3,13 +3,14 @@ here), and the outage alert raised once after consecutive failures and resolved 
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from govportal.monitoring.probe import probe_all, visit
+
+from .conftest import http_server
 
 
 class _Site(BaseHTTPRequestHandler):
@@ -32,10 +33,8 @@ class _Site(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with http_server(_Site) as url:
+        yield url
 
 
 def test_a_visit_records_status_and_time_to_first_byte(site):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from .conftest import unit_column
+from tests.factories import unit_column
 
 
 def test_reader_marks_pages_read_and_files_a_problem_as_an_error_report(

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from govportal.monitoring.models import FindingStatus, TextScanFinding
 from govportal.monitoring.scan import scan_site
-from tests.monitoring.conftest import docx_bytes, make_document, pptx_bytes, unit_column, xlsx_bytes
+from tests.factories import unit_column
+from tests.monitoring.conftest import docx_bytes, make_document, pptx_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

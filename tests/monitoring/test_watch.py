@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.monitoring import freshness as fr
-
-from .conftest import unit_column
+from tests.factories import unit_column
 
 
 def aware(day: date):

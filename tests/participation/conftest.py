@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import column
+from tests.factories import column, item
 
 
 @pytest.fixture(autouse=True)
@@ -34,13 +34,6 @@ def people(make_person):
     return People
 
 
-@pytest.fixture
-def edu(db):
-    from govportal.accounts.models import Unit
-
-    return Unit.objects.get(locality="qinzhou", name="市教育局")
-
-
 def q(kind, **value):
     value.setdefault("required", True)
     value.setdefault("help", "")
@@ -56,21 +49,16 @@ QUESTIONS = [
 ]
 
 
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
 @pytest.fixture
 def survey(qinzhou, edu):
     from govportal.participation.models import SurveyPage
 
     def make(audience="anyone", opens=-1, closes=10, **fields):
         now = timezone.now()
-        page = SurveyPage(
-            title=fields.pop("title", "课后服务满意度调查"),
+        return item(
+            column(qinzhou, "互动交流", "民意征集"),
+            fields.pop("title", "课后服务满意度调查"),
+            kind=SurveyPage,
             unit=edu,
             questions=QUESTIONS,
             audience=audience,
@@ -78,7 +66,6 @@ def survey(qinzhou, edu):
             closes_at=now + timedelta(days=closes),
             **fields,
         )
-        return publish(column(qinzhou, "互动交流", "民意征集"), page)
 
     return make
 
@@ -89,8 +76,10 @@ def consultation(qinzhou, edu):
 
     def make(opens=-5, closes=25, **fields):
         today = timezone.localdate()
-        page = ConsultationPage(
-            title=fields.pop("title", "托管机构管理办法征求意见"),
+        return item(
+            column(qinzhou, "互动交流", "民意征集"),
+            fields.pop("title", "托管机构管理办法征求意见"),
+            kind=ConsultationPage,
             unit=edu,
             explanation="<p>起草说明。</p>",
             draft=[
@@ -101,7 +90,6 @@ def consultation(qinzhou, edu):
             closes_on=today + timedelta(days=closes),
             **fields,
         )
-        return publish(column(qinzhou, "互动交流", "民意征集"), page)
 
     return make
 
@@ -112,8 +100,10 @@ def interview(qinzhou, edu):
 
     def make(starts=-0.5, hours=2, **fields):
         now = timezone.now()
-        page = InterviewPage(
-            title=fields.pop("title", "在线访谈：招生政策"),
+        return item(
+            column(qinzhou, "互动交流", "在线访谈"),
+            fields.pop("title", "在线访谈：招生政策"),
+            kind=InterviewPage,
             unit=edu,
             topic="招生政策",
             guests="李明 市教育局副局长",
@@ -121,7 +111,6 @@ def interview(qinzhou, edu):
             ends_at=now + timedelta(hours=starts + hours),
             **fields,
         )
-        return publish(column(qinzhou, "互动交流", "在线访谈"), page)
 
     return make
 
@@ -132,8 +121,10 @@ def visit(qinzhou, edu):
 
     def make(**fields):
         now = timezone.now()
-        page = VisitPage(
-            title="公民代表走进市政府",
+        return item(
+            column(qinzhou, "互动交流"),
+            "公民代表走进市政府",
+            kind=VisitPage,
             unit=edu,
             intro="<p>活动介绍。</p>",
             event_at=now + timedelta(days=20),
@@ -142,7 +133,6 @@ def visit(qinzhou, edu):
             quota=fields.pop("quota", 2),
             **fields,
         )
-        return publish(column(qinzhou, "互动交流"), page)
 
     return make
 

@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {
@@ -131,10 +133,7 @@ def admin_links(html: str) -> list[str]:
 @pytest.fixture
 def office(qinzhou, make_person, settings):
     """One person per role of the demo, an item in review in 市教育局's column, a letter at the hotline."""
-    from govportal.accounts.models import Unit
-    from govportal.interaction.workflow import submit_letter
     from govportal.portal.columns import main_columns
-    from govportal.portal.models import ArticlePage
 
     people = {
         "editor": make_person("市教育局", "editor"),
@@ -144,28 +143,26 @@ def office(qinzhou, make_person, settings):
         "hotline": make_person("市12345热线管理中心", "hotline"),
         "host_office": make_person("市人民政府办公室", "host_office"),
     }
-    edu = Unit.objects.get(locality="qinzhou", name="市教育局")
-    column = main_columns(qinzhou).filter(units=edu).first()
-    item = ArticlePage(
-        title="市教育局部署寒假安全工作", body="<p>会议要求各学校做好寒假安全教育。</p>", live=False
+    column = main_columns(qinzhou).filter(units=factories.unit("市教育局")).first()
+    item = factories.item(
+        column,
+        "市教育局部署寒假安全工作",
+        "<p>会议要求各学校做好寒假安全教育。</p>",
+        publish=False,
+        user=people["editor"],
     )
-    column.add_child(instance=item)
-    item.save_revision(user=people["editor"])
-    draft = ArticlePage(title="市教育局开展校园食品安全检查", body="<p>检查覆盖全市中小学。</p>", live=False)
-    column.add_child(instance=draft)
-    draft.save_revision(user=people["editor"])
+    draft = factories.item(
+        column,
+        "市教育局开展校园食品安全检查",
+        "<p>检查覆盖全市中小学。</p>",
+        publish=False,
+        user=people["editor"],
+    )
     workflow = item.get_workflow()
     if workflow is not None:
         workflow.start(item, people["editor"])
-    submit_letter(
-        locality="qinzhou",
-        token_nonce="zh-walk",
-        type="complaint",
-        subject="小区门口路灯不亮",
-        content="小区门口路灯坏了两周，晚上出行不便。",
-        writer_name="李明",
-        writer_contact="13877700000",
-        consent_publish=True,
+    factories.submitted_letter(
+        "complaint", "小区门口路灯不亮", "小区门口路灯坏了两周，晚上出行不便。", token="zh-walk"
     )
     return {"people": people, "column": column, "item": item, "draft": draft}
 

@@ -5,41 +5,29 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.conftest import column
+from tests import factories
+from tests.factories import column
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_consultation_channel_shows_public_letters_and_links(client, qinzhou):
-    from govportal.interaction.models import Letter
     from govportal.portal.models import SupplyMethod
 
     for title, url in (("市长信箱", "/xinjian/"), ("信件统计", "/xinjian/tongji/")):
         c = column(qinzhou, "互动交流", "政务咨询", title)
         c.supply_method, c.link_url = SupplyMethod.LINK, url
         c.save_revision().publish()
-    public = Letter.objects.create(
-        locality="qinzhou",
-        type="consultation",
-        type_name="咨询",
+    public = factories.letter(
         subject="私人标题 李明",
         content="李明 13877700000",
         query_code="XJCOL0001",
-        password_hash="x",
         publication="published",
         published_at=timezone.now(),
         public_subject="外地户籍如何办理居住证",
         public_content="如何办理？",
     )
-    Letter.objects.create(
-        locality="qinzhou",
-        type="complaint",
-        type_name="投诉",
-        subject="未公开的来信",
-        content="内容",
-        query_code="XJCOL0002",
-        password_hash="x",
-    )
+    factories.letter(type="complaint", type_name="投诉", subject="未公开的来信", query_code="XJCOL0002")
     page = column(qinzhou, "互动交流", "政务咨询")
     html = client.get(page.url).content.decode()
     assert "外地户籍如何办理居住证" in html and f'href="/xinjian/{public.pk}/"' in html

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from govportal.portal.columns import main_columns
+from tests.factories import submitted_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +47,7 @@ def test_the_host_office_sees_the_units_state(client, qinzhou, make_person):
 
 
 def test_the_hotline_sees_todays_letters(client, qinzhou, make_person):
-    from govportal.interaction.workflow import submit_letter
 
-    submit_letter(
-        locality="qinzhou",
-        token_nonce="dash1",
-        type="complaint",
-        subject="小区门口路灯不亮",
-        content="小区门口路灯坏了两周，晚上出行不便。",
-        writer_name="李明",
-        writer_contact="13877700000",
-        consent_publish=True,
-    )
+    submitted_letter("complaint", "小区门口路灯不亮", "小区门口路灯坏了两周，晚上出行不便。", token="dash1")
     text = _home(client, make_person("市12345热线管理中心", "hotline"))
     assert "热线中心工作台" in text and "今日来信（1 件）" in text and "小区门口路灯不亮" in text

@@ -4,9 +4,13 @@ that act as a user would (submit, open the review page, tick the checklist, appr
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from django.urls import reverse
+
+from tests import factories
 
 CLEAN_BODY = "<p>会议要求各学校做好开学前安全检查，确保师生平安返校。</p>"
 
@@ -38,28 +42,63 @@ def people(make_person):
 @pytest.fixture
 def edu_column(qinzhou):
     """A main-site column the responsibility table gives to 市教育局."""
-    from govportal.accounts.models import Unit
     from govportal.portal.columns import main_columns
 
-    edu = Unit.objects.get(locality="qinzhou", name="市教育局")
-    return main_columns(qinzhou).filter(units=edu).first()
+    return main_columns(qinzhou).filter(units=factories.unit("市教育局")).first()
 
 
 @pytest.fixture
 def draft(edu_column):
+    """draft(title, body, user=..., column=..., **fields) -> an ArticlePage not yet submitted (one revision)."""
+
     def make(
         title="市教育局召开2026年春季学期开学工作部署会", body=CLEAN_BODY, *, user=None, column=None, **fields
     ):
-        from govportal.portal.models import ArticlePage
-
-        co_units = fields.pop("co_units", [])
-        page = ArticlePage(title=title, body=body, live=False, **fields)
-        page.co_units.set(co_units)
-        (column or edu_column).add_child(instance=page)
-        page.save_revision(user=user)
-        return page
+        return factories.item(column or edu_column, title, body, publish=False, user=user, **fields)
 
     return make
+
+
+def policy_draft(column, title, number, genre="通知", **fields):
+    """A policy document of 钦州市教育局 (written 2 March 2026) in ``column``, not yet submitted."""
+    from govportal.portal.models import PolicyDocumentPage
+
+    fields.setdefault("issuing_organ", "钦州市教育局")
+    fields.setdefault("date_written", date(2026, 3, 2))
+    return factories.item(
+        column,
+        title,
+        CLEAN_BODY,
+        kind=PolicyDocumentPage,
+        publish=False,
+        document_number=number,
+        genre=genre,
+        **fields,
+    )
+
+
+@pytest.fixture
+def publish_dir(settings, tmp_path):
+    """Static publishing on, into a temporary folder (the sites' table forgotten before and after)."""
+    from govportal.publishing import static_site
+
+    settings.STATIC_PUBLISHING = True
+    settings.PUBLISH_ROOT = tmp_path / "publish"
+    static_site.forget_sites()
+    yield settings.PUBLISH_ROOT
+    static_site.forget_sites()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a block as a transaction that commits (the test's own transaction never does)."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return block
 
 
 def submit(page, user):
@@ -101,6 +140,17 @@ def approve_all(client, page, *users):
     for user in users:
         response = review(client, user, page)
         assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def publish_reviewed(client, people, draft, *more, **fields):
+    """A draft of 市教育局 published through the review: the editor submits, the editor, the chief and the
+    deputy leader approve (then ``more`` reviewers, for a route that goes further); returns it live."""
+    page = draft(**fields)
+    submit(page, people.editor)
+    approve_all(client, page, people.editor, people.chief, people.leader, *more)
+    page.refresh_from_db()
+    assert page.live
+    return page
 
 
 def text(response) -> str:

@@ -18,7 +18,7 @@ from govportal.publishing.feeds_out import send_pending, verify
 from govportal.publishing.models import FeedEntry, FeedSubscription, WebhookDelivery, WebhookEndpoint
 from tests.conftest import column
 
-from .conftest import approve_all, current, submit, text
+from .conftest import approve_all, current, publish_reviewed, submit, text
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,16 +142,8 @@ def test_fetch_now_button_for_site_admins(client, people, subscription, monkeypa
 # --- feeds out -----------------------------------------------------------------------------------------
 
 
-def publish(client, people, draft, **fields):
-    page = draft(**fields)
-    submit(page, people.editor)
-    approve_all(client, page, people.editor, people.chief, people.leader)
-    page.refresh_from_db()
-    return page
-
-
 def test_json_and_rss_feeds_list_newly_published_items(client, people, draft):
-    published = publish(client, people, draft, title="市教育局召开2026年春季学期开学工作部署会")
+    published = publish_reviewed(client, people, draft, title="市教育局召开2026年春季学期开学工作部署会")
     pending = draft(title="关于做好2026年义务教育招生工作的通知")
     submit(pending, people.editor)
 
@@ -177,7 +169,7 @@ def test_signed_webhook_on_publish_and_withdrawal(client, people, draft):
         url="https://wx.example/hook",
         secret="s3cret-s3cret-s3cret",
     )
-    page = publish(client, people, draft)
+    page = publish_reviewed(client, people, draft)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert delivery.event == "published" and delivery.status == "pending"
 
@@ -220,7 +212,7 @@ def test_a_delivery_is_sent_once_when_two_senders_run_at_the_same_time(client, p
     endpoint = WebhookEndpoint.objects.create(
         locality="qinzhou", name="省级平台", url="https://prov.example/hook", secret="s3cret-s3cret-s3cret"
     )
-    publish(client, people, draft)
+    publish_reviewed(client, people, draft)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     received = []
     inner_counts = []

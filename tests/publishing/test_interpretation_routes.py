@@ -10,37 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govportal.notices.models import Notice
-from govportal.portal.models import InterpretationPage, PolicyDocumentPage
+from govportal.portal.models import InterpretationPage
 from govportal.publishing.interpretation import send_reminders
 from govportal.publishing.models import InterpretationDue
 from govportal.publishing.routes import RouteError, review_rules, rules_from_sections
+from tests.factories import item
 
-from .conftest import CLEAN_BODY, approve_all, current, submit, text
+from .conftest import CLEAN_BODY, approve_all, current, policy_draft, submit, text
 
 pytestmark = pytest.mark.django_db
 
 
 def policy(column, title="钦州市教育局关于规范中小学课后服务收费的通知", genre="规范性文件", **fields):
-    page = PolicyDocumentPage(
-        title=title,
-        issuing_organ="钦州市教育局",
-        document_number="钦教规〔2026〕1号",
-        genre=genre,
-        date_written=date(2026, 3, 2),
-        body=CLEAN_BODY,
-        live=False,
-        **fields,
-    )
-    column.add_child(instance=page)
-    page.save_revision()
-    return page
+    return policy_draft(column, title, "钦教规〔2026〕1号", genre, **fields)
 
 
 def interpretation(column, document, title="《关于规范中小学课后服务收费的通知》政策解读"):
-    page = InterpretationPage(title=title, policy=document, body=CLEAN_BODY, live=False)
-    column.add_child(instance=page)
-    page.save_revision()
-    return page
+    return item(column, title, CLEAN_BODY, kind=InterpretationPage, publish=False, policy=document)
 
 
 def test_policy_document_is_held_until_its_interpretation_is_published_with_it(client, people, edu_column):

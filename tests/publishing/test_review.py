@@ -235,19 +235,18 @@ def test_a_co_unit_refusal_returns_the_item(client, people, draft):
     assert "暂不同意" in Notice.objects.get(user=people.editor, kind="returned").body
 
 
-def test_repost_route_is_reviewed_by_the_site_administrator(client, people, edu_column):
+def test_repost_route_is_reviewed_by_the_site_administrator(client, people, draft):
     from govportal.portal.models import RepostPage
 
-    page = RepostPage(
-        title="国务院常务会议部署稳就业工作",
-        body="<p>会议指出，要多措并举稳定和扩大就业。</p>",
+    page = draft(
+        "国务院常务会议部署稳就业工作",
+        "<p>会议指出，要多措并举稳定和扩大就业。</p>",
+        kind=RepostPage,
         source="中国政府网",
         original_url="https://www.gov.cn/yaowen/liebiao/0001.htm",
         info_category="repost",
-        live=False,
+        user=people.editor,
     )
-    edu_column.add_child(instance=page)
-    page.save_revision(user=people.editor)
     submit(page, people.editor)
     state = current(page)
     assert state.task.name == "网站管理员审核（网上采集）"

@@ -3,37 +3,26 @@ changed during review is reviewed again; a locality's administrators have no say
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 
-from govportal.portal.models import ArticlePage, PolicyDocumentPage
+from govportal.portal.models import ArticlePage
 from govportal.publishing.categories import least_category
 from govportal.publishing.models import FeedSubscription, Incident, RegisterEntry
 from govportal.publishing.review import repost_refusal
 from tests.conftest import column
 
-from .conftest import CLEAN_BODY, approve_all, current, submit, text
+from .conftest import CLEAN_BODY, approve_all, current, policy_draft, submit, text
 
 pytestmark = pytest.mark.django_db
 
 
 def policy_document(col, title="钦州市教育局关于做好2026年中小学暑期安全工作的通知"):
-    doc = PolicyDocumentPage(
-        title=title,
-        issuing_organ="钦州市教育局",
-        document_number="钦教发〔2026〕7号",
-        genre="通知",
-        date_written=date(2026, 3, 2),
-        body=CLEAN_BODY,
-        live=False,
-    )
-    col.add_child(instance=doc)
-    doc.save_revision()
-    return doc
+    return policy_draft(col, title, "钦教发〔2026〕7号")
 
 
 # --- the route from the item's kind -----------------------------------------------------------------------
@@ -93,19 +82,18 @@ def test_an_ordinary_article_marked_repost_is_refused(client, people, draft):
     assert current(page).task.name == "初审初校"
 
 
-def test_a_repost_marked_government_also_gets_the_repost_check(client, people, edu_column):
+def test_a_repost_marked_government_also_gets_the_repost_check(client, people, draft):
     from govportal.portal.models import RepostPage
 
-    page = RepostPage(
-        title="国务院办公厅关于优化政务服务提升行政效能的意见",
-        body="<p>意见提出，推动更多政务服务事项网上办、掌上办、一次办。</p>",
+    page = draft(
+        "国务院办公厅关于优化政务服务提升行政效能的意见",
+        "<p>意见提出，推动更多政务服务事项网上办、掌上办、一次办。</p>",
+        kind=RepostPage,
         source="中国政府网",
         original_url="https://www.gov.cn/zhengce/content/0002.htm",
         info_category="government",
-        live=False,
+        user=people.editor,
     )
-    edu_column.add_child(instance=page)
-    page.save_revision(user=people.editor)
     submit(page, people.editor)
     approve_all(
         client, page, people.editor, people.chief, people.leader, people.host_office, people.host_leader

@@ -6,7 +6,6 @@ lists missing, stale and altered files. (Replaces the tests of the former whole-
 from __future__ import annotations
 
 import hashlib
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,30 +14,10 @@ from wagtail.models import Page, PageViewRestriction, Site
 from govportal.portal.models import ArticlePage, ColumnPage, HomePage
 from govportal.publishing import static_site
 from govportal.publishing.models import PublishedFile, SiteBuild
-from tests.conftest import column
+from tests.factories import column
+from tests.factories import item as publish  # a live ArticlePage: publish(column, title)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publish_dir(settings, tmp_path):
-    settings.STATIC_PUBLISHING = True
-    settings.PUBLISH_ROOT = tmp_path / "publish"
-    static_site.forget_sites()
-    yield settings.PUBLISH_ROOT
-    static_site.forget_sites()
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a block as a transaction that commits (the test's own transaction never does)."""
-
-    @contextmanager
-    def block():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
 
 
 @pytest.fixture
@@ -49,13 +28,6 @@ def site(qinzhou):
 @pytest.fixture
 def news(qinzhou):
     return column(qinzhou, "动态信息", "政务要闻")
-
-
-def publish(parent, title, body="<p>正文</p>"):
-    page = ArticlePage(title=title, body=body)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return ArticlePage.objects.get(pk=page.pk)
 
 
 def rel(page) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -17,18 +16,16 @@ from wagtail.models import Site
 from govportal.portal.models import ArticlePage
 from govportal.publishing import static_site
 from govportal.publishing.models import PublishedFile, StaticPublish
-from tests.conftest import column
+from tests.factories import column
+from tests.factories import item as publish  # a live ArticlePage: publish(column, title)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def publish_dir(settings, tmp_path):
-    settings.STATIC_PUBLISHING = True
-    settings.PUBLISH_ROOT = tmp_path / "publish"
-    static_site.forget_sites()
-    yield settings.PUBLISH_ROOT / "localhost"
-    static_site.forget_sites()
+def publish_dir(publish_dir):
+    """The folder of the site at localhost."""
+    return publish_dir / "localhost"
 
 
 @pytest.fixture
@@ -42,25 +39,8 @@ def in_worker(settings, monkeypatch):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    @contextmanager
-    def block():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return block
-
-
-@pytest.fixture
 def news(qinzhou):
     return column(qinzhou, "动态信息", "政务要闻")
-
-
-def publish(parent, title):
-    page = ArticlePage(title=title, body="<p>正文</p>")
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return ArticlePage.objects.get(pk=page.pk)
 
 
 def url_of(page) -> str:

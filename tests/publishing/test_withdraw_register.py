@@ -11,33 +11,20 @@ from wagtail.signals import page_unpublished
 
 from govportal.publishing.models import RegisterEntry, Withdrawal
 
-from .conftest import approve_all, submit, text
+from .conftest import publish_reviewed, submit, text
 
 pytestmark = pytest.mark.django_db
 
 
-def publish_unit_item(client, people, draft, **fields):
-    page = draft(**fields)
-    submit(page, people.editor)
-    approve_all(client, page, people.editor, people.chief, people.leader)
-    page.refresh_from_db()
-    assert page.live
-    return page
-
-
 def publish_government_item(client, people, draft, **fields):
-    page = draft(info_category="government", **fields)
-    submit(page, people.editor)
-    approve_all(
-        client, page, people.editor, people.chief, people.leader, people.host_office, people.host_leader
+    """Through the unit's review, then the host office's and its leader's (000 Art. 28: government items)."""
+    return publish_reviewed(
+        client, people, draft, people.host_office, people.host_leader, info_category="government", **fields
     )
-    page.refresh_from_db()
-    assert page.live
-    return page
 
 
 def test_withdrawal_takes_the_item_off_the_public_site_at_once(client, people, draft):
-    page = publish_unit_item(client, people, draft)
+    page = publish_reviewed(client, people, draft)
     url = page.url
     assert client.get(url).status_code == 200
     unpublished = []
@@ -76,7 +63,7 @@ def test_withdrawal_takes_the_item_off_the_public_site_at_once(client, people, d
 
 
 def test_only_responsible_people_may_withdraw(client, people, draft):
-    page = publish_unit_item(client, people, draft)
+    page = publish_reviewed(client, people, draft)
     for user in (people.editor, people.other_leader):
         client.force_login(user)
         client.post(reverse("publishing_withdraw", args=[page.pk]), {"reason": "我想撤回这条信息"})
@@ -89,7 +76,7 @@ def test_only_responsible_people_may_withdraw(client, people, draft):
 
 
 def test_wagtails_unpublish_leads_to_the_withdrawal_form(client, people, draft):
-    page = publish_unit_item(client, people, draft)
+    page = publish_reviewed(client, people, draft)
     client.force_login(people.leader)
     response = client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]), {})
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -101,7 +88,7 @@ def test_wagtails_unpublish_leads_to_the_withdrawal_form(client, people, draft):
 
 def test_register_lists_exactly_what_was_published_in_the_governments_name(client, people, draft):
     first = publish_government_item(client, people, draft, title="关于做好2026年义务教育招生工作的通知")
-    publish_unit_item(client, people, draft, title="市教育局召开2026年春季学期开学工作部署会")
+    publish_reviewed(client, people, draft, title="市教育局召开2026年春季学期开学工作部署会")
     second = publish_government_item(client, people, draft, title="关于进一步加强校园安全管理工作的通知")
     # A government item still under review is not registered.
     pending = draft(title="关于开展2026年教师节表彰活动的通知", info_category="government")

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 
 def letter(n: int, publication: str, **fields):
-    from govportal.interaction.models import Letter
-
     base = dict(
-        locality="qinzhou",
         type="complaint",
         type_name="投诉",
         subject="小区门口路灯不亮",
@@ -21,11 +20,10 @@ def letter(n: int, publication: str, **fields):
         writer_name="李明",
         writer_contact="13877700000",
         query_code=f"XJTEST{n:04d}",
-        password_hash="x",
         publication=publication,
     )
     base.update(fields)
-    return Letter.objects.create(**base)
+    return factories.letter(**base)
 
 
 def search_page(client, q: str) -> str:

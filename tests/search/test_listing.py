@@ -7,35 +7,28 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from govportal.portal.models import ArticlePage, PolicyDocumentPage
+from govportal.portal.models import PolicyDocumentPage
 from govportal.search.listing import latest, paginate
-from tests.conftest import column
+from tests.factories import column, item
 
 pytestmark = pytest.mark.django_db
-
-
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def test_latest_items_of_every_kind_newest_first(qinzhou):
     news = column(qinzhou, "动态信息", "政务要闻")
     documents = column(qinzhou, "政府信息公开", "政策文件")
     now = timezone.now()
-    a = publish(news, ArticlePage(title="三天前的新闻", body="<p>x</p>", date=now - timedelta(days=3)))
-    b = publish(
+    a = item(news, "三天前的新闻", "<p>x</p>", date=now - timedelta(days=3))
+    b = item(
         documents,
-        PolicyDocumentPage(
-            title="昨天的文件",
-            document_number="钦政发〔2026〕1号",
-            issuing_organ="钦州市人民政府",
-            body="<p>x</p>",
-            date=now - timedelta(days=1),
-        ),
+        "昨天的文件",
+        "<p>x</p>",
+        kind=PolicyDocumentPage,
+        document_number="钦政发〔2026〕1号",
+        issuing_organ="钦州市人民政府",
+        date=now - timedelta(days=1),
     )
-    c = publish(news, ArticlePage(title="今天的新闻", body="<p>x</p>", date=now))
+    c = item(news, "今天的新闻", "<p>x</p>", date=now)
     assert [i.title for i in latest(qinzhou, 3)] == [c.title, b.title, a.title]
     assert [i.title for i in latest(news, 5)] == [c.title, a.title]
     assert [i.title for i in latest(qinzhou, 5, kinds=["policydocumentpage"])] == [b.title]
@@ -52,9 +45,7 @@ def test_latest_items_of_every_kind_newest_first(qinzhou):
 def test_paginated_column_list(qinzhou):
     news = column(qinzhou, "动态信息", "政务要闻")
     for i in range(25):
-        publish(
-            news, ArticlePage(title=f"第{i}条", body="<p>x</p>", date=timezone.now() - timedelta(hours=i))
-        )
+        item(news, f"第{i}条", "<p>x</p>", date=timezone.now() - timedelta(hours=i))
     page2 = paginate(news, page=2, per_page=10)
     assert page2.total == 25 and page2.num_pages == 3 and page2.has_next and page2.has_previous
     assert [i.title for i in page2.items] == [f"第{i}条" for i in range(10, 20)]

@@ -10,30 +10,21 @@ from urllib.parse import urlencode
 import pytest
 from django.utils import timezone
 
-from govportal.portal.models import ArticlePage, PolicyDocumentPage
+from govportal.portal.models import PolicyDocumentPage
 from govportal.search.models import SearchEntry
 from govportal.search.service import Filters, search
-from tests.conftest import column
+from tests.factories import column, item
 
 pytestmark = pytest.mark.django_db
 
 
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
 def article(parent, title, body="", **fields):
-    return publish(parent, ArticlePage(title=title, body=f"<p>{body}</p>", **fields))
+    return item(parent, title, f"<p>{body}</p>", **fields)
 
 
 def policy(parent, title, number, body="为进一步规范管理，现将有关事项通知如下。", **fields):
     fields.setdefault("issuing_organ", "钦州市人民政府办公室")
-    return publish(
-        parent, PolicyDocumentPage(title=title, document_number=number, body=f"<p>{body}</p>", **fields)
-    )
+    return item(parent, title, f"<p>{body}</p>", kind=PolicyDocumentPage, document_number=number, **fields)
 
 
 def titles(client, **params) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories
+
 ROLES = ("editor", "section_chief", "deputy_leader", "principal_leader")
 VICTIM_UNIT = "市人民政府办公室"
 ATTACKER_UNIT = "市教育局"
@@ -14,14 +16,8 @@ SECRET_BODY = "内部稿正文ZXQ仅限市政府办"
 
 
 def person(unit_name: str, *roles: str, username: str, locality: str = "qinzhou"):
-    from django.contrib.auth import get_user_model
-
-    from govportal.accounts.models import Staff, Unit
-
-    unit = Unit.objects.get(locality=locality, name=unit_name)
-    user = get_user_model().objects.create_user(username, password="Test@2026pw", email=f"{username}@x.cn")
-    Staff.objects.create(user=user, unit=unit, roles=list(roles))
-    return user
+    """A person named ``username`` (the sweeps' tables name them), with an address."""
+    return factories.person(unit_name, *roles, username=username, email=f"{username}@x.cn", locality=locality)
 
 
 def shared_column(home, *unit_names: str):

@@ -32,24 +32,20 @@ def test_survey_answers_export_is_logged_and_refused_to_an_editor(client, world)
 
     from django.utils import timezone
 
-    from govportal.accounts.models import Unit
     from govportal.participation.models import SurveyAnswer, SurveyPage
-    from tests.conftest import column
+    from tests.factories import column, item, unit
     from tests.participation.conftest import QUESTIONS
-    from tests.participation.conftest import publish as publish_page
 
-    edu = Unit.objects.get(locality="qinzhou", name="市教育局")
     now = timezone.now()
-    page = publish_page(
+    page = item(
         column(world.home, "互动交流", "民意征集"),
-        SurveyPage(
-            title="课后服务满意度调查",
-            unit=edu,
-            questions=QUESTIONS,
-            audience="anyone",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=9),
-        ),
+        "课后服务满意度调查",
+        kind=SurveyPage,
+        unit=unit("市教育局"),
+        questions=QUESTIONS,
+        audience="anyone",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=9),
     )
     for _ in range(3):
         SurveyAnswer.objects.create(survey=page, answers={})

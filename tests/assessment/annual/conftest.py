@@ -1,16 +1,13 @@
-"""Fixtures for the annual reports: people of two units and the host office, a movable clock, and item
-makers that put items in the 钦州 columns (or a sub-site) with a given 发布日期."""
+"""Fixtures for the annual reports: people of two units and the host office, and item makers that put items in the 钦州 columns (or a sub-site) with a given 发布日期 (the movable clock and ``units`` are tests/conftest.py's)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import column
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests.conftest import SHANGHAI
+from tests.factories import column
 
 
 @pytest.fixture(autouse=True)
@@ -28,23 +25,6 @@ def _fast(settings, tmp_path):
     clear_cache()
 
 
-class Clock:
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-
-    def set(self, day: date, hour: int = 10) -> datetime:
-        from django.utils import timezone
-
-        current = datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
-        self.monkeypatch.setattr(timezone, "now", lambda: current)
-        return current
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
 @pytest.fixture
 def people(make_person, qinzhou):
     class People:
@@ -55,16 +35,6 @@ def people(make_person, qinzhou):
         site_admin = make_person("市人民政府办公室电子政务中心", "site_admin")
 
     return People
-
-
-@pytest.fixture
-def units(qinzhou):
-    from govportal.accounts.models import Unit
-
-    def unit(name):
-        return Unit.objects.get(locality="qinzhou", name=name)
-
-    return unit
 
 
 def at(day: date) -> datetime:

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from govportal.assessment.annual import figures
 from govportal.assessment.annual.models import WebsiteReport
+from tests import factories
 
 from .conftest import at
 
@@ -24,18 +25,15 @@ INTERP = ("解读回应", "政策解读")
 
 
 def letter(n, *, received, unit, concluded=None, start=None, published=False):
-    from govportal.interaction.models import Letter, LetterState
+    from govportal.interaction.models import LetterState
 
-    return Letter.objects.create(
-        locality="qinzhou",
+    return factories.letter(
+        unit,
         type="complaint",
         type_name="投诉",
         subject=f"来信{n}",
-        content="内容",
         query_code=f"Q{n:08d}",
-        password_hash="x",
         received_at=at(received),
-        lead_unit=unit,
         state=LetterState.CONCLUDED if concluded else LetterState.DISPATCHED,
         clock_start=start,
         due_date=date(2026, 12, 31),

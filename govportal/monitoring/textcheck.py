@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from govportal.portal.models import HomePage
+from govportal.portal.homes import home_of
 from govportal.portal.signals import profile_applied
 from govportal.rules.profile import load_profile
 from govportal.textcheck import Checker, Finding
@@ -399,16 +399,7 @@ def content_version(page):
 
 def locality_of(page) -> str:
     """The locality of the site a page belongs to ("" when it is not under a locality's home page)."""
-
-    path = getattr(page, "path", "") or ""
-    if not path:
-        parent = getattr(page, "_cached_parent_obj", None)
-        path = getattr(parent, "path", "") or ""
-    if not path:
-        return ""
-    steplen = 4
-    prefixes = [path[:i] for i in range(steplen, len(path) + 1, steplen)]
-    return HomePage.objects.filter(path__in=prefixes).values_list("locality", flat=True).first() or ""
+    return getattr(home_of(page), "locality", "")
 
 
 def column_path(page, locality: str) -> tuple[str, ...]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from govportal.accounts.policy import default_locality
 from govportal.rules.profile import load_profile
 
+from .homes import home_of
+
 
 def locality_of_page(page) -> str:
     """The locality of the site ``page`` is in; a page not yet placed: the default site's."""
-
-    from .index_numbers import home_of
 
     home = None
     if page is not None:

@@ -24,6 +24,8 @@ from govportal.rules.frequency import Frequency, period_bounds
 from govportal.rules.profile import load_profile
 
 from . import registry
+from .homes import home_of
+from .listing import item_models
 
 DUE_SOON_DAYS = 7
 
@@ -44,9 +46,6 @@ class ColumnDue:
 def columns_due(columns, today: date | None = None) -> list[ColumnDue]:
     """Columns with a checkable update frequency: the last public date of their items and when the next
     update is due, most urgent first. A few queries whatever the number of columns."""
-
-    from .index_numbers import home_of
-    from .listing import item_models
 
     today = today or timezone.localdate()
     columns = [c for c in columns if c.frequency]

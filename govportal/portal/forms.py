@@ -8,6 +8,7 @@ from govportal.rules.profile import load_profile
 from govportal.textcheck.titles import title_problem
 
 from .citations import cite_for
+from .homes import home_of
 from .slugs import gov_slug
 
 
@@ -142,8 +143,6 @@ class InterpretationForm(PinyinSlugPageForm):
         return cleaned
 
     def _linking_required(self) -> bool:
-        from .index_numbers import home_of
-
         parent = self._parent()
         home = home_of(parent) if parent is not None else None
         if home is None or not home.locality:

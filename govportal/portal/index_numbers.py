@@ -20,6 +20,8 @@ from django.db import models, transaction
 from govportal.accounts.models import Unit, UnitKind
 from govportal.rules.profile import ProfileError, load_profile
 
+from .homes import home_of
+
 DEFAULT_PATTERN = "{org}/{year}-{serial}"
 DEFAULT_SERIAL_DIGITS = 5
 DEFAULT_CHANNELS = ("政府信息公开", "信息公开", "政务公开")
@@ -139,19 +141,6 @@ def next_serial(key: str) -> int:
         row.last += 1
         row.save(update_fields=["last"])
         return row.last
-
-
-def home_of(page):
-    from .models import HomePage
-
-    if page.path:
-        return HomePage.objects.filter(path__in=[page.path[:i] for i in range(4, len(page.path), 4)]).first()
-    parent = getattr(page, "_cached_parent_obj", None)
-    if parent is None:
-        return None
-    if isinstance(parent.specific, HomePage):
-        return parent.specific
-    return home_of(parent)
 
 
 def channel_title(page, home) -> str | None:

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
 from .listing import quoter, root_url_path, sql_rows
-from .models import ColumnPage, HomePage, SubsiteIndexPage
+from .models import ColumnPage, SubsiteIndexPage
 
 
 def child_columns(page: Page):
@@ -76,10 +76,3 @@ def tree_refs(root: Page, levels: int) -> list[ColumnRef]:
 
 def nav_for(site_root: Page) -> list[ColumnRef]:
     return [c for c in tree_refs(site_root, 1) if c.kind == "column" and c.show_in_menus]
-
-
-def site_home(page: Page):
-    """The home page of the site ``page`` belongs to."""
-    if isinstance(page, HomePage):
-        return page
-    return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()

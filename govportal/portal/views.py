@@ -26,6 +26,7 @@ from govportal.search.service import entry_url
 
 from . import registry
 from .columns import main_columns
+from .homes import home_of
 from .index_numbers import TOPIC_CLASSES, scheme_for
 from .listing import (
     BLOCK_ITEMS,
@@ -55,7 +56,7 @@ from .models import (
     SubsiteHomePage,
     SupplyMethod,
 )
-from .navigation import child_columns, site_home, tree_refs
+from .navigation import child_columns, tree_refs
 
 SERVICE_THEME_ALIASES = {
     "社保": "社会保障",
@@ -231,7 +232,7 @@ def column_context(column: Page, request) -> dict:
         "ancestors": column.get_ancestors().filter(depth__gt=2).specific(),
         "column_layout": "list",
     }
-    home = site_home(column)
+    home = home_of(column)
     if subcolumns and not page_obj.items:
         context["sections"] = subcolumn_sections(column, subcolumns, request=request)
     guides = published(ServiceGuidePage)
@@ -281,7 +282,7 @@ def subcolumn_sections(
         link = c.link_url if c.supply_method == SupplyMethod.LINK and c.link_url.startswith("/") else ""
         if not found and link in registry.link_column_items:
             # A mailbox column (市长信箱): its public letters, not an empty box.
-            home = site_home(column)
+            home = home_of(column)
             found = registry.link_column_items[link](getattr(home, "locality", "") or "", per_column)
         sections.append({"column": c, "items": found, "link": link})
     return sections
@@ -437,7 +438,7 @@ def catalogue_context(request, home) -> dict:
 def catalogue(request):
     """政府信息公开目录 (条例第十二条: 索引、名称、内容概述、生成日期), filterable by each field."""
     site = Site.find_for_request(request)
-    home = site_home(site.root_page.specific) if site else None
+    home = home_of(site.root_page.specific) if site else None
     if home is None:
         raise Http404
     context = catalogue_context(request, home)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
+from govportal.portal.homes import home_of
 from govportal.portal.models import InfoCategory, RepostPage
 from govportal.rules.profile import profile_section
 
@@ -320,8 +321,6 @@ def plain(text: str, limit: int = 255) -> str:
 
 
 def limits(subscription: FeedSubscription) -> tuple[int, int]:
-    from .register import home_of
-
     home = home_of(subscription.column)
     section = profile_section(home.locality, "feeds") if home else {}
     return (

@@ -18,9 +18,10 @@ from wagtail.signals import page_published, page_unpublished
 
 from govportal.accounts.models import Role
 from govportal.accounts.permissions import roles_of, unit_of
+from govportal.portal.homes import home_of
 
 from .models import Withdrawal
-from .register import home_of, record_withdrawal
+from .register import record_withdrawal
 from .routes import DEFAULT_WITHDRAW_ROLES, review_rules
 from .signals import item_published, item_unpublished
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import Page, WorkflowState
+from wagtail.models import WorkflowState
 
 from govportal.exports import new_workbook, workbook_bytes
-from govportal.portal.models import HomePage
+from govportal.portal.homes import home_of
 
 from .categories import review_category
 from .models import RegisterEntry, ReviewDecision
@@ -33,10 +33,6 @@ HEADERS = [
     "网址",
     "状态",
 ]
-
-
-def home_of(page):
-    return HomePage.objects.filter(path=page.path[: 2 * Page.steplen]).first()
 
 
 def column_path(page, home) -> str:

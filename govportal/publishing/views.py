@@ -22,6 +22,7 @@ from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
 from govportal.notices.models import Notice
 from govportal.notices.notifications import read_now
 from govportal.portal.columns import home_for
+from govportal.portal.homes import home_of
 from govportal.portal.models import HomePage
 
 from . import register as register_logic
@@ -210,7 +211,7 @@ def review(request, state_id: int):
         "open_form": action or "",
         "acting_units": "、".join(u.name for u in state.units.all()) if hasattr(state, "units") else "",
         "roles_text": role_labels(getattr(task, "roles", [])),
-        "column_path": register_logic.column_path(info.page, register_logic.home_of(info.page)),
+        "column_path": register_logic.column_path(info.page, home_of(info.page)),
         "preview_url": reverse("wagtailadmin_pages:workflow_preview", args=[ws.object_id, task.pk]),
         "edit_url": reverse("wagtailadmin_pages:edit", args=[ws.object_id]),
     }

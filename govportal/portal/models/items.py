@@ -18,6 +18,7 @@ from govportal.accounts.permissions import is_site_admin, unit_of
 from govportal.rules.profile import load_profile
 
 from .. import blocks as portal_blocks
+from ..homes import home_of
 from ..index_numbers import TOPIC_CLASSES, assign_index_number
 from ..slugs import GOV_SLUG
 from .addresses import PinyinSlugMixin
@@ -68,8 +69,6 @@ DATE_RULES = ("publication", "date_written")
 
 def dates_rule(page, kind: str) -> str:
     """The profile's ``[dates]`` rule for ``kind`` ("publication" unless the profile names another date)."""
-
-    from ..index_numbers import home_of
 
     home = home_of(page)
     try:

@@ -37,7 +37,6 @@ from wagtail.models import Page, Site
 from govportal.interaction.models import Letter, LetterState
 from govportal.interaction.rules import letter_rules
 from govportal.portal.models import HomePage, PortalSettings, ServiceGuidePage, SubsiteIndexPage
-from govportal.portal.models import _filled as filled
 from govportal.rules.frequency import add_period
 
 from . import freshness as fr
@@ -429,16 +428,14 @@ def _service(report: Report, home: Page) -> None:
     labels = dict(ServiceGuidePage.REQUIRED_ELEMENTS)
     ev = []
     for g in guides:
-        missing = [labels[k] for k in KEY_GUIDE_ELEMENTS if not _filled(getattr(g, k, None))]
+        missing = [
+            labels[k] for k in KEY_GUIDE_ELEMENTS if not ServiceGuidePage.element_filled(getattr(g, k, None))
+        ]
         if missing:
             ev.append({"title": g.title, "page_id": g.pk, "url": _public(g.url_path), "missing": missing})
     _check(report, "service_guide_incomplete", bool(ev), f"缺少关键要素的办事指南 {len(ev)} 项")
     if ev:
         report.vetoes.append(Veto("service_guide_incomplete", INDICATORS["service_guide_incomplete"], ev))
-
-
-def _filled(value) -> bool:
-    return filled(value)
 
 
 def availability(locality: str, at: date) -> dict:

@@ -165,7 +165,7 @@ class ServiceGuideForm(PinyinSlugPageForm):
         missing = []
         cited = cite_for(self._parent(), "service_guide_elements")
         for name, label in type(self.instance).REQUIRED_ELEMENTS:
-            if name in self.fields and not _has_content(cleaned.get(name)):
+            if name in self.fields and not type(self.instance).element_filled(cleaned.get(name)):
                 missing.append(label)
                 self.add_error(name, f"发布办事指南须填写「{label}」{cited}。")
         if missing:
@@ -175,16 +175,3 @@ class ServiceGuideForm(PinyinSlugPageForm):
                 params={"m": "、".join(missing), "cited": cited},
             )
         return cleaned
-
-
-def _has_content(value) -> bool:
-    import re
-
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(re.sub(r"<[^>]+>|\s|&nbsp;", "", value))
-    try:
-        return len(value) > 0
-    except TypeError:
-        return bool(value)

@@ -49,7 +49,6 @@ from .services import (
     Audience,
     MatterType,
     ServiceGuidePage,
-    _filled,  # noqa: F401  (monitoring.inspection imports it from here)
 )
 from .site import HomePage, PortalSettings, SubsiteHomePage, SubsiteIndexPage, WorkdaySchedule
 

@@ -147,8 +147,22 @@ class ServiceGuidePage(ItemPage):
         verbose_name_plural = "办事指南"
         ordering = ["-date"]
 
+    @staticmethod
+    def element_filled(value) -> bool:
+        """An element counts as written when it holds text (tags and blanks aside) or any entry."""
+        if value is None:
+            return False
+        if isinstance(value, str):
+            return bool(re.sub(r"<[^>]+>|\s|&nbsp;", "", value))
+        try:
+            return len(value) > 0
+        except TypeError:
+            return bool(value)
+
     def missing_elements(self) -> list[str]:
-        return [label for name, label in self.REQUIRED_ELEMENTS if not _filled(getattr(self, name))]
+        return [
+            label for name, label in self.REQUIRED_ELEMENTS if not self.element_filled(getattr(self, name))
+        ]
 
     @property
     def serves_personal(self) -> bool:
@@ -157,14 +171,3 @@ class ServiceGuidePage(ItemPage):
     @property
     def serves_legal(self) -> bool:
         return self.audience in (Audience.LEGAL, Audience.BOTH)
-
-
-def _filled(value) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(re.sub(r"<[^>]+>|\s|&nbsp;", "", value))
-    try:
-        return len(value) > 0
-    except TypeError:
-        return bool(value)

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
@@ -9,6 +9,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import staffing, views
 from .forms import StaffForm
+from .menus import RoleMenuItem
 from .models import Staff, Unit
 from .policy import locality_of
 
@@ -78,23 +79,6 @@ def register_security_viewset():
     return SecurityViewSet()
 
 
-class _Item(MenuItem):
-    def __init__(self, label, url_name, shown, **kwargs):
-        self.url_name, self.shown = url_name, shown
-        super().__init__(label, "", **kwargs)
-
-    @property
-    def url(self):
-        return reverse(self.url_name)
-
-    @url.setter
-    def url(self, value):
-        pass
-
-    def is_shown(self, request):
-        return self.shown(request.user, locality_of(request.user))
-
-
 def _oversight(u, loc):
     return staffing.can_record_requests(u, loc) or staffing.can_read_security_log(u, loc)
 
@@ -114,7 +98,14 @@ _MENU = [
 def security_menu_item():
     menu = Menu(
         items=[
-            _Item(label, url_name, shown, icon_name=icon, order=i, name=f"security-{i}")
+            RoleMenuItem(
+                label,
+                url_name,
+                lambda user, shown=shown: shown(user, locality_of(user)),
+                icon_name=icon,
+                order=i,
+                name=f"security-{i}",
+            )
             for i, (label, url_name, icon, shown) in enumerate(_MENU)
         ]
     )

@@ -1,6 +1,7 @@
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from govportal.accounts.menus import RoleMenuItem
 
 from . import admin_views
 
@@ -16,13 +17,13 @@ def register_admin_urls():
     return [path("open-api/", include((urls, "api_admin"), namespace="api_admin"))]
 
 
-class _TokensItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.may_manage(request.user)
-
-
 @hooks.register("register_settings_menu_item")
 def tokens_menu_item():
-    return _TokensItem(
-        "开放接口令牌", reverse("api_admin:consumers"), icon_name="key", order=900, name="open-api"
+    return RoleMenuItem(
+        "开放接口令牌",
+        "api_admin:consumers",
+        admin_views.may_manage,
+        icon_name="key",
+        order=900,
+        name="open-api",
     )

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import include, path, reverse
+from django.urls import include, path
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+from govportal.accounts.menus import RoleMenuItem
 
 from . import permissions as perms
-
-
-class _Item(MenuItem):
-    def __init__(self, label, url_name, shown, **kwargs):
-        self.url_name = url_name
-        self.shown = shown
-        super().__init__(label, "", **kwargs)
-
-    @property
-    def url(self):
-        return reverse(self.url_name)
-
-    @url.setter
-    def url(self, value):
-        pass
-
-    def is_shown(self, request):
-        return self.shown(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -38,7 +22,7 @@ def register_admin_urls():
 
 assessment_menu = Menu(
     items=[
-        _Item(
+        RoleMenuItem(
             "考核结果与通报",
             "assessment_admin:index",
             perms.can_enter,
@@ -46,7 +30,7 @@ assessment_menu = Menu(
             order=0,
             name="assessment-index",
         ),
-        _Item(
+        RoleMenuItem(
             "责任书",
             "assessment_admin:letters",
             perms.can_enter,

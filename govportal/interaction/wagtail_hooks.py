@@ -3,13 +3,14 @@ it may use them, and a dashboard panel with what is due."""
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.permissions import unit_of
 
 from .admin_views.access_log import access_log
@@ -55,24 +56,6 @@ class InteractionViewSet(ViewSet):
 @hooks.register("register_admin_viewset")
 def register_viewset():
     return InteractionViewSet()
-
-
-class RoleMenuItem(MenuItem):
-    def __init__(self, label, url_name, shown, **kwargs):
-        self.url_name = url_name
-        self.shown = shown
-        super().__init__(label, "", **kwargs)
-
-    @property
-    def url(self):
-        return reverse(self.url_name)
-
-    @url.setter
-    def url(self, value):
-        pass
-
-    def is_shown(self, request):
-        return self.shown(request.user)
 
 
 def _locality(user):

@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.permissions import unit_of
 from govportal.portal.models import HomePage
 
@@ -99,34 +100,21 @@ class TextcheckGroup(SnippetViewSetGroup):
 register_snippet(TextcheckGroup)
 
 
-class _RoleMenuItem(MenuItem):
-    def __init__(self, *args, check, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._check = check
-
-    def is_shown(self, request):
-        return self._check(request.user)
-
-
 @hooks.register("register_textcheck_menu_item")
 def scan_report_menu_item():
-    return _RoleMenuItem(
-        "全站扫描报告",
-        reverse("textcheck_scan_report"),
-        icon_name="doc-full",
-        order=0,
-        check=perms.can_view_scans,
+    return RoleMenuItem(
+        "全站扫描报告", "textcheck_scan_report", perms.can_view_scans, icon_name="doc-full", order=0
     )
 
 
 @hooks.register("register_textcheck_menu_item")
 def registry_tools_menu_item():
-    return _RoleMenuItem(
+    return RoleMenuItem(
         "词库导入导出",
-        reverse("textcheck_registry_tools"),
+        "textcheck_registry_tools",
+        perms.can_manage_registries,
         icon_name="download",
         order=90,
-        check=perms.can_manage_registries,
     )
 
 
@@ -248,63 +236,43 @@ def watch_menu():
 
 @hooks.register("register_watch_menu_item")
 def freshness_menu_item():
-    return _RoleMenuItem(
-        "栏目更新情况",
-        reverse("monitoring_freshness"),
-        icon_name="time",
-        order=0,
-        check=watch_views.can_view_freshness,
+    return RoleMenuItem(
+        "栏目更新情况", "monitoring_freshness", watch_views.can_view_freshness, icon_name="time", order=0
     )
 
 
 @hooks.register("register_watch_menu_item")
 def inspection_menu_item():
-    return _RoleMenuItem(
-        "网站自查",
-        reverse("monitoring_inspection"),
-        icon_name="tasks",
-        order=10,
-        check=watch_views.can_view_inspection,
+    return RoleMenuItem(
+        "网站自查", "monitoring_inspection", watch_views.can_view_inspection, icon_name="tasks", order=10
     )
 
 
 @hooks.register("register_watch_menu_item")
 def alerts_menu_item():
-    return _RoleMenuItem(
-        "监测告警",
-        reverse("monitoring_alerts"),
-        icon_name="warning",
-        order=20,
-        check=watch_views.can_view_freshness,
+    return RoleMenuItem(
+        "监测告警", "monitoring_alerts", watch_views.can_view_freshness, icon_name="warning", order=20
     )
 
 
 @hooks.register("register_watch_menu_item")
 def reading_menu_item():
-    return _RoleMenuItem(
-        "读网", reverse("monitoring_reading"), icon_name="view", order=5, check=watch_views.can_view_freshness
+    return RoleMenuItem(
+        "读网", "monitoring_reading", watch_views.can_view_freshness, icon_name="view", order=5
     )
 
 
 @hooks.register("register_watch_menu_item")
 def links_menu_item():
-    return _RoleMenuItem(
-        "链接检查",
-        reverse("monitoring_links"),
-        icon_name="link",
-        order=25,
-        check=watch_views.can_view_freshness,
+    return RoleMenuItem(
+        "链接检查", "monitoring_links", watch_views.can_view_freshness, icon_name="link", order=25
     )
 
 
 @hooks.register("register_watch_menu_item")
 def column_groups_menu_item():
-    return _RoleMenuItem(
-        "栏目检查分组",
-        reverse("monitoring_column_groups"),
-        icon_name="list-ul",
-        order=30,
-        check=perms.can_manage_registries,
+    return RoleMenuItem(
+        "栏目检查分组", "monitoring_column_groups", perms.can_manage_registries, icon_name="list-ul", order=30
     )
 
 

@@ -1,9 +1,9 @@
 """The back office: 我的提醒 at /admin/notices/, in the main menu for every staff member."""
 
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.permissions import unit_of
 
 from . import views
@@ -14,11 +14,10 @@ def urls():
     return [path("notices/", views.notice_list, name="notices")]
 
 
-class NoticesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser or unit_of(request.user) is not None
+def _has_a_unit(user) -> bool:
+    return user.is_superuser or unit_of(user) is not None
 
 
 @hooks.register("register_admin_menu_item")
 def notices_menu_item():
-    return NoticesMenuItem("我的提醒", reverse("notices"), icon_name="mail", order=160, name="notices")
+    return RoleMenuItem("我的提醒", "notices", _has_a_unit, icon_name="mail", order=160, name="notices")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.models import CONTENT_ROLES, Role
 from govportal.accounts.permissions import roles_of
 
@@ -33,11 +33,10 @@ def viewset():
     return ParticipationViewSet()
 
 
-class _Item(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_superuser or bool(roles_of(request.user) & ROLES)
+def _takes_part(user) -> bool:
+    return user.is_superuser or bool(roles_of(user) & ROLES)
 
 
 @hooks.register("register_admin_menu_item")
 def menu():
-    return _Item("公众参与", reverse("participation_admin:index"), icon_name="group", order=260)
+    return RoleMenuItem("公众参与", "participation_admin:index", _takes_part, icon_name="group", order=260)

@@ -1,8 +1,7 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.pages.search import SearchView as PageSearchView
 from wagtail.admin.viewsets.pages import PageViewSet
@@ -11,6 +10,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 
@@ -136,19 +136,14 @@ def refuse_delete_of_other_units_item(request, page):
     return _refuse_other_unit(request, page)
 
 
-class SiteAdminMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_site_admin(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def column_table_menu_item():
-    return SiteAdminMenuItem("栏目责任表", reverse("column_table"), icon_name="list-ul", order=250)
+    return RoleMenuItem("栏目责任表", "column_table", is_site_admin, icon_name="list-ul", order=250)
 
 
 @hooks.register("register_admin_menu_item")
 def subsites_menu_item():
-    return SiteAdminMenuItem("部门子站", reverse("subsites"), icon_name="site", order=251)
+    return RoleMenuItem("部门子站", "subsites", is_site_admin, icon_name="site", order=251)
 
 
 class HolidayDataPanel(Component):

@@ -22,6 +22,7 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.models import TaskState
 
+from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.models import Role
 from govportal.accounts.permissions import is_site_admin, roles_of, unit_of
 from govportal.notices.notifications import unread
@@ -204,17 +205,10 @@ class InboxMenuItem(MenuItem):
         return context
 
 
-class RoleMenuItem(MenuItem):
-    def __init__(self, *args, roles=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roles = set(roles)
-
-    def is_shown(self, request):
-        return (
-            request.user.is_superuser
-            or is_site_admin(request.user)
-            or bool(roles_of(request.user) & self.roles)
-        )
+def _site_admin_or(*roles):
+    """The site administrator, and the people holding one of ``roles``."""
+    wanted = set(roles)
+    return lambda user: user.is_superuser or is_site_admin(user) or bool(roles_of(user) & wanted)
 
 
 @hooks.register("register_admin_menu_item")
@@ -225,15 +219,15 @@ def publishing_menu():
         InboxMenuItem("待我审核", reverse("publishing_inbox"), icon_name="tasks", order=10),
         RoleMenuItem(
             "发布登记簿",
-            reverse("publishing_register"),
+            "publishing_register",
+            _site_admin_or(Role.HOST_OFFICE, Role.OPERATOR),
             icon_name="list-ol",
             order=20,
-            roles={Role.HOST_OFFICE, Role.OPERATOR},
         ),
         MenuItem("突发事件时限", reverse("publishing_emergencies"), icon_name="warning", order=30),
         MenuItem("政策解读跟踪", reverse("publishing_interpretations"), icon_name="doc-full", order=35),
-        RoleMenuItem("信息采集订阅", reverse("publishing_feeds"), icon_name="download", order=40),
-        RoleMenuItem("信息推送接口", reverse("webhooks:index"), icon_name="link-external", order=50),
+        RoleMenuItem("信息采集订阅", "publishing_feeds", _site_admin_or(), icon_name="download", order=40),
+        RoleMenuItem("信息推送接口", "webhooks:index", _site_admin_or(), icon_name="link-external", order=50),
     ]
     return SubmenuMenuItem("信息发布", Menu(items=items), icon_name="doc-full-inverse", order=150)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+
+from govportal.accounts.menus import RoleMenuItem
 
 from . import views
 from .permissions import can_use
@@ -36,11 +37,6 @@ def register_viewset():
     return AnnualViewSet()
 
 
-class AnnualMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_use(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
-    return AnnualMenuItem("年度报告", reverse("annual_admin:index"), icon_name="doc-full", order=560)
+    return RoleMenuItem("年度报告", "annual_admin:index", can_use, icon_name="doc-full", order=560)

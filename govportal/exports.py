@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
@@ -104,4 +104,32 @@ def sheets_bytes(sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> bytes:
             ws.column_dimensions[col].width = 22
         ws.column_dimensions["A"].width = 36
         ws.freeze_panes = "A2"
+    return workbook_bytes(wb)
+
+
+def titled_table_bytes(
+    sheet: str, title: str, headers: Sequence[str], rows: Iterable[Iterable], widths: Sequence[float]
+) -> bytes:
+    """An xlsx of one table as a record is printed for an inspection: ``title`` in bold on the first row, the
+    bold ``headers`` under it, the rows wrapped and top-aligned, columns ``widths`` wide, the two top rows
+    frozen (the publication register, the security log). Formula-neutralised."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(headers))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A3"
     return workbook_bytes(wb)

@@ -55,14 +55,15 @@ def unit_column(home, unit):
 
 def person(unit_or_name, *roles: str, username: str = "", email: str = "", locality: str = LOCALITY):
     """A user of the unit (a Unit, or its name in ``locality``) with those roles, e.g.
-    ``person("市教育局", "editor")``; the username is made up unless given."""
+    ``person("市教育局", "editor")``; the username is made up unless given, all of one width (``u00042``), so
+    that no made-up name is a part of another and a test may look for one in a page."""
     from django.contrib.auth import get_user_model
 
     from govportal.accounts.models import Staff
 
     the_unit = unit(unit_or_name, locality) if isinstance(unit_or_name, str) else unit_or_name
     user = get_user_model().objects.create_user(
-        username or f"u{next(_serial)}", password=PASSWORD, email=email
+        username or f"u{next(_serial):05d}", password=PASSWORD, email=email
     )
     Staff.objects.create(user=user, unit=the_unit, roles=list(roles))
     return user

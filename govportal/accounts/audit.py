@@ -12,7 +12,7 @@ import logging
 
 from django.utils import timezone
 
-from govportal.exports import new_workbook, workbook_bytes
+from govportal.exports import titled_table_bytes
 from govportal.ratelimits import client_ip
 
 from .models import EventKind, SecurityEvent, retention_cutoff
@@ -112,19 +112,7 @@ def _row(e: SecurityEvent) -> list:
 
 def export_xlsx(events, title: str) -> bytes:
     """The events as an .xlsx; formula-looking text is neutralised by ``govportal.exports``."""
-    from openpyxl.styles import Font
-
-    wb = new_workbook()
-    ws = wb.active
-    ws.title = "安全审计日志"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for e in events.iterator() if hasattr(events, "iterator") else events:
-        ws.append(_row(e))
-    for letter, width in zip("ABCDEFGH", [20, 18, 16, 16, 28, 10, 16, 60], strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A3"
-    return workbook_bytes(wb)
+    events = events.iterator() if hasattr(events, "iterator") else events
+    return titled_table_bytes(
+        "安全审计日志", title, HEADERS, (_row(e) for e in events), [20, 18, 16, 16, 28, 10, 16, 60]
+    )

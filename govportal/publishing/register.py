@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
-from govportal.exports import new_workbook, workbook_bytes
+from govportal.exports import titled_table_bytes
 from govportal.portal.homes import home_of
 
 from .categories import review_category
@@ -178,25 +178,9 @@ def rows(entries) -> list[list[str]]:
 
 
 def export_xlsx(entries, title: str) -> bytes:
-    from openpyxl.styles import Alignment, Font
-
-    wb = new_workbook()
-    ws = wb.active
-    ws.title = "发布登记簿"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows(entries):
-        ws.append(row)  # a title such as "=HYPERLINK(…)" stays text: see govportal.exports
-    for letter, width in zip("ABCDEFGHIJKL", [11, 40, 20, 18, 28, 12, 17, 17, 8, 60, 36, 24], strict=True):
-        ws.column_dimensions[letter].width = width
-    for row in ws.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A3"
-    return workbook_bytes(wb)
+    # a title such as "=HYPERLINK(…)" stays text: see govportal.exports
+    widths = [11, 40, 20, 18, 28, 12, 17, 17, 8, 60, 36, 24]
+    return titled_table_bytes("发布登记簿", title, HEADERS, rows(entries), widths)
 
 
 def on_item_published(sender, page, **kwargs) -> None:

@@ -64,6 +64,11 @@ def register_site_home(finder: Callable[[str], Page | None]) -> None:
     _site_home = finder
 
 
+def site_home(locality: str) -> Page | None:
+    """The home page of ``locality``'s site (None before the portal has registered its finder or made it)."""
+    return _site_home(locality) if _site_home is not None and locality else None
+
+
 def configure_group(link: UnitRoleGroup) -> None:
     """Give a unit-role group the permissions its role needs (idempotent).
 
@@ -71,8 +76,8 @@ def configure_group(link: UnitRoleGroup) -> None:
     home page (when the locality's site exists; loading the profile calls this again).
     """
     group = link.group
-    if link.role in SITE_WIDE_ROLES and PAGE_PERMISSIONS.get(link.role) and _site_home is not None:
-        home = _site_home(link.unit.locality)
+    if link.role in SITE_WIDE_ROLES and PAGE_PERMISSIONS.get(link.role):
+        home = site_home(link.unit.locality)
         if home is not None:
             grant_pages(group, link.role, [home])
     dotted = MODEL_PERMISSIONS.get(link.role, _COMMON)

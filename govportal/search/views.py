@@ -10,6 +10,8 @@ from wagtail.models import Page, Site
 
 from govportal import ratelimits
 from govportal.accounts.models import Unit
+from govportal.accounts.permissions import site_home
+from govportal.accounts.policy import locality_of
 from govportal.ratelimits import client_ip
 
 from . import analysis, registry
@@ -128,11 +130,13 @@ def search_view(request):
 
 
 def admin_search_view(request):
-    """全站信息检索 in the back office: every site's published items, same search and filters."""
+    """全站信息检索 in the back office: every site's published items, same search; the column and unit
+    filters are those of the user's own site (on a province platform every site's would be tens of thousands
+    of choices)."""
 
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root = site.root_page.specific if site else None
+    locality = locality_of(request.user)
+    root = site_home(locality)
     columns = registry.column_tree(root, COLUMN_LEVELS) if root is not None else []
-    units = list(Unit.objects.order_by("locality", "sort_order", "pk").only("pk", "name"))
+    units = list(Unit.objects.filter(locality=locality).order_by("sort_order", "pk").only("pk", "name"))
     context = search_context(request, None, columns, units, admin=True)
     return render(request, "search/admin_search.html", context)

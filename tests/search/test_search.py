@@ -384,6 +384,32 @@ def test_back_office_search_uses_the_same_search(client, news, make_person):
     assert "<mark>招生</mark>" in html and "编辑" in html
 
 
+def test_back_office_search_offers_only_the_users_own_units_and_columns(client, qinzhou, make_person):
+    """On a platform of many sites the 单位 and 栏目 filters of 全站信息检索 are the user's own site's (a province
+    has tens of thousands of units), never another locality's."""
+    import re
+
+    from django.contrib.auth.models import Permission
+
+    from govportal.accounts.models import Unit, UnitKind
+
+    other = Unit.objects.create(
+        locality="youyang", code="yyedu", name="酉阳县教育委员会", kind=UnitKind.DEPARTMENT
+    )
+    user = make_person("市教育局", "editor")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    html = client.get("/admin/search/items/").content.decode()
+    unit_select = re.search(r'<select name="unit".*?</select>', html, re.S).group(0)
+    assert "市教育局" in unit_select and other.name not in unit_select
+    offered = set(re.findall(r'<option value="(\d+)"', unit_select))
+    assert offered == {str(pk) for pk in Unit.objects.filter(locality="qinzhou").values_list("pk", flat=True)}
+    column_select = re.search(r'<select name="column".*?</select>', html, re.S).group(0)
+    assert "政务要闻" in column_select
+
+
 def test_site_filter_keeps_search_within_the_site(news):
     article(news, "全市防汛工作会议召开", "会议强调要做好城区内涝防范。")
     other_root = Filters(site_root_id=999_999)

@@ -8,6 +8,7 @@ from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
 
 from .forms import _role_choices
+from .models import ChangeKind
 
 
 class LoginForm(WagtailLoginForm):
@@ -119,7 +120,6 @@ class AdminChangeForm(forms.Form):
 
     def __init__(self, *args, people=None, duties=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import ChangeKind
 
         self.fields["kind"].choices = ChangeKind.choices
         if people is not None:
@@ -130,7 +130,6 @@ class AdminChangeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        from .models import ChangeKind
 
         kind = cleaned.get("kind")
         if kind == ChangeKind.LEAVING:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from govportal.exports import titled_table_bytes
 from govportal.ratelimits import client_ip
 
-from .models import EventKind, SecurityEvent, retention_cutoff
+from .models import EventKind, SecurityEvent, Unit, retention_cutoff
 from .policy import locality_of
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,6 @@ def record_export(request, what: str, rows: int, *, user=None) -> None:
 
 def purge_expired() -> str:
     """Periodic job: delete events older than every applicable retention period."""
-    from .models import Unit
 
     localities = set(Unit.objects.values_list("locality", flat=True).distinct()) | {""}
     cutoff = min(retention_cutoff(loc) for loc in localities)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .models import AccountSecurity
+
 DEMO_EXEMPTION = "演示账号（govportal demo）：不要求双因素认证"
 
 
 def mark_demo_accounts() -> int:
     """Every active account of the demo database (only demo accounts live there)."""
-    from .models import AccountSecurity
 
     count = 0
     for user in get_user_model().objects.filter(is_active=True):

@@ -20,6 +20,11 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .audit import record
+from .models import AccountSecurity, EventKind
+from .passwords import password_change_reason
+from .policy import rules_for, two_factor_required
+
 _local = threading.local()
 
 ADMIN_PREFIX = "/admin/"
@@ -55,9 +60,6 @@ class BackOfficeSecurityMiddleware:
         user = getattr(request, "user", None)
         if not request.path.startswith(ADMIN_PREFIX) or not getattr(user, "is_authenticated", False):
             return None
-        from .audit import record
-        from .models import AccountSecurity, EventKind
-        from .policy import rules_for
 
         session = request.session
         now = int(time.time())
@@ -81,15 +83,12 @@ class BackOfficeSecurityMiddleware:
 
         if request.path.startswith(_OPEN_PATHS):
             return None
-        from .policy import two_factor_required
 
         if two_factor_required(user) and not user.is_verified():
             from django_otp import user_has_device
 
             name = "accounts_2fa_verify" if user_has_device(user, confirmed=True) else "accounts_2fa_enrol"
             return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
-
-        from .passwords import password_change_reason
 
         if password_change_reason(user):
             return redirect(

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .models import AccountSecurity, PasswordHistory
 from .policy import CLASS_LABELS, AccountRules, rules_for
 
 _CLASS_TESTS = {
@@ -95,7 +96,6 @@ class HistoryValidator:
     def validate(self, password: str, user=None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
-        from .models import PasswordHistory
 
         rules = _rules(user)
         hashes = list(
@@ -125,7 +125,6 @@ class HistoryValidator:
 
 def record_password_set(user) -> None:
     """Keep the new hash in the history (trimmed to what the rules need) and the date it was set."""
-    from .models import AccountSecurity, PasswordHistory
 
     PasswordHistory.objects.create(user=user, password=user.password)
     keep = max(_rules(user).history, 1)
@@ -140,7 +139,6 @@ def record_password_set(user) -> None:
 
 def password_change_reason(user) -> str:
     """Why this person must choose a new password before working, or "" when they need not."""
-    from .models import AccountSecurity
 
     state = AccountSecurity.objects.filter(user=user).first()
     if state and state.must_change_password:
@@ -158,7 +156,6 @@ def password_change_reason(user) -> str:
 
 
 def require_change(user, reason: str) -> None:
-    from .models import AccountSecurity
 
     state, _ = AccountSecurity.objects.get_or_create(user=user)
     state.must_change_password = True

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from govportal.rules.profile import load_profile
 
-from .models import Role
+from .models import AccountSecurity, Role
 
 # GB/T 22239—2019 (网络安全等级保护基本要求) asks at level 2 that passwords be complex and changed
 # regularly, that failed logins be handled and idle sessions end; it gives no numbers, so the platform
@@ -128,7 +128,6 @@ def two_factor_required(user) -> bool:
     """Whether the profile asks this person to sign in with a second factor."""
     if not settings.GOVPORTAL_TWO_FACTOR or not getattr(user, "is_authenticated", False):
         return False
-    from .models import AccountSecurity
 
     state = AccountSecurity.objects.filter(user=user).only("two_factor_exempt").first()
     if state and state.two_factor_exempt:

@@ -13,8 +13,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
+from .audit import record
 from .middleware import current_request
-from .models import EventKind, Role, Staff, UnitRoleGroup
+from .models import AccountSecurity, EventKind, Role, Staff, UnitRoleGroup
 from .permissions import configure_group
 
 User = get_user_model()
@@ -72,7 +73,6 @@ def user_saved(sender, instance, created: bool, **kwargs) -> None:
     request = current_request()
     if request is None:
         return
-    from .audit import record
 
     old = getattr(instance, "_before", None) or {}
     if created:
@@ -99,7 +99,6 @@ def groups_changed(sender, instance, action: str, pk_set, reverse: bool, **kwarg
     request = current_request()
     if request is None or action not in ("post_add", "post_remove", "post_clear"):
         return
-    from .audit import record
 
     verb = {"post_add": "加入", "post_remove": "移出", "post_clear": "移出全部"}[action]
     if reverse:  # group.user_set changed
@@ -119,8 +118,6 @@ def group_permissions_changed(sender, instance, action: str, pk_set, reverse: bo
         return
     from django.contrib.auth.models import Permission
 
-    from .audit import record
-
     verb = {"post_add": "授予", "post_remove": "撤销", "post_clear": "撤销全部"}[action]
     perms = "、".join(Permission.objects.filter(pk__in=pk_set or []).values_list("codename", flat=True))
     record(
@@ -130,12 +127,10 @@ def group_permissions_changed(sender, instance, action: str, pk_set, reverse: bo
 
 @receiver(user_logged_in)
 def logged_in(sender, request, user, **kwargs) -> None:
-    from .audit import record
 
     if request is None:
         return
     record(EventKind.LOGIN, request=request, user=user)
-    from .models import AccountSecurity
 
     state, _ = AccountSecurity.objects.get_or_create(user=user)
     if getattr(request, "session", None) is not None:
@@ -149,14 +144,12 @@ def logged_in(sender, request, user, **kwargs) -> None:
 def logged_out(sender, request, user, **kwargs) -> None:
     if user is None or request is None:
         return
-    from .audit import record
 
     record(EventKind.LOGOUT, request=request, user=user)
 
 
 @receiver(user_login_failed)
 def login_failed(sender, credentials, request=None, **kwargs) -> None:
-    from .audit import record
 
     if getattr(request, "axes_locked_out", False):
         return
@@ -168,7 +161,6 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
-    from .audit import record
 
     record(
         EventKind.LOCKOUT, request=request, username=username or "", detail=f"来源地址 {ip_address or '未知'}"

@@ -31,6 +31,7 @@ from .models import (
     Unit,
     UnitResponsibility,
 )
+from .passwords import require_change
 from .permissions import PAGE_PERMISSIONS, roles_of, unit_of
 from .policy import account_rules, locality_of
 
@@ -453,7 +454,6 @@ def decide_reset(req: PasswordResetRequest, by, *, approve: bool, note: str = ""
             detail=f"不予批准 {req.letter_reference}",
         )
         return ""
-    from .passwords import require_change
 
     user = req.user
     temporary = _temporary_password(user)

@@ -42,7 +42,8 @@ from .models import (
     Unit,
     retention_days,
 )
-from .policy import locality_of, rules_for
+from .passwords import password_change_reason
+from .policy import locality_of, rules_for, two_factor_required
 
 # --- login, lockout, logout -------------------------------------------------------------------------
 
@@ -207,7 +208,6 @@ def two_factor_verify(request):
 
 @never_cache
 def password_change(request):
-    from .passwords import password_change_reason
 
     user = request.user
     reason = password_change_reason(user)
@@ -474,8 +474,6 @@ def two_factor_reset(request, user_id: int):
 
 def two_factor_people(request):
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .policy import two_factor_required
 
     locality = _locality_or_403(request, staffing.is_site_admin_of, "只有网站管理员可以管理双因素认证。")
     people = list(staffing.people_of(locality).filter(is_active=True))

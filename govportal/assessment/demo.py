@@ -11,6 +11,8 @@ from django.utils import timezone
 from govportal.rules.assessment import Period, compute_kind
 
 from . import facts as facts_mod
+from .annual import figures
+from .annual.models import WebsiteReport
 from .letters import generate
 from .models import Assessment, ResponsibilityLetter
 from .scoring import compute
@@ -41,8 +43,6 @@ def prepare(home) -> str:
 
 
 def _website_report(locality: str, year: int) -> str:
-    from .annual import figures
-    from .annual.models import WebsiteReport
 
     portal = next((s for s in figures.sites_of(locality) if figures.is_portal(s)), None)
     if portal is None or WebsiteReport.objects.filter(site=portal, year=year).exists():

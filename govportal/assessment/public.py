@@ -12,6 +12,7 @@ from govportal.interaction.views import site_locality
 from govportal.rules.assessment import AssessmentRuleError, Period
 
 from . import facts as facts_mod
+from . import outputs
 from .models import Issue, IssueState
 from .scoring import standing
 
@@ -49,7 +50,6 @@ def index(request):
 
 
 def period(request, kind: str, year: int, number: int):
-    from . import outputs
 
     home, locality, rules = _public(request)
     issue = _issue(locality, kind, year, number)

@@ -9,11 +9,11 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 from govportal.accounts.menus import RoleMenuItem
 
 from . import permissions as perms
+from . import urls
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    from . import urls
 
     return [
         path("assessment/", include((urls.urlpatterns, "assessment_admin"), namespace="assessment_admin"))

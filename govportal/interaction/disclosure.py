@@ -33,7 +33,7 @@ from .permissions import can_handle_disclosure, is_disclosure_approver
 from .rules import disclosure_rules
 from .spam import password_for
 from .transitions import DISCLOSURES, WorkflowError, fire, step
-from .workflow import hash_password, new_code
+from .workflow import check_password, hash_password, new_code
 
 # (code, group, label): table 三 of the annual report, 本年度办理结果.
 OUTCOMES: list[tuple[str, str, str]] = [
@@ -145,7 +145,6 @@ def submit(
 
 
 def find(code: str, password: str) -> DisclosureRequest | None:
-    from .workflow import check_password
 
     req = DisclosureRequest.objects.filter(code=(code or "").strip().upper()).first()
     if req and check_password(password, req.password_hash):

@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import notify
+from govportal.portal.models import ColumnPage, SubsiteHomePage
 
 from . import deadlines
 from .models import ErrorReport
@@ -38,7 +39,6 @@ def responsible_unit(page: Page | None):
     sub-site's unit."""
     if page is None:
         return None
-    from govportal.portal.models import ColumnPage, SubsiteHomePage
 
     for p in [page.specific, *[a.specific for a in page.get_ancestors(inclusive=False).reverse()]]:
         unit = getattr(p, "unit", None) if not isinstance(p, ColumnPage) else None

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from govportal.portal.calendar import holiday_warning, workday_calendar
 
+from .text import keywords_for
+
 
 def now():
     """The current time (a function of this module, so that tests can move the clock)."""
@@ -403,7 +405,6 @@ class Faq(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        from .text import keywords_for
 
         self.keywords = " ".join(
             keywords_for(f"{self.topic} {self.question} {self.question} {self.answer}", 30)

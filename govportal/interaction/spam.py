@@ -31,6 +31,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from .text import similarity
+
 TOKEN_SALT = "govportal.interaction.form"
 TOKEN_MAX_AGE = 24 * 3600
 CN_DIGITS = "零一二三四五六七八九"
@@ -318,7 +320,6 @@ def duplicate_of(letter_model, locality: str, content_key: str, contact_key: str
         return same, 1.0
     if not contact_key:
         return None, 0.0
-    from .text import similarity
 
     threshold = float(rules.duplicate_similarity)
     best, score = None, 0.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .deadlines import check_all
+
 
 @task()
 def check_deadlines() -> dict[str, int]:
@@ -12,6 +14,5 @@ def check_deadlines() -> dict[str, int]:
     Idempotent: each flag is raised once per item, so the periodic runner may call it as often as it likes
     (the command ``govportal letter-deadlines`` does the same from cron).
     """
-    from .deadlines import check_all
 
     return check_all()

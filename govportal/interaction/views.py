@@ -22,6 +22,7 @@ from govportal.ratelimits import client_ip
 
 from . import disclosure as disclosure_flow
 from . import error_reports
+from .disclosure import OUTCOME_LABELS
 from .faq import faqs_for
 from .faq import search as faq_search
 from .forms import CorrectionForm, DisclosureForm, ErrorReportForm, LetterForm, QueryForm, RateForm
@@ -622,7 +623,6 @@ def disclosure_apply(request):
 
 
 def _disclosure_view(request, req: DisclosureRequest, **extra):
-    from .disclosure import OUTCOME_LABELS
 
     correction_form = extra.pop("correction_form", None) or CorrectionForm(
         initial={"grant": _grant(req.pk, "disclosure")}

@@ -19,6 +19,8 @@ from .admin_views.errors import error_detail, error_list
 from .admin_views.faqs import faq_admin, faq_edit
 from .admin_views.letters import attachment, centre_list, home_redirect, letter_detail, unit_list
 from .admin_views.statistics import statistics
+from .dashboard import due_lines
+from .faq import service_guide_faqs as faqs
 from .permissions import (
     centre_locality,
     error_centre_locality,
@@ -132,7 +134,6 @@ class DuePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def due_panel(request, panels):
-    from .dashboard import due_lines
 
     lines = due_lines(request.user)
     if lines:
@@ -142,6 +143,5 @@ def due_panel(request, panels):
 @hooks.register("portal_service_guide_faqs")
 def service_guide_faqs(page):
     """常见问题 beside a service guide (钦州办法第十六条), from the knowledge base compiled from letters."""
-    from .faq import service_guide_faqs as faqs
 
     return faqs(page)

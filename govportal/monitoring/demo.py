@@ -16,6 +16,9 @@ from govportal.accounts.models import Unit
 from govportal.portal.columns import main_columns
 from govportal.portal.models import ArticlePage
 
+from .registries import ensure_seeded
+from .scan import latest_run, scan_site
+
 PLANTED_TITLE = "市教育局关于2026年秋季学期家庭经济困难学生资助名单的公示"
 PLANTED_BODY = (
     "<p>根据自治区学生资助工作有关要求，经学校初审、县区教育局复核，现将我市2026年秋季学期家庭经济困难学生"
@@ -103,8 +106,6 @@ def plant_item(home):
 
 
 def prepare(home) -> str:
-    from .registries import ensure_seeded
-    from .scan import latest_run, scan_site
 
     ensure_seeded()
     page = plant_item(home)

@@ -26,6 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from .models import DocumentText
+
 MAX_CHARS = 2_000_000  # beyond this, a file is checked up to here and the report says so
 MAX_ZIP_MEMBER = 50 * 1024 * 1024
 MAX_ROWS = 200_000  # spreadsheet rows read, all sheets together
@@ -299,7 +301,6 @@ def document_text(document, *, time_limit: float | None = None) -> Extracted:
     """The text of a Wagtail document, cached in :class:`~govportal.monitoring.models.DocumentText` until
     its file changes. ``time_limit``: seconds for an extraction not cached yet (default the worker's); a
     result cut short by a limit shorter than the worker's is not kept, so the worker still tries."""
-    from .models import DocumentText
 
     file_hash = getattr(document, "file_hash", "") or ""
     cached = DocumentText.objects.filter(document=document).first()

@@ -55,7 +55,10 @@ from govportal.rules.frequency import Frequency, parse_frequency, period_bounds
 from govportal.rules.profile import load_profile
 from govportal.rules.workdays import Calendar, default_calendar
 
+from . import permissions as perms
 from . import registry
+from .alerts import raise_alert, resolve_stale
+from .models import AlertSeverity
 
 FRESH, DUE_SOON, OVERDUE, EMPTY, UNCHECKED = "fresh", "due_soon", "overdue", "empty", "unchecked"
 STATE_LABELS = {
@@ -452,7 +455,6 @@ def column_statuses(
 def visible_statuses(user, statuses: list[ColumnStatus]) -> list[ColumnStatus]:
     """What ``user`` may see: the host office, site administrators and the operator every unit; a unit's
     leaders and section chiefs their unit; an editor the columns of their unit (their own columns)."""
-    from . import permissions as perms
 
     if perms.sees_all_units(user):
         return statuses
@@ -503,9 +505,6 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
     (steps and days from the profile's ``[monitoring.freshness] escalate``). Each reminder goes once per due
     date and step (alerts merge repeats); alerts of columns back on time are resolved."""
     from django.urls import reverse
-
-    from .alerts import raise_alert, resolve_stale
-    from .models import AlertSeverity
 
     today = today or timezone.localdate()
     locality = getattr(home.specific, "locality", "") or ""

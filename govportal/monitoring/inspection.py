@@ -40,7 +40,20 @@ from govportal.portal.models import HomePage, PortalSettings, ServiceGuidePage, 
 from govportal.rules.frequency import add_period
 
 from . import freshness as fr
-from .models import ColumnGroup, ColumnInspectionGroup, GroupSource
+from .models import (
+    Alert,
+    AlertState,
+    ColumnGroup,
+    ColumnInspectionGroup,
+    FindingKind,
+    FindingStatus,
+    GroupSource,
+    InspectionRun,
+    ProbeResult,
+    ScanStatus,
+    TextScanFinding,
+    TextScanRun,
+)
 
 REFERENCE = "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》"
 
@@ -441,7 +454,6 @@ def _service(report: Report, home: Page) -> None:
 def availability(locality: str, at: date) -> dict:
     """The week before ``at`` (7 days ending on it) as the inspection counts it: probes, probes not open
     within 15 s, their share, and the days with fewer than 20 probes."""
-    from .models import ProbeResult
 
     start = at - timedelta(days=6)
     qs = ProbeResult.objects.filter(
@@ -469,7 +481,6 @@ def availability(locality: str, at: date) -> dict:
 
 
 def _availability(report: Report, locality: str, at: date) -> None:
-    from .models import ProbeResult
 
     a = availability(locality, at)
     if not a["probes"]:
@@ -510,15 +521,6 @@ def _availability(report: Report, locality: str, at: date) -> None:
 
 
 def _security(report: Report, home: Page, locality: str) -> None:
-    from .models import (
-        Alert,
-        AlertState,
-        FindingKind,
-        FindingStatus,
-        ScanStatus,
-        TextScanFinding,
-        TextScanRun,
-    )
 
     run = (
         TextScanRun.objects.filter(locality=locality, status=ScanStatus.DONE).order_by("-finished_at").first()
@@ -703,7 +705,6 @@ def _forecast(report: Report, statuses, groups, at: date) -> None:
 
 def run_and_keep(home: Page, at: date | None = None) -> tuple[Report, object]:
     """Inspect and keep the result as the run of that day (a later run the same day replaces it)."""
-    from .models import InspectionRun
 
     report = inspect(home, at)
     data = report.to_json()

@@ -33,6 +33,7 @@ from django.utils import timezone
 from govportal.portal.models import HomePage
 
 from . import registry
+from .freshness import item_models
 from .models import LinkCheckRun, LinkSource, LinkState, LinkTarget, ScanStatus
 
 USER_AGENT = "GovPortal-LinkCheck/1.0"
@@ -66,8 +67,6 @@ def links_of(html: str) -> list[str]:
 def collect(home, run: LinkCheckRun) -> int:
     """Record every distinct link of the live items below ``home`` with the pages that carry it."""
     from wagtail.models import Page
-
-    from .freshness import item_models
 
     hosts = _own_hosts(home)
     targets: dict[str, LinkTarget] = {}

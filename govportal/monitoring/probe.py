@@ -22,6 +22,8 @@ from django.utils import timezone
 from govportal.accounts.models import Unit
 from govportal.accounts.staffing import staff_of
 
+from .alerts import raise_alert, resolve_stale
+from .freshness import _profile
 from .models import AlertSeverity, ProbeResult, ProbeTarget
 
 OPEN_WITHIN_SECONDS = 15.0
@@ -76,7 +78,6 @@ def visit(url: str, timeout: float = OPEN_WITHIN_SECONDS) -> Visit:
 
 
 def probe_settings(locality: str) -> dict:
-    from .freshness import _profile
 
     profile = _profile(locality)
     raw = dict(((profile.sections.get("monitoring") or {}).get("probe") or {}) if profile else {})
@@ -93,7 +94,6 @@ def _operators(locality: str):
 
 def probe_all(timeout: float = OPEN_WITHIN_SECONDS, targets=None) -> list[tuple[ProbeTarget, Visit]]:
     """Visit every enabled target once, record it, and raise or resolve outage alerts."""
-    from .alerts import raise_alert, resolve_stale
 
     out = []
     for target in targets if targets is not None else ProbeTarget.objects.filter(enabled=True):

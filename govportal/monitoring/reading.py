@@ -15,13 +15,12 @@ from govportal.interaction.error_reports import submit
 from govportal.portal.calendar import workday_calendar
 from govportal.portal.models import ColumnPage, SubsiteHomePage
 
+from .freshness import item_models
 from .models import ReadingMark
 
 
 def pages_for(unit, day: date) -> list:
     """What the unit's reader reads on ``day``: its sub-site home, its columns, its items published that day."""
-
-    from .freshness import item_models
 
     out = list(SubsiteHomePage.objects.filter(unit=unit, live=True))
     out += list(ColumnPage.objects.filter(units=unit, live=True).order_by("path"))

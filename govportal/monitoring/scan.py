@@ -32,7 +32,18 @@ from govportal.portal.columns import home_for, main_columns, with_paths
 from govportal.portal.models import ColumnPage, HomePage, SubsiteHomePage
 from govportal.textcheck.batch import check_many
 
-from .models import FindingStatus, ScanStatus, TextScanFinding, TextScanRun
+from .extract import document_text
+from .models import (
+    FindingKind,
+    FindingStatus,
+    RegistryVersion,
+    ScanStatus,
+    Severity,
+    TextScanFinding,
+    TextScanRun,
+)
+from .registries import ensure_seeded
+from .textcheck import extract_item_text, link_policy, registry_data, text_fields
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +151,6 @@ def page_models():
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page, get_page_models
 
-    from .textcheck import text_fields
-
     out = []
     for model in get_page_models():
         if model is Page or model._meta.abstract or model._meta.proxy:
@@ -153,7 +162,6 @@ def page_models():
 def live_targets(home, site: SiteMap, doc_links: dict[int, list[tuple]]) -> Iterator[Target]:
     """Every live page under ``home`` as a :class:`Target`; fills ``doc_links``: document → the
     (page, unit, column) of each live page that links it."""
-    from .textcheck import extract_item_text
 
     for model, ct, fields in page_models():
         names = [name for name, _, _ in fields]
@@ -393,10 +401,6 @@ def scan_site(
 ) -> TextScanRun:
     """Scan every live page (and its attachments) of ``locality``'s site; returns the finished run."""
 
-    from .models import RegistryVersion
-    from .registries import ensure_seeded
-    from .textcheck import link_policy, registry_data
-
     if run is None:
         run = TextScanRun.objects.create(
             locality=locality or "", include_documents=include_documents, requested_by=user
@@ -481,8 +485,6 @@ def _in_columns(site: SiteMap, target: Target, paths: tuple[str, ...]) -> bool:
 def _scan_documents(doc_links, site: SiteMap, checker, rec: Recorder, progress) -> tuple[int, list[dict]]:
     from wagtail.documents import get_document_model
 
-    from .extract import document_text
-
     Document = get_document_model()
     checked, skipped = 0, []
     for doc in Document.objects.filter(pk__in=list(doc_links)).order_by("pk"):
@@ -509,7 +511,6 @@ def _scan_documents(doc_links, site: SiteMap, checker, rec: Recorder, progress) 
 
 
 def summary_text(run: TextScanRun, by: Counter) -> str:
-    from .models import FindingKind, Severity
 
     parts = [
         f"检查页面 {run.pages_checked} 个、附件 {run.documents_checked} 个，发现问题 {run.findings_total} 处"

@@ -29,7 +29,9 @@ from django.utils import timezone
 from govportal.accounts.models import Unit
 from govportal.portal.models import ItemPage
 
+from .alerts import raise_alert, resolve_stale
 from .models import AlertSeverity, PageFingerprint
+from .probe import _operators
 
 logger = logging.getLogger(__name__)
 
@@ -144,9 +146,6 @@ def fetch(url: str, timeout: float = 15) -> bytes | None:
 
 def check(base_url: str | None = None, pages=None) -> dict[str, int]:
     """Fetch every fingerprinted live page from the public address and compare."""
-
-    from .alerts import raise_alert, resolve_stale
-    from .probe import _operators
 
     base = (
         base_url or getattr(settings, "GOVPORTAL_PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL

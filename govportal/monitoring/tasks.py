@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .extract import SUPPORTED, document_text, extension
 from .scan import scan_site_task
 
 __all__ = ["enqueue_extraction", "extract_document_task", "scan_site_task"]
@@ -19,8 +20,6 @@ def extract_document_task(document_id: int) -> str:
     that no web request has to: the editor's check and the review's machine check read the kept text."""
     from wagtail.documents import get_document_model
 
-    from .extract import document_text
-
     doc = get_document_model().objects.filter(pk=document_id).first()
     if doc is None:
         return f"文档 #{document_id} 已被删除"
@@ -31,8 +30,6 @@ def extract_document_task(document_id: int) -> str:
 def enqueue_extraction(sender, instance, created=False, **kwargs) -> None:
     """post_save of a document: extract its text in the job worker once the transaction commits."""
     from django.db import transaction
-
-    from .extract import SUPPORTED, extension
 
     if kwargs.get("raw") or extension(getattr(instance.file, "name", "") or "") not in SUPPORTED:
         return

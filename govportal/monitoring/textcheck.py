@@ -25,6 +25,8 @@ from govportal.textcheck.checker import _words
 from govportal.textcheck.lexicon import data_file, load_typo_context, load_typos
 from govportal.textcheck.typos import HomophoneDetector
 
+from .extract import REQUEST_TIME_LIMIT, document_text
+from .models import AllowedDomain, BlockedDomain, FixedExpression, Leader, RegistryVersion, SensitiveWord
 from .registries import ensure_seeded
 
 # --- the checker of a locality ---------------------------------------------------------------------------
@@ -83,8 +85,6 @@ def registry_data(locality: str | None) -> dict[str, Any]:
     plain data :class:`~govportal.textcheck.Checker` takes. Seeds the starter lists on first use."""
     from django.db.models import Q
 
-    from .models import AllowedDomain, BlockedDomain, FixedExpression, Leader, SensitiveWord
-
     where = Q(enabled=True) & (Q(locality="") | Q(locality=locality or ""))
     return {
         "sensitive_terms": [w.as_data() for w in SensitiveWord.objects.filter(where)],
@@ -115,7 +115,6 @@ def build_checker(data: dict[str, Any], forbid_non_gov: bool = False) -> Checker
 
 def checker(locality: str | None = None, *, forbid_non_gov: bool | None = None) -> Checker:
     """The checker for a locality's site (``forbid_non_gov`` defaults to the profile's site-wide rule)."""
-    from .models import RegistryVersion
 
     global _last_version
     locality = locality or ""
@@ -441,8 +440,6 @@ def check_item_attachments(
     """``(document, Extracted)`` and the findings in each attachment an item links (document blocks and
     document links in rich text), where its text can be extracted: ``[(document, extracted, findings)]``."""
     from wagtail.documents import get_document_model
-
-    from .extract import REQUEST_TIME_LIMIT, document_text
 
     if not as_is:
         page = content_version(page)

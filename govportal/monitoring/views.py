@@ -30,12 +30,24 @@ from govportal.portal.models import HomePage
 from govportal.textcheck import KIND_LABELS, KINDS
 
 from . import permissions as perms
-from .models import FindingKind, FindingStatus, ScanStatus, Severity, TextScanFinding, TextScanRun
+from .models import (
+    REGISTRY_MODELS,
+    FindingKind,
+    FindingStatus,
+    RegistryVersion,
+    ScanStatus,
+    Severity,
+    TextScanFinding,
+    TextScanRun,
+)
+from .registries import ImportError_, ensure_seeded, export_xlsx, import_file
+from .scan import start_scan
 from .textcheck import (
     check_item_attachments,
     check_text,
     content_version,
     forbids_non_gov,
+    link_policy,
     locality_of,
     page_text,
 )
@@ -322,7 +334,6 @@ def scan_report(request):
 @require_POST
 def scan_start(request):
     _require(perms.can_run_scan, request, "只有网站管理员、主办单位和承办单位可以发起全站扫描。")
-    from .scan import start_scan
 
     locality, _ = _pick_locality(request)
     run = start_scan(locality, request.user, include_documents=request.POST.get("documents") != "0")
@@ -591,9 +602,6 @@ class RegistryImportForm(forms.Form):
 
 def registry_tools(request):
     _require(perms.can_manage_registries, request, "只有网站管理员和主办单位可以维护错敏信息检查词库。")
-    from .models import REGISTRY_MODELS, RegistryVersion
-    from .registries import ImportError_, ensure_seeded, import_file
-    from .textcheck import link_policy
 
     ensure_seeded()
     form = RegistryImportForm(request.POST or None, request.FILES or None)
@@ -623,7 +631,6 @@ def registry_tools(request):
 
 def registry_export(request):
     _require(perms.can_manage_registries, request, "只有网站管理员和主办单位可以导出错敏信息检查词库。")
-    from .registries import export_xlsx
 
     response = HttpResponse(
         export_xlsx(request.GET.get("locality") or None),

@@ -15,8 +15,9 @@ from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.permissions import unit_of
 from govportal.portal.models import HomePage
 
+from . import freshness as fr
 from . import permissions as perms
-from . import watch_views
+from . import views, watch_views
 from .models import REGISTRY_MODELS, AllowedDomain, BlockedDomain, FixedExpression, Leader, SensitiveWord
 
 for _model in REGISTRY_MODELS:
@@ -120,7 +121,6 @@ def registry_tools_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    from . import views
 
     return [
         path("textcheck/check/<int:page_id>/", views.check_page, name="textcheck_check_page"),
@@ -286,7 +286,6 @@ class FreshnessPanel(Component):
         self.counts, self.lines, self.scope = counts, lines, scope
 
     def render_html(self, parent_context=None):
-        from . import freshness as fr
 
         items = format_html_join(
             "",
@@ -323,7 +322,6 @@ def freshness_panel(request, panels):
 
 
 def freshness_panel_for(user):
-    from . import freshness as fr
 
     if not watch_views.can_view_freshness(user):
         return None

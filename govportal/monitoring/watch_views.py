@@ -19,14 +19,20 @@ from govportal.exports import sheets_bytes
 from govportal.interaction.models import ErrorKind
 from govportal.portal.models import HomePage
 
+from . import alerts as alerting
 from . import freshness as fr
 from . import permissions as perms
+from . import reading as rd
+from .inspection import INDICATORS, REFERENCE, ensure_groups, inspect, run_and_keep
+from .linkcheck import dead_links
 from .models import (
     Alert,
     AlertState,
     ColumnGroup,
     GroupSource,
     InspectionRun,
+    LinkCheckRun,
+    ReadingMark,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -165,7 +171,6 @@ def _is_host(user) -> bool:
 
 
 def _report_data(request, home):
-    from .inspection import inspect, run_and_keep
 
     raw = request.GET.get("at", "")
     at = None
@@ -186,7 +191,6 @@ def _report_data(request, home):
 
 def _decorate(data: dict) -> dict:
     """Numbered vetoes (for drill-down links) and the checks grouped for display."""
-    from .inspection import INDICATORS
 
     vetoes = []
     for n, v in enumerate(data["vetoes"]):
@@ -234,7 +238,6 @@ def inspection_report(request, run_id: int | None = None):
 
 
 def _reference() -> str:
-    from .inspection import REFERENCE
 
     return REFERENCE
 
@@ -371,7 +374,6 @@ def column_groups(request):
     """Administrators confirm which columns are 动态/要闻 and which 通知公告/政策文件 for the inspection."""
     if not perms.can_manage_registries(request.user):
         raise PermissionDenied("只有网站管理员和主办单位可以确认栏目的检查分组。")
-    from .inspection import ensure_groups
 
     home, homes = _home(request)
     statuses = fr.column_statuses(home, include_subsites=False)
@@ -428,7 +430,6 @@ def alerts(request):
 
 @require_POST
 def alert_action(request, alert_id: int):
-    from . import alerts as alerting
 
     alert = get_object_or_404(visible_alerts(request.user, Alert.objects.all()), pk=alert_id)
     if not can_view_freshness(request.user):
@@ -449,8 +450,6 @@ def link_report(request):
     """The latest link check: dead links per unit and column, with the page that carries each."""
     if not can_view_freshness(request.user):
         raise PermissionDenied("只有网站管理员、主办单位、承办单位和各单位人员可以查看链接检查结果。")
-    from .linkcheck import dead_links
-    from .models import LinkCheckRun
 
     home, _ = _home(request)
     run = (
@@ -485,8 +484,6 @@ def link_report(request):
 def reading(request):
     """The reader's page for today: the unit's pages to read, marks, problems; and the unit's reading log."""
     from wagtail.models import Page
-
-    from . import reading as rd
 
     unit = unit_of(request.user)
     if (
@@ -528,8 +525,6 @@ def reading(request):
 
 
 def _reading_context(request, unit, pages, today):
-    from . import reading as rd
-    from .models import ReadingMark
 
     marks = {m.page_id: m for m in ReadingMark.objects.filter(unit=unit, day=today).select_related("user")}
     rows = [{"page": p, "mark": marks.get(p.pk)} for p in pages]

@@ -28,6 +28,7 @@ from govportal.portal.models import HomePage, ItemPage
 from govportal.portal.registry import RegisteredContext
 
 from .blocks import QUESTION_BLOCKS, DraftArticleBlock
+from .rules import participation_rules
 
 
 def page_locality(page) -> str:
@@ -39,7 +40,6 @@ def page_locality(page) -> str:
 
 
 def _rules(page):
-    from .rules import participation_rules
 
     return participation_rules(page_locality(page))
 

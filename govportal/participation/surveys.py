@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from govportal.exports import sheets_bytes
 
-from .models import Audience, SurveyAnswer, SurveyPage
+from .models import Audience, SurveyAnswer, SurveyPage, page_locality
 from .rules import participation_rules
 
 COOKIE_SALT = "govportal.participation.survey"
@@ -193,7 +193,6 @@ def store_answer(
 
 
 def _locality(page) -> str:
-    from .models import page_locality
 
     return page_locality(page)
 

@@ -9,12 +9,13 @@ from django.db.models import Count, Max
 
 from govportal.rules.workdays import Calendar, fallback_message, package_years
 
+from .models import WorkdaySchedule
+
 _cache: dict[tuple, Calendar] = {}
 
 
 def workday_calendar() -> Calendar:
     """The current calendar (one small query to notice an administrator's change)."""
-    from .models import WorkdaySchedule
 
     key = tuple(WorkdaySchedule.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
     cal = _cache.get(key)

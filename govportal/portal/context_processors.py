@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from .navigation import nav_for
+
 
 def portal(request) -> dict:
     """Site name, the home page's title and top navigation for every public page (one query for the
@@ -9,7 +11,6 @@ def portal(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return {"site_name": "", "nav_channels": []}
-    from .navigation import nav_for
 
     return {
         "site_name": site.site_name or site.root_page.title,

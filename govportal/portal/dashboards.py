@@ -24,8 +24,10 @@ from govportal.rules.frequency import Frequency, period_bounds
 from govportal.rules.profile import load_profile
 
 from . import registry
+from .columns import home_for, main_columns
 from .homes import home_of
 from .listing import item_models
+from .models import ColumnPage
 
 DUE_SOON_DAYS = 7
 
@@ -111,7 +113,6 @@ def columns_due(columns, today: date | None = None) -> list[ColumnDue]:
 
 
 def unit_columns(unit):
-    from .models import ColumnPage
 
     return list(ColumnPage.objects.live().filter(units=unit).distinct().order_by("path"))
 
@@ -179,7 +180,6 @@ def _due_section(dues: list[ColumnDue], heading: str, limit: int = 8) -> dict:
 
 
 def _units_state(user) -> dict:
-    from .columns import home_for, main_columns
 
     unit = unit_of(user)
     locality = unit.locality if unit else ""

@@ -14,6 +14,8 @@ from wagtail.models import Page
 
 from govportal.accounts.permissions import is_site_admin, unit_of
 
+from .models import ColumnPage
+
 # url name -> (kwarg holding the page id, what the user tried)
 _VIEWS = {
     "add_subpage": ("parent_page_id", "add"),
@@ -24,7 +26,6 @@ _VIEWS = {
 
 def owners_of(page) -> list[str]:
     """Names of the units responsible for ``page``: a column's 保障单位, an item's unit or its column's."""
-    from .models import ColumnPage
 
     node = page.specific
     while node is not None:
@@ -40,7 +41,6 @@ def owners_of(page) -> list[str]:
 
 
 def refusal_message(user, page, doing: str) -> str:
-    from .models import ColumnPage
 
     page = page.specific
     owners = "、".join(owners_of(page)) or "网站管理员"

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 
 from django.dispatch import Signal
 
+from .listing import forget_kinds
+
 # Sent after a policy profile has been applied: kwargs ``home`` (HomePage) and ``profile`` (rules Profile).
 profile_applied = Signal()
 
@@ -37,8 +39,6 @@ def forget_item_kinds(sender, instance=None, **kwargs) -> None:
     """A page was saved, published, unpublished, moved or deleted: the cached map of the item kinds in each
     column of its site (``views.kinds_below``) may be out of date."""
     from wagtail.models import Page
-
-    from .listing import forget_kinds
 
     if isinstance(instance, Page) and instance.path:
         from django.db import transaction

@@ -14,8 +14,16 @@ from govportal.accounts.menus import RoleMenuItem
 from govportal.accounts.models import Unit
 from govportal.accounts.permissions import is_site_admin
 
+from . import admin_views
 from .calendar import holiday_warning, missing_years
-from .models import WorkdaySchedule, hide_other_units_drafts
+from .dashboards import construct_panels, has_role_dashboard
+from .models import (
+    ItemPage,
+    WorkdaySchedule,
+    belongs_to_other_unit,
+    hide_other_units_drafts,
+    item_owner_unit_id,
+)
 
 
 class WorkdayScheduleViewSet(SnippetViewSet):
@@ -32,7 +40,6 @@ register_snippet(WorkdayScheduleViewSet)
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    from . import admin_views
 
     return [
         path("column-table/", admin_views.column_table, name="column_table"),
@@ -51,8 +58,6 @@ OTHER_UNIT = (
 
 def _refuse_other_unit(request, page, *, reviewing_allowed=False):
     from django.core.exceptions import PermissionDenied
-
-    from .models import ItemPage, belongs_to_other_unit, item_owner_unit_id
 
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if not isinstance(specific, ItemPage) or not belongs_to_other_unit(request.user, specific):
@@ -168,7 +173,6 @@ def holiday_panel(request, panels):
 
 @hooks.register("construct_homepage_panels")
 def role_dashboards(request, panels):
-    from .dashboards import construct_panels
 
     construct_panels(request, panels)
 
@@ -176,7 +180,6 @@ def role_dashboards(request, panels):
 @hooks.register("construct_homepage_summary_items", order=1000)
 def role_summary(request, items):
     """Wagtail's "241 个页面 / 0 张图片" counts mean something to the site administrator only."""
-    from .dashboards import has_role_dashboard
 
     if not is_site_admin(request.user) and has_role_dashboard(request.user):
         items.clear()

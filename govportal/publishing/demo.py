@@ -17,7 +17,9 @@ from govportal.accounts.models import Role, Staff, Unit
 from govportal.portal.columns import main_columns, with_paths
 from govportal.portal.models import ArticlePage, PolicyDocumentPage
 
+from .feeds_in import import_feed
 from .models import FeedSubscription, Incident, ReviewDecision
+from .publication import withdraw
 from .workflow import ensure_workflow
 
 DEMO_FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -171,7 +173,6 @@ def _policy_held(home, column, editor, chief, leader, host_office, host_leader) 
 
 
 def _withdrawn(column, editor, chief, leader) -> int:
-    from .publication import withdraw
 
     title = "市教育局关于2026年寒假放假时间的通知（已撤回）"
     page, created = _item(column, title, editor, [editor, chief, leader])
@@ -184,8 +185,6 @@ def _withdrawn(column, editor, chief, leader) -> int:
 
 def _feed(home, site_admin) -> int:
     """A subscription of the 国务院头条 column, read from a bundled sample (the demo never goes online)."""
-
-    from .feeds_in import import_feed
 
     target = next((c for p, c in with_paths(home, main_columns(home)) if p[-1] == "国务院头条"), None)
     target = target or main_columns(home).first()

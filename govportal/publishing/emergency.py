@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES, Role, Unit
 from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
 from govportal.rules.profile import load_profile, profile_section
 
 from .models import Incident, IncidentWarning
@@ -153,8 +154,6 @@ def watchers(incident: Incident):
 
 def send_warnings(now=None) -> str:
     from django.urls import reverse
-
-    from govportal.notices.notifications import notify
 
     now = now or timezone.now()
     sent = 0

@@ -30,6 +30,7 @@ from govportal.monitoring.textcheck import item_text
 from govportal.portal.models import ItemPage
 
 from .models import WebhookDelivery, WebhookEndpoint
+from .publication import locality_of
 
 logger = logging.getLogger(__name__)
 FEED_SIZE = 50
@@ -139,7 +140,6 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 
 def queue_event(page, event: str) -> list[WebhookDelivery]:
-    from .publication import locality_of
 
     locality = locality_of(page)
     if not locality:

@@ -17,11 +17,14 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from govportal.accounts.models import CONTENT_ROLES, Unit
+from govportal.accounts.staffing import staff_of
+from govportal.notices.notifications import notify
 from govportal.portal.calendar import workday_calendar
 from govportal.portal.models import InterpretationPage, PolicyDocumentPage
 from govportal.rules.profile import profile_section
 
 from .models import InterpretationDue
+from .publication import item_unit_id
 
 
 def rule(locality: str) -> dict:
@@ -59,7 +62,6 @@ def status_text(page, locality: str) -> str:
 
 
 def _unit(page):
-    from .publication import item_unit_id
 
     unit_id = item_unit_id(page)
     return Unit.objects.filter(pk=unit_id).first() if unit_id else None
@@ -142,9 +144,6 @@ def interpretation_published(interp) -> None:
 
 def remind(due: InterpretationDue, first: bool = False, now=None) -> bool:
     from django.urls import reverse
-
-    from govportal.accounts.staffing import staff_of
-    from govportal.notices.notifications import notify
 
     now = now or timezone.now()
     doc = due.document

@@ -15,6 +15,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Task, TaskState
 
+from govportal.accounts.models import Role
+
+from .forms import review_form_class
+
 # The review's logic (``review.py``, which imports these models) is registered by ``PublishingConfig.ready()``:
 # the task types below call it without importing it.
 _review_logic = None
@@ -111,7 +115,6 @@ class ReviewStageTask(Task):
         return _logic().perform(self, task_state, user, action_name, **kwargs)
 
     def get_form_for_action(self, action):
-        from .forms import review_form_class
 
         return review_form_class(self, action)
 
@@ -195,7 +198,6 @@ class ReviewDecision(models.Model):
 
     @property
     def role_labels(self) -> str:
-        from govportal.accounts.models import Role
 
         return "、".join(Role(r).label if r in Role.values else r for r in self.roles)
 

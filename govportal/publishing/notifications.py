@@ -13,9 +13,13 @@ from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_cancelled, task_submitted
 
+from govportal.accounts.models import Role, Unit
+from govportal.accounts.staffing import staff_of
 from govportal.notices.notifications import mark_read, notify
 
 from .models import ReviewTaskState
+from .publication import locality_of
+from .review import item_info
 
 
 def review_url(state) -> str:
@@ -28,9 +32,6 @@ def item_url(page_id) -> str:
 
 @receiver(task_submitted, sender=ReviewTaskState)
 def stage_started(sender, instance: ReviewTaskState, user=None, **kwargs):
-    from govportal.accounts.staffing import staff_of
-
-    from .review import item_info
 
     if instance.status != TaskState.STATUS_IN_PROGRESS:
         return
@@ -81,10 +82,6 @@ def item_approved(sender, instance: WorkflowState, user=None, **kwargs):
 
 def site_admins_of(page) -> list:
     """Who answers for an item nobody submitted (a feed entry): the locality's site administrators."""
-    from govportal.accounts.models import Role, Unit
-    from govportal.accounts.staffing import staff_of
-
-    from .publication import locality_of
 
     units = Unit.objects.filter(locality=locality_of(page))
     return list(staff_of(units, [Role.SITE_ADMIN]))

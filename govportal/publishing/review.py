@@ -25,12 +25,13 @@ from govportal.accounts.permissions import roles_of, unit_of
 from govportal.accounts.staffing import staff_of
 from govportal.monitoring.models import RegistryVersion
 from govportal.monitoring.textcheck import check_item, check_item_attachments, locality_of, page_text
+from govportal.notices.notifications import mark_read
 from govportal.textcheck.findings import KIND_LABELS
 
 from . import publication
 from .categories import is_repost, review_category
 from .models import CoSignTask, MachineCheckTask, ReviewDecision, ReviewStageTask, ReviewTaskState
-from .routes import ANY, CO, OWN
+from .routes import ANY, CO, OWN, STRICTNESS, review_rules
 
 CATEGORY_LABELS = {
     "unit": "本单位职责范围内信息",
@@ -64,7 +65,6 @@ class ItemInfo:
     @property
     def raised_note(self) -> str:
         """Said on the review page when the item is reviewed in a stricter category than the editor chose."""
-        from .routes import STRICTNESS
 
         if STRICTNESS.get(self.category, 0) > STRICTNESS.get(self.chosen_category, 0) and (
             self.chosen_category != "repost"
@@ -111,7 +111,6 @@ def item_info(workflow_state) -> ItemInfo:
 
 
 def repost_refusal(page, locality: str) -> str:
-    from .routes import review_rules
 
     try:
         rules = review_rules(locality)
@@ -313,7 +312,6 @@ def first_review_by_author(task: ReviewStageTask, state, user) -> str:
         return ""
     unit = unit_of(user)
     editors = staff_of([unit], [Role.EDITOR]).exclude(pk=user.pk).count() if unit else 0
-    from .routes import review_rules
 
     try:
         rules = review_rules(task.locality)
@@ -336,7 +334,6 @@ def first_review_by_author(task: ReviewStageTask, state, user) -> str:
 
 
 def task_rules_cite(task) -> str:
-    from .routes import review_rules
 
     try:
         return review_rules(task.locality).cite(task.article.split("：")[0])
@@ -528,8 +525,6 @@ def perform(task: ReviewStageTask, task_state, user, action_name, checklist=(), 
 def _close_notices(state) -> None:
     """The stage is done: the "waiting for you" notices about it are no longer news."""
     from django.urls import reverse
-
-    from govportal.notices.notifications import mark_read
 
     mark_read(url=reverse("publishing_review", args=[state.pk]))
 

@@ -62,6 +62,8 @@ from govportal.portal.listing import forget_kinds
 from govportal.portal.signals import bulk_load, bulk_load_finished, in_bulk_load
 from govportal.security.headers import security_headers
 
+from .models import PublishedFile, SiteBuild, StaticPublish
+
 logger = logging.getLogger(__name__)
 
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
@@ -278,7 +280,6 @@ def _rendered(site, url: str, began: float) -> None:
 def publish_url(site, url: str, page_id: int | None = None) -> Outcome:
     """Render ``url`` of ``site`` and write it (or remove its file when it may not be written). A shared page
     (no ``page_id``) whose last render began after the current change's commit is left as it is."""
-    from .models import PublishedFile
 
     out = Outcome()
     folder, rel = site_dir(site), file_for(url)
@@ -346,7 +347,6 @@ def _same_on_disk(path: Path, digest: str) -> bool:
 
 def unpublish_url(site, url: str) -> Outcome:
     """Remove the file of ``url`` (and its record)."""
-    from .models import PublishedFile
 
     out = Outcome()
     folder, rel = site_dir(site), file_for(url)
@@ -358,7 +358,6 @@ def unpublish_url(site, url: str) -> Outcome:
 
 def unpublish_prefix(site, prefix: str) -> Outcome:
     """Remove the files of ``prefix`` and of every page below it (a withdrawn column, a moved subtree)."""
-    from .models import PublishedFile
 
     out = Outcome()
     urls = set(PublishedFile.objects.filter(site=site, url__startswith=prefix).values_list("url", flat=True))
@@ -487,7 +486,6 @@ def page_changed(page, removed: bool = False) -> Outcome:
 
 def sitemap_due(site) -> None:
     """The site's sitemap no longer lists what is published: rewrite it in the next ``publish_rebuilds``."""
-    from .models import SiteBuild
 
     if not SiteBuild.objects.filter(site=site).update(sitemap_due=True):
         SiteBuild.objects.get_or_create(site=site, defaults={"done": True, "sitemap_due": True})
@@ -604,8 +602,6 @@ def run_change(name: str, page_id: int, args: list) -> Outcome:
     from django.utils import timezone
     from wagtail.models import Page
 
-    from .models import StaticPublish
-
     page = Page.objects.filter(pk=page_id).first()
     if page is None or name not in CHANGES:
         StaticPublish.objects.filter(page_id=page_id).delete()
@@ -654,8 +650,6 @@ def static_publish_task(name: str, page_id: int, args: list) -> dict:
 def progress_pending(page_id: int) -> None:
     from django.utils import timezone
 
-    from .models import StaticPublish
-
     StaticPublish.objects.update_or_create(
         page_id=page_id,
         defaults={"state": StaticPublish.PENDING, "detail": "", "requested_at": timezone.now()},
@@ -690,8 +684,6 @@ def request_rebuild(site, reason: str) -> None:
     """Ask for a rebuild of ``site`` (by the ``publish_rebuilds`` job): something every page shows changed."""
     from django.utils import timezone
 
-    from .models import SiteBuild
-
     SiteBuild.objects.update_or_create(
         site=site,
         defaults={"requested_at": timezone.now(), "reason": reason[:200], "cursor": "", "done": False},
@@ -702,8 +694,6 @@ def rebuild_site(site, resume: bool = True, progress=None, limit_seconds: float 
     """Write every page of ``site``; ``resume`` continues after the last URL a previous (interrupted) run
     finished. ``progress(done, total)`` is called now and then. Stops after ``limit_seconds`` (resumable)."""
     from django.utils import timezone
-
-    from .models import PublishedFile, SiteBuild
 
     build, _ = SiteBuild.objects.get_or_create(site=site, defaults={"requested_at": timezone.now()})
     if not resume or build.done:
@@ -741,7 +731,6 @@ def rebuild_site(site, resume: bool = True, progress=None, limit_seconds: float 
 
 def publish_rebuilds() -> str:
     """Periodic job: carry on the rebuilds that were asked for (at most ~50 s a run; resumable)."""
-    from .models import SiteBuild
 
     if not enabled():
         return "静态发布未开启（GOVPORTAL_STATIC_PUBLISHING=0）"
@@ -772,8 +761,6 @@ def check_site(site) -> list[Problem]:
     """Files missing, stale (the page was published after its file was written) or altered on disk
     (their bytes differ from what was written: tampering), and files of pages no longer published."""
     from wagtail.models import Page
-
-    from .models import PublishedFile
 
     folder = site_dir(site)
     records = {r.url: r for r in PublishedFile.objects.filter(site=site)}

@@ -28,7 +28,10 @@ from govportal.portal.models import HomePage
 from . import register as register_logic
 from .categories import review_category
 from .emergency import deadlines, emergency_rules
+from .feeds_in import import_feed
+from .feeds_out import json_feed, published_items, rss_feed
 from .forms import WithdrawForm
+from .interpretation import status_text
 from .models import (
     FeedSubscription,
     Incident,
@@ -37,7 +40,7 @@ from .models import (
     ReviewDecision,
     Withdrawal,
 )
-from .publication import can_withdraw, is_item, is_locality_admin, withdraw
+from .publication import can_withdraw, is_item, is_locality_admin, locality_of, withdraw
 from .publication import locality_of as page_locality
 from .review import (
     CATEGORY_LABELS,
@@ -48,6 +51,7 @@ from .review import (
     item_info,
     may_act,
     role_labels,
+    stage_applies,
 )
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -119,7 +123,6 @@ def _rounds(page):
 def _route(workflow_state, info=None):
     """This item's route in this round (for the progress strip): the stages it passed or will pass;
     stages that do not apply to it (skipped, or not started and not applicable) are left out."""
-    from .review import stage_applies
 
     out = []
     for task in workflow_state.all_tasks_with_state():
@@ -189,8 +192,6 @@ def review(request, state_id: int):
     findings = findings_for(revision)
     blockers = approve_blockers(task, state, request.user) if can_act else []
     body = getattr(info.page, "body", "")
-    from .interpretation import status_text
-    from .publication import locality_of
 
     context = {
         "interpretation_note": status_text(info.page, locality_of(ws.content_object)),
@@ -440,7 +441,6 @@ def interpretations(request):
 def feed_fetch(request, pk: int):
     if not (is_site_admin(request.user) or request.user.is_superuser):
         raise PermissionDenied("只有网站管理员可以抓取采集订阅。")
-    from .feeds_in import import_feed
 
     sub = get_object_or_404(FeedSubscription.objects.select_related("column"), pk=pk)
     if not is_locality_admin(request.user, sub.column):
@@ -472,7 +472,6 @@ def _home_for_request(request):
 
 
 def _feed_items(request):
-    from .feeds_out import published_items
 
     home = _home_for_request(request)
     unit = None
@@ -485,7 +484,6 @@ def _feed_items(request):
 
 
 def feed_json(request):
-    from .feeds_out import json_feed
 
     home, items = _feed_items(request)
     data = json_feed(home, items, request, request.build_absolute_uri())
@@ -495,7 +493,6 @@ def feed_json(request):
 
 
 def feed_rss(request):
-    from .feeds_out import rss_feed
 
     home, items = _feed_items(request)
     return HttpResponse(

@@ -30,7 +30,7 @@ from govportal.search.indexing import index_page
 
 from . import views
 from .admin_views import feed_viewset, incident_viewset, webhook_viewset
-from .models import Incident, ReviewTaskState
+from .models import Incident, ReviewTaskState, StaticPublish
 from .publication import can_withdraw, is_item
 
 REVIEW_ONLY = (
@@ -146,7 +146,6 @@ def show_static_publish(request, page):
     正在发布 while it works, then the result (or the failure)."""
     if request.method != "GET":
         return None
-    from .models import StaticPublish
 
     state = StaticPublish.objects.filter(page_id=page.pk).first()
     if state is None:

@@ -17,7 +17,10 @@ from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
 from govportal.portal.signals import profile_applied
 
+from .interpretation import hold, should_hold
 from .models import CoSignTask, MachineCheckTask, UnitRoleTask, WorkflowBinding
+from .publication import locality_of
+from .review import item_info, route_complete
 from .routes import CO, review_rules
 
 logger = logging.getLogger(__name__)
@@ -103,7 +106,6 @@ def publish_approved(workflow_state, user=None):
     Before publishing, the route is checked against the item as it now is: if its category or co-units
     changed during review so that a stage it now needs was skipped, the review starts again instead.
     """
-    from .review import item_info, route_complete
 
     page = workflow_state.content_object
     missing = route_complete(workflow_state)
@@ -132,8 +134,6 @@ def publish_approved(workflow_state, user=None):
         changed = True
     if changed:
         revision.save(update_fields=["content"])
-    from .interpretation import hold, should_hold
-    from .publication import locality_of
 
     locality = locality_of(page)
     if should_hold(info.page, locality):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from .indexing import item_models, rebuild
+from .models import SearchEntry
+
 
 def prepare(home) -> str:
-    from .indexing import item_models, rebuild
-    from .models import SearchEntry
 
     live = sum(m.objects.live().count() for m in item_models())
     indexed = SearchEntry.objects.count()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .indexing import item_models
 from .service import Filters
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
@@ -16,7 +17,6 @@ SORTS = [("relevance", "按相关度"), ("date", "按时间（新→旧）")]
 
 
 def _validity_choices() -> list[tuple[str, str]]:
-    from .indexing import item_models
 
     seen: dict[str, str] = {}
     for model in item_models():
@@ -30,7 +30,6 @@ def _validity_choices() -> list[tuple[str, str]]:
 
 
 def _kind_choices() -> list[tuple[str, str]]:
-    from .indexing import item_models
 
     return [(m._meta.model_name, str(m._meta.verbose_name)) for m in item_models()]
 

@@ -24,6 +24,7 @@ from django.db import connections
 from . import analysis
 from .engine import Match, engine_for
 from .models import SearchEntry
+from .service import entry_url, kind_labels
 
 
 @dataclass
@@ -48,7 +49,6 @@ class ListedItem:
     @cached_property
     def url(self) -> str:
         """Worked out when a template shows the item (a home-page scan reads hundreds and shows a few)."""
-        from .service import entry_url
 
         return entry_url(self, *self.where)
 
@@ -125,8 +125,6 @@ def _select(keys: list[int], fields: tuple[str, ...], using: str) -> list[tuple]
 def items(keys: list[int], request=None, using: str = "default") -> list[ListedItem]:
     """The listed items of ``keys`` (sort keys from an engine), in the order of ``keys``."""
     from wagtail.models import Site
-
-    from .service import kind_labels
 
     if not keys:
         return []

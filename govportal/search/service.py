@@ -24,6 +24,7 @@ from govportal.accounts.models import Unit
 
 from . import analysis
 from .engine import RANK_LIMIT, Match, engine_for
+from .indexing import item_models
 from .models import SORT_KEY_SCALE, SearchEntry
 from .suggest import Suggestion, suggestions
 
@@ -300,7 +301,6 @@ def ranked_titles(eng, match: Match, size: int, query: analysis.Query, using: st
 @functools.cache
 def kind_labels() -> dict[str, str]:
     """Model label (portal.policydocumentpage) → what the public calls it (政策文件)."""
-    from .indexing import item_models
 
     return {m._meta.label_lower: str(m._meta.verbose_name) for m in item_models()}
 

@@ -6,10 +6,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
 
+from .views import admin_search_view
+
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    from .views import admin_search_view
 
     return [path("search/items/", admin_search_view, name="search_items")]
 

@@ -32,6 +32,8 @@ from django.conf import settings
 
 from govportal.rules.profile import load_profile
 
+from . import clamav
+
 MB = 1024 * 1024
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -411,7 +413,6 @@ def _check_upload(f, upload_kind: Kind, locality: str) -> None:
         check_content(name, head, locality)
     else:
         check_content(name, _read(f), locality)
-    from . import clamav
 
     verdict = clamav.scan(_chunks(f))
     if verdict.found:

@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from .checker import Checker
 from .findings import KINDS
 
 USAGE_ERROR = 2
@@ -111,8 +112,6 @@ def main(argv: Sequence[str] | None = None, *, checker_factory: CheckerFactory |
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"用法错误：无法读取“{args.file}”：{exc}\n")
         return USAGE_ERROR
-
-    from .checker import Checker
 
     if args.locality:
         if checker_factory is None:

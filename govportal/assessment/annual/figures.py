@@ -61,6 +61,9 @@ from govportal.portal.models import (
     SubsiteHomePage,
 )
 
+from .models import WebsiteReport
+from .rules import annual_rules
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SECURITY_ALERT_KINDS = ("tampering", "outage")
 
@@ -158,8 +161,6 @@ def _column_groups(parent_paths: set[str], overview_words: tuple[str, ...]) -> t
 
 def site_figures(site, year: int) -> list[Section]:
     """Every figure of the national form the platform holds, for ``site`` and ``year``."""
-
-    from .rules import annual_rules
 
     locality = site_locality(site)
     rules = annual_rules(locality)
@@ -431,7 +432,6 @@ def typed_value(report, name: str):
 
 def website_table(site, year: int, report=None) -> list[Section]:
     """The national table of ``site``: header, the platform's figures, and what was typed in."""
-    from .models import WebsiteReport
 
     by_title = {s.title: s for s in site_figures(site, year)}
     head = header_section(site, report)

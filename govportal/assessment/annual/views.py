@@ -22,7 +22,7 @@ from govportal.portal.models import HomePage
 from . import disclosure as dis
 from . import figures, output
 from .forms import DisclosureReportForm, WebsiteReportForm, publish_problems
-from .models import DisclosureReport, WebsiteReport
+from .models import REVIEW_GROUPS, REVIEW_RESULTS, DisclosureReport, WebsiteReport
 from .permissions import can_use, check_unit_report, locality_of
 from .rules import annual_rules
 
@@ -293,13 +293,11 @@ def disclosure(request, key: str, year: int):
 
 
 def dis_groups():
-    from .models import REVIEW_GROUPS
 
     return REVIEW_GROUPS
 
 
 def dis_results():
-    from .models import REVIEW_RESULTS
 
     return REVIEW_RESULTS
 

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..data_tables import DataTable, DataTableError, parse_rows, rows_from_file, rows_from_text
 from .items import ItemPage, MediaKind
 
 
@@ -70,7 +71,6 @@ class DataReleasePage(ItemPage):
 
     @property
     def table(self):
-        from ..data_tables import DataTable
 
         return DataTable.from_dict(self.data)
 
@@ -80,7 +80,6 @@ class DataReleasePage(ItemPage):
 
     def clean(self):
         super().clean()
-        from ..data_tables import DataTable, DataTableError, parse_rows, rows_from_file, rows_from_text
 
         try:
             if self.data_file_id and self._data_file_changed():

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...registries import ImportError_, export_xlsx, import_file, seed_registries
+
 
 class Command(BaseCommand):
     help = "错敏信息检查词库：seed 导入起步清单；import 从 TSV/TOML/域名清单文件导入；export 导出为 xlsx。"
@@ -23,7 +25,6 @@ class Command(BaseCommand):
         exp.add_argument("--locality", default=None)
 
     def handle(self, action, **options):
-        from ...registries import ImportError_, export_xlsx, import_file, seed_registries
 
         if action == "seed":
             for report in seed_registries(update=options["reset"]):

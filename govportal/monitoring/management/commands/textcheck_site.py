@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from govportal.portal.models import HomePage
 
+from ...scan import scan_site, start_scan
+
 
 class Command(BaseCommand):
     help = "扫描网站已发布的全部页面和附件中的错敏信息（错别字、敏感词、严重表述错误、涉密标识、个人信息、链接）。"
@@ -17,7 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务进程执行，立即返回")
 
     def handle(self, locality, no_documents, processes, enqueue, **options):
-        from ...scan import scan_site, start_scan
 
         known = list(HomePage.objects.exclude(locality="").values_list("locality", flat=True))
         if locality and locality not in known:

@@ -26,6 +26,7 @@ import urllib.request
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from govportal.sms import sender
@@ -146,6 +147,51 @@ def raise_alert(
         alert.save(update_fields=["recipients"])
     send_webhook(alert)
     return alert, True
+
+
+class AlertRound:
+    """One run of a periodic check over the alerts whose keys start with ``prefix`` (a site's freshness
+    reminders): the open alerts are read once, repeats are counted by one update (and changed evidence by one
+    bulk update) in :meth:`finish`, which also resolves the alerts not raised this round. Only a new alert asks who is to be
+    told (``users`` may be a function, called then) and tells them, as :func:`raise_alert` does."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.open: dict[str, Alert] = {}
+        for alert in (
+            Alert.objects.filter(key__startswith=prefix).exclude(state=AlertState.RESOLVED).order_by("id")
+        ):
+            self.open[alert.key] = alert  # the newest of a key wins, as raise_alert's order_by("-id")
+        self.raised: set[str] = set()
+        self.repeats: list[int] = []
+        self.new_evidence: list[Alert] = []
+        self.now = timezone.now()
+
+    def raise_alert(self, key: str, *, users=(), evidence: list | None = None, **fields) -> bool:
+        """Like :func:`raise_alert`; returns whether the alert is new."""
+        self.raised.add(key)
+        existing = self.open.get(key)
+        if existing is not None:
+            self.repeats.append(existing.pk)
+            if evidence is not None and evidence != existing.evidence:
+                existing.evidence = evidence
+                self.new_evidence.append(existing)
+            return False
+        alert, new = raise_alert(
+            key, users=users() if callable(users) else users, evidence=evidence, **fields
+        )
+        self.open[key] = alert
+        return new
+
+    def finish(self) -> int:
+        """Writes the repeats and resolves what was not raised; returns how many were resolved."""
+        for start in range(0, len(self.repeats), 500):
+            Alert.objects.filter(pk__in=self.repeats[start : start + 500]).update(
+                occurrences=F("occurrences") + 1, last_seen=self.now
+            )
+        Alert.objects.bulk_update(self.new_evidence, ["evidence"], batch_size=500)
+        self.repeats, self.new_evidence = [], []
+        return resolve_stale(self.prefix, self.raised)
 
 
 def resolve_stale(prefix: str, still_true: set[str]) -> int:

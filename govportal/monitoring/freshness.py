@@ -57,7 +57,7 @@ from govportal.rules.workdays import Calendar, default_calendar
 
 from . import permissions as perms
 from . import registry
-from .alerts import raise_alert, resolve_stale
+from .alerts import AlertRound
 from .models import AlertSeverity
 
 FRESH, DUE_SOON, OVERDUE, EMPTY, UNCHECKED = "fresh", "due_soon", "overdue", "empty", "unchecked"
@@ -512,7 +512,15 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
     article = f"（{conf['regulation']}{conf['article']}）" if conf["article"] else ""
     url = reverse("monitoring_freshness")
     prefix = f"freshness:{locality}:"
-    active: set[str] = set()
+    alerts = AlertRound(prefix)
+    found: dict[tuple, list] = {}  # (unit ids, step) -> the people told: columns share their units
+
+    def recipients(units, to):
+        key = (tuple(u.pk for u in units), to)
+        if key not in found:
+            found[key] = _recipients(locality, units, to)
+        return found[key]
+
     counts = {"due_soon": 0, "overdue": 0, "new": 0}
     for s in column_statuses(home, today):
         if s.state not in (DUE_SOON, OVERDUE) or not s.units:
@@ -528,13 +536,12 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
         if s.state == DUE_SOON:
             counts["due_soon"] += 1
             key = f"{prefix}{s.column.pk}:due:{s.due}"
-            active.add(key)
-            _, new = raise_alert(
+            new = alerts.raise_alert(
                 key,
                 kind="freshness",
                 severity=AlertSeverity.INFO,
                 subject=f"栏目“{s.title}”将于{s.due:%Y年%m月%d日}到期，请及时更新",
-                users=_recipients(locality, s.units, "editor"),
+                users=lambda units=s.units: recipients(units, "editor"),
                 unit=s.units[0],
                 locality=locality,
                 url=url,
@@ -550,15 +557,14 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
             if to not in ESCALATION_ROLES or days_over < int(step.get("after_days", 0)):
                 continue
             key = f"{prefix}{s.column.pk}:overdue:{s.due or 'nodate'}:{to}"
-            active.add(key)
             who = ESCALATION_LABELS[to]
-            _, new = raise_alert(
+            new = alerts.raise_alert(
                 key,
                 kind="freshness",
                 severity=AlertSeverity.WARNING if to == "editor" else AlertSeverity.HIGH,
                 subject=f"栏目“{s.title}”已超期未更新（{s.unit_names}）"
                 + ("" if to == "editor" else f"，提请{who}督办"),
-                users=_recipients(locality, s.units, to),
+                users=lambda units=s.units, to=to: recipients(units, to),
                 unit=s.units[0],
                 locality=locality,
                 url=url,
@@ -569,8 +575,7 @@ def remind(home: Page, today: date | None = None) -> dict[str, int]:
                 ),
             )
             counts["new"] += int(new)
-    resolved = resolve_stale(prefix, active)
-    counts["resolved"] = resolved
+    counts["resolved"] = alerts.finish()
     return counts
 
 

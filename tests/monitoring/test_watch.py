@@ -138,6 +138,9 @@ def test_reminder_then_escalation_editor_leader_host_office_each_once(qinzhou, m
     assert notices(leader) == [] and notices(host) == []
     fr.remind(qinzhou, date(2026, 11, 15))
     assert len([t for t in notices(editor) if "到期" in t]) == 1  # merged, not sent again
+    from govportal.monitoring.models import Alert
+
+    assert Alert.objects.get(key__contains=f":{edu_column.pk}:due:").occurrences == 2  # the repeat counted
 
     fr.remind(qinzhou, date(2026, 11, 17))  # overdue day 1: the editor
     assert any("已超期未更新" in t for t in notices(editor))
@@ -150,7 +153,7 @@ def test_reminder_then_escalation_editor_leader_host_office_each_once(qinzhou, m
     fr.remind(qinzhou, date(2026, 11, 25))
     assert len(notices(host)) == 1 and len(notices(leader)) == 1
 
-    from govportal.monitoring.models import Alert, AlertState
+    from govportal.monitoring.models import AlertState
 
     assert Alert.objects.filter(kind="freshness", state=AlertState.OPEN).count() == 3
     put(edu_column, date(2026, 11, 25))  # back on time: the alerts resolve themselves

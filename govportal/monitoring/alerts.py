@@ -151,9 +151,9 @@ def raise_alert(
 
 class AlertRound:
     """One run of a periodic check over the alerts whose keys start with ``prefix`` (a site's freshness
-    reminders): the open alerts are read once, repeats are counted by one update (and changed evidence by one
-    bulk update) in :meth:`finish`, which also resolves the alerts not raised this round. Only a new alert asks who is to be
-    told (``users`` may be a function, called then) and tells them, as :func:`raise_alert` does."""
+    reminders): the open alerts are read once; repeats are counted by one update (and changed evidence by one
+    bulk update) in :meth:`finish`, which also resolves the alerts not raised this round. Only a new alert asks
+    who is to be told (``users`` may be a function, called then) and tells them, as :func:`raise_alert` does."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix

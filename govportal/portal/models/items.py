@@ -184,6 +184,15 @@ class ItemPage(PinyinSlugMixin, Page):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The unit as stored, kept apart from ``unit_id`` (which a form may change before saving): who owns
+        # the item is read from here, without a query per row of the explorer (permissions.item_owner_unit_id).
+        instance = super().from_db(db, field_names, values)
+        if "unit_id" in instance.__dict__:
+            instance.stored_unit_id = instance.unit_id
+        return instance
+
     def permissions_for_user(self, user):
         return ItemPermissionTester(user, self)
 

@@ -44,7 +44,12 @@ def item_owner_unit_id(page) -> int | None:
 
 
 def _owner_unit_id(page) -> int | None:
-    stored = type(page).objects.filter(pk=page.pk).values_list("unit_id", flat=True).first()
+    if hasattr(
+        page, "stored_unit_id"
+    ):  # loaded from the database with the page (models.items.ItemPage.from_db)
+        stored = page.stored_unit_id
+    else:
+        stored = type(page).objects.filter(pk=page.pk).values_list("unit_id", flat=True).first()
     if stored:
         return stored
     user_ids = [page.owner_id] if page.owner_id else []
